@@ -1,0 +1,58 @@
+"""The Typer application: global options, and every command group registered."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wiccli import __version__
+from wiccli.cli import agenda
+from wiccli.cli.state import get_state
+
+HELP = """Conference agendas and invitations from one TOML event file.
+
+Without --event, wic reads $WIC_EVENT, else ./wic.toml, else the bundled
+5th World Internet Conference (Wuzhen, 7–9 November 2018).
+"""
+
+app = typer.Typer(
+    name="wic",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"wic {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    event: Annotated[
+        str | None,
+        typer.Option("--event", "-e", metavar="PATH",
+                     help="Event file (default: $WIC_EVENT, ./wic.toml, the bundled WIC 2018)."),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback on errors.")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True,
+                           help="Show the version and exit.")
+    ] = False,
+) -> None:
+    state = get_state(ctx)
+    state.event_option = event
+    state.debug = debug
+
+
+for module in (agenda,):
+    module.register(app)

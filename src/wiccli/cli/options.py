@@ -1,0 +1,79 @@
+"""Options shared by several commands, with shell completion from the loaded event."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wiccli.render import Format
+
+
+def _complete(kind: str, incomplete: str) -> list[tuple[str, str]]:
+    """Completion candidates from the event the user would load; quiet on any problem."""
+    try:
+        from wiccli.cli.state import State
+        from wiccli.query import kind_choices, theme_choices, venue_choices
+
+        event = State().event()
+        choices = {"theme": theme_choices, "venue": venue_choices, "kind": kind_choices}[kind]
+        return [(c.id, c.name) for c in choices(event) if c.id.startswith(incomplete)]
+    except Exception:  # completion must never crash the shell
+        return []
+
+
+def _complete_theme(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("theme", incomplete)
+
+
+def _complete_venue(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("venue", incomplete)
+
+
+def _complete_kind(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("kind", incomplete)
+
+
+def _complete_day(incomplete: str) -> list[str]:
+    try:
+        from wiccli.cli.state import State
+
+        days = [d.isoformat() for d in State().event().days]
+        return [d for d in [*days, "today", "tomorrow"] if d.startswith(incomplete)]
+    except Exception:  # completion must never crash the shell
+        return []
+
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+]
+DayOpt = Annotated[
+    str | None,
+    typer.Option("--day", "-d", help="A date (2018-11-08), day number (1, 2…), today or tomorrow.",
+                 autocompletion=_complete_day),
+]
+DaysOpt = Annotated[
+    list[str] | None,
+    typer.Option("--day", "-d", help="A date (2018-11-08), day number (1, 2…), today or tomorrow.",
+                 autocompletion=_complete_day),
+]
+ThemesOpt = Annotated[
+    list[str] | None,
+    typer.Option("--theme", "-t", help="Theme id, name or unique prefix (repeatable).",
+                 autocompletion=_complete_theme),
+]
+VenuesOpt = Annotated[
+    list[str] | None,
+    typer.Option("--venue", help="Venue id, name or unique prefix (repeatable).",
+                 autocompletion=_complete_venue),
+]
+KindsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--kind", "-k", help="Session kind: ceremony, plenary, sub-forum… (repeatable).",
+                 autocompletion=_complete_kind),
+]
+TzOpt = Annotated[
+    str | None,
+    typer.Option("--tz", help="Show times in this IANA time zone instead of the event's."),
+]

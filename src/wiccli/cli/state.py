@@ -1,0 +1,58 @@
+"""What every command shares: the environment, the global options, the loaded event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
+from pathlib import Path
+
+import typer
+
+from wiccli.env import Env
+from wiccli.errors import UsageError
+from wiccli.model import Event
+
+
+@dataclass
+class State:
+    env: Env = field(default_factory=Env)
+    event_option: str | None = None
+    debug: bool = False
+    _event: Event | None = None
+
+    def event_path(self) -> tuple[Path, bool]:
+        from wiccli.load import resolve_event_path
+
+        return resolve_event_path(self.event_option, self.env.environ, self.env.cwd)
+
+    def event(self) -> Event:
+        """The event named by --event, WIC_EVENT, ./wic.toml or the bundled one (loaded once)."""
+        if self._event is None:
+            from wiccli.load import load_event
+
+            path, bundled = self.event_path()
+            self._event = load_event(path, bundled=bundled)
+        return self._event
+
+    def zone(self, name: str | None = None) -> tzinfo:
+        """``--tz NAME`` when given, else the event's time zone."""
+        from wiccli.load import load_zone
+
+        zone_name = name or self.event().timezone
+        zone = load_zone(zone_name)
+        if zone is None:
+            raise UsageError(f"--tz: unknown time zone {zone_name!r} (use an IANA name "
+                             "such as 'Europe/Berlin' or 'UTC')")
+        return zone
+
+    def today(self) -> date:
+        return self.env.now().astimezone(self.zone()).date()
+
+
+def get_state(ctx: typer.Context) -> State:
+    """The State stored by the top-level callback (found from any sub-command)."""
+    obj = ctx.find_root().obj
+    if not isinstance(obj, State):  # run without main(), e.g. by completion
+        obj = State()
+        ctx.find_root().obj = obj
+    return obj

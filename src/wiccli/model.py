@@ -1,0 +1,115 @@
+"""The event model: frozen dataclasses, no I/O.
+
+Times are timezone-aware ``datetime`` objects; dates are ``date``. Everything
+here is built by :mod:`wiccli.load` after validation, so code that receives an
+``Event`` can trust it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+STATUSES = ("confirmed", "tentative", "cancelled")
+SUB_FORUM = "sub-forum"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    id: str
+    name: str
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    id: str
+    title: str
+    kind: str
+    start: datetime
+    end: datetime
+    theme: str | None = None
+    venue: str | None = None
+    status: str = "confirmed"
+    provisional: bool = False
+    description: str = ""
+    hosts: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    url: str | None = None
+    sequence: int = 0
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str
+    name: str
+    target: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Invitations:
+    target: int | None = None
+    ledger: str | None = None
+    categories: tuple[Category, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    name: str
+    timezone: str
+    start: date
+    end: date
+    short_name: str = ""
+    tagline: str = ""
+    location: str = ""
+    organizers: tuple[str, ...] = ()
+    url: str | None = None
+    updated: datetime | None = None
+    themes: tuple[Theme, ...] = ()
+    venues: tuple[Venue, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    invitations: Invitations = field(default_factory=Invitations)
+    # Where the event was read from (a path, "<bundled>" or "<stdin>"); not part of the data.
+    source: str = ""
+    bundled: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def days(self) -> list[date]:
+        n = (self.end - self.start).days + 1
+        return [self.start + timedelta(days=i) for i in range(n)]
+
+    def theme(self, theme_id: str | None) -> Theme | None:
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+    def venue(self, venue_id: str | None) -> Venue | None:
+        return next((v for v in self.venues if v.id == venue_id), None)
+
+    def session(self, session_id: str) -> Session | None:
+        return next((s for s in self.sessions if s.id == session_id), None)
+
+    @property
+    def kinds(self) -> list[str]:
+        """The session kinds in use, in order of first appearance."""
+        return list(dict.fromkeys(s.kind for s in self.sessions))

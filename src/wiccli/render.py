@@ -1,0 +1,190 @@
+"""Output: Rich tables for people, JSON / JSONL / CSV / TSV for scripts.
+
+The only module that imports Rich, and only when a table is drawn, so the
+machine formats never pay for it. Data goes to stdout; nothing else does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from wiccli.env import Env
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    style: str = ""
+    justify: str = "left"
+    no_wrap: bool = False
+    # Turns the record's value into the cell text; default: plain str.
+    cell: Callable[[Any], str] | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    columns: Sequence[Column]
+    title: str | None = None
+    # A record -> Rich style for the whole row (cancelled sessions are dimmed).
+    row_style: Callable[[Mapping[str, Any]], str] | None = None
+    empty: str = "nothing to show"
+    caption: str | None = None
+    fields: Sequence[str] = field(default_factory=tuple)
+
+
+def console(env: Env, *, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    stream = env.stderr if stderr else env.stdout
+    tty = env.stderr_isatty if stderr else env.stdout_isatty
+    return Console(
+        file=stream,
+        force_terminal=bool(tty),
+        no_color=not tty or "NO_COLOR" in env.environ,
+        highlight=False,
+        soft_wrap=False,
+        width=None if tty else _pipe_width(env),
+        emoji=False,
+    )
+
+
+def _pipe_width(env: Env) -> int:
+    try:
+        return max(40, int(env.environ.get("COLUMNS", "")))
+    except ValueError:
+        return 80
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    return str(value)
+
+
+def emit(env: Env, fmt: Format, records: Sequence[Mapping[str, Any]], spec: TableSpec) -> None:
+    """Write records in the chosen format to stdout."""
+    if fmt is Format.table:
+        draw_table(env, records, spec)
+    elif fmt is Format.json:
+        write_json(env, list(records))
+    elif fmt is Format.jsonl:
+        for record in records:
+            env.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        keys = list(spec.fields) or (list(records[0]) if records else [c.key for c in spec.columns])
+        write_delimited(env, keys, records, "," if fmt is Format.csv else "\t")
+
+
+def write_json(env: Env, data: Any) -> None:
+    env.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_delimited(
+    env: Env, keys: Sequence[str], records: Iterable[Mapping[str, Any]], delimiter: str
+) -> None:
+    """CSV with a header row; TSV with tabs and newlines inside cells turned into spaces."""
+    import csv
+
+    if delimiter == "\t":
+        env.stdout.write("\t".join(keys) + "\n")
+        for record in records:
+            cells = (_tsv_cell(cell_text(record.get(k))) for k in keys)
+            env.stdout.write("\t".join(cells) + "\n")
+        return
+    writer = csv.writer(env.stdout, lineterminator="\n")
+    writer.writerow(keys)
+    for record in records:
+        writer.writerow([cell_text(record.get(k)) for k in keys])
+
+
+def _tsv_cell(text: str) -> str:
+    return text.replace("\t", " ").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+def new_table(env: Env, spec: TableSpec) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title=spec.title,
+        caption=spec.caption,
+        box=box.SIMPLE_HEAD if env.stdout_isatty else None,
+        show_edge=False,
+        header_style="bold" if env.stdout_isatty else "",
+        title_style="bold" if env.stdout_isatty else "",
+        title_justify="left",
+        pad_edge=False,
+    )
+    for col in spec.columns:
+        table.add_column(col.header, style=col.style, justify=col.justify,  # type: ignore[arg-type]
+                         no_wrap=col.no_wrap, overflow="fold")
+    return table
+
+
+def fill_table(table: Any, records: Iterable[Mapping[str, Any]], spec: TableSpec) -> None:
+    from rich.text import Text  # cells are plain text: a "[" in a title is not markup
+
+    for record in records:
+        cells = [
+            Text(col.cell(record.get(col.key)) if col.cell else cell_text(record.get(col.key)))
+            for col in spec.columns
+        ]
+        style = spec.row_style(record) if spec.row_style else ""
+        table.add_row(*cells, style=style or None)
+
+
+def draw_table(env: Env, records: Sequence[Mapping[str, Any]], spec: TableSpec) -> None:
+    if not records:
+        env.message(spec.empty)
+        return
+    table = new_table(env, spec)
+    fill_table(table, records, spec)
+    draw(env, table)
+
+
+def draw(env: Env, *renderables: RenderableType) -> None:
+    """Print to stdout; piped output loses the padding Rich adds at line ends."""
+    out = console(env)
+    if env.stdout_isatty:
+        out.print(*renderables)
+        return
+    with out.capture() as captured:
+        out.print(*renderables)
+    env.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+
+
+def draw_fields(env: Env, rows: Sequence[tuple[str, str]], title: str | None = None) -> None:
+    """A two-column "label: value" view (``wic show``, ``wic info``)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold" if env.stdout_isatty else "", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(Text(label), Text(value))
+    if title:
+        heading = Text(title, style="bold" if env.stdout_isatty else "")
+        draw(env, heading, grid)
+    else:
+        draw(env, grid)

@@ -1,0 +1,87 @@
+"""Shared test helpers: run wic through its real entry point with captured streams."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from wiccli.cli.main import main
+from wiccli.env import Env
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = Path(os.environ.get("WIC_SHARED", ROOT.parent / "shared"))
+FIXED_NOW = datetime(2018, 11, 8, 1, 0, tzinfo=UTC)  # 09:00 on day 2 in Wuzhen
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def _run(
+    argv: list[str],
+    *,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    tty: bool = False,
+    stdin: str = "",
+    now: datetime = FIXED_NOW,
+) -> Result:
+    out, err = io.StringIO(), io.StringIO()
+    base = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
+    env = Env(
+        stdin=io.StringIO(stdin), stdout=out, stderr=err,
+        environ={**base, **(environ or {})}, cwd=cwd or Path.cwd(),
+        clock=lambda: now, stdout_isatty=tty, stderr_isatty=tty,
+    )
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(argv, env)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+Runner = Callable[..., Result]
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runner]:
+    """Run ``wic ARGS`` in an empty folder, with no WIC_* variables and a fixed clock."""
+    monkeypatch.chdir(tmp_path)
+    for key in list(os.environ):
+        if key.startswith("WIC_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+    def runner(*argv: str, **kwargs: object) -> Result:
+        kwargs.setdefault("cwd", tmp_path)
+        return _run(list(argv), **kwargs)  # type: ignore[arg-type]
+
+    yield runner
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The shared folder beside the checkout (schemas, examples); skip where it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent: the c3voc schemas and examples live there")
+    return SHARED
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
