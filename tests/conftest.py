@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,7 +57,7 @@ Runner = Callable[..., Result]
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runner]:
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Runner:
     """Run ``wic ARGS`` in an empty folder, with no WIC_* variables and a fixed clock."""
     monkeypatch.chdir(tmp_path)
     for key in list(os.environ):
@@ -70,7 +70,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runner]:
         kwargs.setdefault("cwd", tmp_path)
         return _run(list(argv), **kwargs)  # type: ignore[arg-type]
 
-    yield runner
+    return runner
 
 
 @pytest.fixture

@@ -229,7 +229,8 @@ class _Checker:
             return None
         zone = load_zone(name)
         if zone is None:
-            self.fail(path, f"unknown time zone {name!r} (use an IANA name such as 'Asia/Shanghai')")
+            self.fail(path, f"unknown time zone {name!r} "
+                            "(use an IANA name such as 'Asia/Shanghai')")
             return None
         self.tz = zone
         return name
@@ -256,11 +257,12 @@ class _Checker:
         if not isinstance(value, datetime):
             self.fail(path, f"expected a date-time (YYYY-MM-DDTHH:MM), got {_type_name(value)}")
             return None
-        if value.tzinfo is None:
+        moment: datetime = value
+        if moment.tzinfo is None:
             if self.tz is None:
                 return None  # the time zone problem is reported already
-            value = value.replace(tzinfo=self.tz)
-        return value
+            moment = moment.replace(tzinfo=self.tz)
+        return moment
 
     def status(self, value: Any, path: str) -> str | None:
         result = self.string(value, path)
@@ -395,7 +397,8 @@ class _Checker:
         fields = self.table(
             value,
             path,
-            {"id": (True, self.slug), "name": (True, self.text), "description": (False, self.string)},
+            {"id": (True, self.slug), "name": (True, self.text),
+             "description": (False, self.string)},
         )
         if fields is None or not {"id", "name"} <= fields.keys():
             return None

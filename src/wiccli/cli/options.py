@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from wiccli.cli.state import State
+from wiccli.errors import UsageError
+from wiccli.model import Session
+from wiccli.query import Filters, build_filters, select
 from wiccli.render import Format
 
 
@@ -77,3 +82,39 @@ TzOpt = Annotated[
     str | None,
     typer.Option("--tz", help="Show times in this IANA time zone instead of the event's."),
 ]
+SessionsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--session", "-s", metavar="ID", help="Only this session (repeatable)."),
+]
+PickOpt = Annotated[
+    Path | None,
+    typer.Option("--pick", metavar="FILE",
+                 help="Only the session ids listed in FILE, one a line, # comments allowed."),
+]
+
+
+def select_sessions(
+    state: State,
+    *,
+    days: list[str] | None = None,
+    themes: list[str] | None = None,
+    venues: list[str] | None = None,
+    kinds: list[str] | None = None,
+    sessions: list[str] | None = None,
+    pick: Path | None = None,
+) -> tuple[Filters, list[Session]]:
+    """The filters the user typed, and the sessions they keep (time order, then id).
+
+    Shared by ``export-ics`` and ``export-frab`` so both select exactly alike.
+    """
+    from wiccli.picks import read_pick_file
+
+    event = state.event()
+    ids = list(sessions or [])
+    if pick is not None:
+        ids += read_pick_file(pick)
+        if not ids:
+            raise UsageError(f"{pick}: lists no session ids")
+    filters = build_filters(event, today=state.today(), days=days or [], themes=themes or [],
+                            venues=venues or [], kinds=kinds or [], ids=ids)
+    return filters, select(event, filters, state.zone())
