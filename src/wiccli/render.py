@@ -33,6 +33,8 @@ class Column:
     style: str = ""
     justify: str = "left"
     no_wrap: bool = False
+    min_width: int | None = None
+    max_width: int | None = None
     # Turns the record's value into the cell text; default: plain str.
     cell: Callable[[Any], str] | None = None
 
@@ -137,7 +139,8 @@ def new_table(env: Env, spec: TableSpec) -> Any:
     )
     for col in spec.columns:
         table.add_column(col.header, style=col.style, justify=col.justify,  # type: ignore[arg-type]
-                         no_wrap=col.no_wrap, overflow="fold")
+                         no_wrap=col.no_wrap, overflow="fold", min_width=col.min_width,
+                         max_width=col.max_width)
     return table
 
 

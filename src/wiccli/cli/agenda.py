@@ -22,7 +22,7 @@ def _when(record: Mapping[str, Any]) -> str:
     """``09:00–12:00``; a session that ends on a later day names that day."""
     start, end = datetime.fromisoformat(record["start"]), datetime.fromisoformat(record["end"])
     if end.date() != start.date() and end.time() != time(0):
-        return f"{start:%a %H:%M}–{end:%a %H:%M}"
+        return f"{start:%H:%M}–{end:%H:%M}\n{start:%a}–{end:%a}"
     return f"{start:%H:%M}–{end:%H:%M}"
 
 
@@ -39,9 +39,15 @@ def _row_style(record: Mapping[str, Any]) -> str:
     return "dim strike" if record["status"] == "cancelled" else ""
 
 
-def _session_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Records with the derived cells a table shows."""
-    return [{**r, "when": _when(r), "label": _title(r)} for r in records]
+def _session_rows(records: list[dict[str, Any]], theme: bool = True) -> list[dict[str, Any]]:
+    """Records with the derived cells a table shows; the theme goes under the title."""
+    rows = []
+    for r in records:
+        label = _title(r)
+        if theme and r["theme_name"]:
+            label = f"{label}\n· {r['theme_name']}"
+        rows.append({**r, "when": _when(r), "label": label})
+    return rows
 
 
 def session_table(title: str | None, records: list[dict[str, Any]]) -> TableSpec:
@@ -49,10 +55,9 @@ def session_table(title: str | None, records: list[dict[str, Any]]) -> TableSpec
     return TableSpec(
         columns=[
             Column("Time", "when", no_wrap=True),
-            Column("Session", "label"),
+            Column("Session · theme", "label", min_width=30),
             Column("Kind", "kind", no_wrap=True),
-            Column("Theme", "theme_name"),
-            Column("Venue", "venue_name"),
+            Column("Venue", "venue_name", min_width=12, max_width=22),
         ],
         title=title,
         row_style=_row_style,
@@ -123,10 +128,11 @@ def forums(
         return
     for theme_id, items in groups:
         found = event.theme(theme_id)
-        rows = [r for r in _session_rows(records) if r["theme"] == theme_id]
+        rows = [r for r in _session_rows(records, theme=False) if r["theme"] == theme_id]
         spec = TableSpec(
             columns=[Column("Day", "day", no_wrap=True), Column("Time", "when", no_wrap=True),
-                     Column("Sub-forum", "label"), Column("Venue", "venue_name")],
+                     Column("Sub-forum", "label", min_width=30),
+                     Column("Venue", "venue_name", max_width=20)],
             title=f"{found.name if found else theme_id} ({len(items)})",
             row_style=_row_style,
             caption=PROVISIONAL_NOTE if any(r["provisional"] for r in rows) else None,
