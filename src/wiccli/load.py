@@ -10,7 +10,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -259,9 +259,9 @@ class _Checker:
             return None
         moment: datetime = value
         if moment.tzinfo is None:
-            if self.tz is None:
-                return None  # the time zone problem is reported already
-            moment = moment.replace(tzinfo=self.tz)
+            # Without a valid time zone (already reported) UTC stands in, so the
+            # session's other keys are still checked.
+            moment = moment.replace(tzinfo=self.tz or UTC)
         return moment
 
     def status(self, value: Any, path: str) -> str | None:
@@ -304,9 +304,9 @@ class _Checker:
             return []
         return value
 
-    def unique(self, items: list[Any], path: str) -> None:
+    def unique(self, items: list[tuple[int, Any]], path: str) -> None:
         seen: dict[str, int] = {}
-        for index, item in enumerate(items):
+        for index, item in items:
             if item.id in seen:
                 self.fail(
                     f"{path}[{index}].id",
@@ -336,16 +336,18 @@ class _Checker:
         venues = self.items(top.get("venues"), "venues", self.venue)
         sessions = self.items(top.get("sessions"), "sessions", self.session)
         invitations = self.invitations(top.get("invitations"))
+        self.check_references([t for _, t in themes], [v for _, v in venues], sessions)
         if head is None:
             return None
-        self.cross_check(head, themes, venues, sessions)
+        if self.tz is not None:
+            self.check_dates(head, sessions)
         if self.problems:
             return None
         return Event(
             **head,
-            themes=tuple(themes),
-            venues=tuple(venues),
-            sessions=tuple(sessions),
+            themes=tuple(t for _, t in themes),
+            venues=tuple(v for _, v in venues),
+            sessions=tuple(s for _, s in sessions),
             invitations=invitations or Invitations(),
             source=source,
             bundled=bundled,
@@ -384,12 +386,15 @@ class _Checker:
             return None
         return head
 
-    def items(self, value: Any, path: str, build: Callable[[Any, str], Any]) -> list[Any]:
+    def items(
+        self, value: Any, path: str, build: Callable[[Any, str], Any]
+    ) -> list[tuple[int, Any]]:
+        """The valid items of an array of tables, each with its index in the file."""
         built = []
         for index, item in enumerate(self.array(value, path)):
             result = build(item, f"{path}[{index}]")
             if result is not None:
-                built.append(result)
+                built.append((index, result))
         self.unique(built, path)
         return built
 
@@ -467,7 +472,7 @@ class _Checker:
             return None
         categories = self.items(fields.pop("categories", None), "invitations.categories",
                                 self.category)
-        return Invitations(**fields, categories=tuple(categories))
+        return Invitations(**fields, categories=tuple(c for _, c in categories))
 
     def category(self, value: Any, path: str) -> Category | None:
         fields = self.table(
@@ -481,18 +486,12 @@ class _Checker:
 
     # ---- consistency
 
-    def cross_check(
-        self,
-        head: dict[str, Any],
-        themes: list[Theme],
-        venues: list[Venue],
-        sessions: list[Session],
+    def check_references(
+        self, themes: list[Theme], venues: list[Venue], sessions: list[tuple[int, Session]]
     ) -> None:
         theme_ids = {t.id for t in themes}
         venue_ids = {v.id for v in venues}
-        first, last = head["start"], head["end"]
-        zone = self.tz
-        for index, session in enumerate(sessions):
+        for index, session in sessions:
             path = f"sessions[{index}]"
             if session.theme is not None and session.theme not in theme_ids:
                 self.fail(f"{path}.theme", f"no theme with id {session.theme!r}"
@@ -502,6 +501,11 @@ class _Checker:
             if session.venue is not None and session.venue not in venue_ids:
                 self.fail(f"{path}.venue", f"no venue with id {session.venue!r}"
                           f"{_known(venue_ids)}")
+
+    def check_dates(self, head: dict[str, Any], sessions: list[tuple[int, Session]]) -> None:
+        first, last, zone = head["start"], head["end"], self.tz
+        for index, session in sessions:
+            path = f"sessions[{index}]"
             start = session.start.astimezone(zone).date()
             end = (session.end.astimezone(zone) - timedelta(microseconds=1)).date()
             if start < first or end > last:
