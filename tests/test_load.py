@@ -26,7 +26,8 @@ def fails(run: Runner, path: Path) -> list[str]:
 
 
 def test_missing_file(run: Runner, tmp_path: Path) -> None:
-    assert fails(run, tmp_path / "nope.toml") == [f"error: {tmp_path / 'nope.toml'}: no such event file"]
+    missing = tmp_path / "nope.toml"
+    assert fails(run, missing) == [f"error: {missing}: no such event file"]
 
 
 def test_folder(run: Runner, tmp_path: Path) -> None:
@@ -73,7 +74,8 @@ def test_all_problems_reported_at_once(run: Runner, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (('start = 2025-03-29T09:00:00', 'start = "nine"'), "sessions[0].start: 'nine' is not a date-time"),
+    (('start = 2025-03-29T09:00:00', 'start = "nine"'),
+     "sessions[0].start: 'nine' is not a date-time"),
     (('start = 2025-03-29T09:00:00', 'start = 9'), "sessions[0].start: expected a date-time"),
     (('title = "Keynote"\n', ''), "sessions[0].title: missing required key"),
     (('id = "web-forum"', 'id = "keynote"'), "sessions[1].id: duplicate id 'keynote'"),
