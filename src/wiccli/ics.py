@@ -1,0 +1,332 @@
+"""Sessions -> iCalendar (RFC 5545) bytes, built with the icalendar library.
+
+Calendar apps update an event on re-import when its UID is the same and its
+SEQUENCE is not lower, so the UID comes from :func:`wiccli.ids.session_uid`
+(event id + session id: independent of filters and order) and the clock is
+passed in (``SOURCE_DATE_EPOCH`` makes two runs byte-identical).
+
+icalendar is imported inside the functions that need it, so importing this
+module costs nothing; the CLI imports it only when a calendar is exported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from wiccli import __version__
+from wiccli.errors import UsageError
+from wiccli.ids import session_uid
+from wiccli.model import Event, Session, Theme, Venue
+from wiccli.query import Filters, local_days
+
+if TYPE_CHECKING:
+    from icalendar import Component
+
+PRODID = f"-//wic//wic {__version__}//EN"
+SPLITS = ("theme", "day", "session")
+NO_THEME = "no-theme"  # the split file of sessions without a theme
+PROVISIONAL_LINE = "Provisional: the title or time is an estimate, not from a published source."
+SEPARATOR = " · "
+
+UidScheme = Callable[[str, str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarSpec:
+    """What a calendar file says about itself, and the clock it was made with."""
+
+    name: str
+    description: str
+    stamp: datetime  # DTSTAMP and LAST-MODIFIED, in UTC
+    alarm_minutes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One file of a split export: a file stem, the name's suffix, its sessions."""
+
+    stem: str
+    label: str
+    sessions: list[Session]
+
+
+# --------------------------------------------------------------------------- the clock
+
+
+def export_stamp(event: Event, environ: Mapping[str, str], now: Callable[[], datetime]) -> datetime:
+    """``SOURCE_DATE_EPOCH`` when set, else the event's ``updated``, else now (all UTC)."""
+    raw = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw:
+        if not raw.isascii() or not raw.isdigit():
+            raise UsageError(f"SOURCE_DATE_EPOCH: {raw!r} is not a whole number of seconds "
+                             "since 1970-01-01 (for example 1541557800)")
+        try:
+            return datetime.fromtimestamp(int(raw), UTC)
+        except (OverflowError, OSError, ValueError):
+            raise UsageError(f"SOURCE_DATE_EPOCH: {raw} is out of range") from None
+    moment = event.updated or now()
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def filter_label(event: Event, filters: Filters) -> str:
+    """What the filters keep, for a calendar name: ``Universal Security · 8 November 2018``."""
+    groups = [
+        [t.name for t in event.themes if t.id in filters.themes],
+        [v.name for v in event.venues if v.id in filters.venues],
+        [day_label(d) for d in sorted(filters.days)],
+        sorted(filters.kinds),
+    ]
+    if len(filters.ids) == 1:
+        only = next(iter(filters.ids))
+        found = event.session(only)
+        groups.append([found.title if found else only])
+    elif filters.ids:
+        groups.append([f"{len(filters.ids)} selected sessions"])
+    return SEPARATOR.join(" + ".join(g) for g in groups if g)
+
+
+def day_label(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def calendar_name(event: Event, filters: Filters, name: str | None, extra: str = "") -> str:
+    """``--name``, else the event's short name and the filters; a split part adds its label."""
+    base = name or SEPARATOR.join(p for p in (event.label, filter_label(event, filters)) if p)
+    return f"{base}{SEPARATOR}{extra}" if extra else base
+
+
+def calendar_description(event: Event) -> str:
+    where = f", {event.location}" if event.location else ""
+    when = (event.start.isoformat() if event.start == event.end
+            else f"{event.start.isoformat()} to {event.end.isoformat()}")
+    return f"{event.name}{where}, {when} ({event.timezone})"
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def split_sessions(
+    event: Event, sessions: Sequence[Session], by: str, zone: tzinfo
+) -> list[Part]:
+    """One part per theme (file order), day or session; a multi-day session is on each day."""
+    if by == "theme":
+        groups: dict[str, list[Session]] = {t.id: [] for t in event.themes}
+        for s in sessions:
+            groups.setdefault(s.theme or NO_THEME, []).append(s)
+        names = {t.id: t.name for t in event.themes}
+        return [Part(key, names.get(key, "Other sessions"), items)
+                for key, items in groups.items() if items]
+    if by == "day":
+        days: dict[date, list[Session]] = {}
+        for s in sessions:
+            for day in sorted(local_days(s, zone)):
+                days.setdefault(day, []).append(s)
+        return [Part(d.isoformat(), day_label(d), days[d]) for d in sorted(days)]
+    if by == "session":
+        return [Part(s.id, s.title, [s]) for s in sessions]
+    raise UsageError(f"--split: {by!r} is not one of {', '.join(SPLITS)}")
+
+
+def split_filters(filters: Filters, by: str) -> Filters:
+    """The filters minus the split's own dimension, so a name does not say it twice."""
+    cleared = {"theme": "themes", "day": "days", "session": "ids"}[by]
+    return replace(filters, **{cleared: frozenset()})
+
+
+# Windows refuses these as file names, with any extension and in any case.
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$", "clock$"}
+    | {f"{p}{n}" for p in ("com", "lpt") for n in "0123456789¹²³"}
+)
+_UNSAFE = re.compile(r"[^a-z0-9_-]+")
+MAX_STEM = 80
+
+
+def safe_file_name(stem: str, suffix: str = ".ics") -> str:
+    """A file name for ``stem`` that is safe on every OS and names a file in one folder.
+
+    Only ``a-z 0-9 _ -`` survive (no separators, dots, drive letters or control
+    characters); reserved Windows names get a trailing ``_``; long stems are cut
+    and keep a hash of the whole so distinct ids stay distinct.
+    """
+    text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
+    name = _UNSAFE.sub("_", text).strip("_-") or "unnamed"
+    if len(name) > MAX_STEM:
+        digest = hashlib.sha256(stem.encode("utf-8")).hexdigest()[:10]
+        name = f"{name[:MAX_STEM - 11].rstrip('_-')}-{digest}"
+    if name in _RESERVED:
+        name += "_"
+    return name + suffix
+
+
+def unique_file_names(stems: Iterable[str], suffix: str = ".ics") -> list[str]:
+    """Safe names for each stem; names that clash after cleaning get ``-2``, ``-3``…"""
+    seen: set[str] = set()
+    names = []
+    for stem in stems:
+        name = safe_file_name(stem, suffix)
+        base, n = name[: -len(suffix)], 2
+        while name in seen:
+            name, n = f"{base}-{n}{suffix}", n + 1
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+# --------------------------------------------------------------------------- the calendar
+
+
+def calendar_bytes(
+    event: Event,
+    sessions: Sequence[Session],
+    spec: CalendarSpec,
+    zone: tzinfo,
+    uid: UidScheme = session_uid,
+) -> bytes:
+    """The calendar as RFC 5545 bytes: CRLF, folded at 75 octets, text escaped."""
+    from icalendar import Calendar
+
+    cal = Calendar()
+    for key, value in _calendar_properties(event, spec):
+        cal.add(key, value)
+    builder = _EventBuilder(event, spec, zone, uid)
+    events = [builder.build(s) for s in sessions]
+    timezone = _vtimezone(events, event, sessions, zone)
+    if timezone is not None:
+        cal.add_component(timezone)
+    cal.subcomponents.extend(events)
+    data: bytes = cal.to_ical()
+    return data
+
+
+def _calendar_properties(event: Event, spec: CalendarSpec) -> list[tuple[str, str]]:
+    return [
+        ("prodid", PRODID),
+        ("version", "2.0"),
+        ("calscale", "GREGORIAN"),
+        ("method", "PUBLISH"),
+        ("name", spec.name),
+        ("x-wr-calname", spec.name),
+        ("description", spec.description),
+        ("x-wr-caldesc", spec.description),
+        ("x-wr-timezone", event.timezone),
+    ]
+
+
+def _vtimezone(
+    events: Sequence[Component], event: Event, sessions: Sequence[Session], zone: tzinfo
+) -> Component | None:
+    """The one VTIMEZONE the events use (none for UTC), covering whole years around them."""
+    from icalendar import Timezone
+
+    if not events:
+        return None
+    tzid = events[0]["DTSTART"].params.get("TZID")
+    if not tzid:
+        return None
+    first = min([event.start, *(s.start.astimezone(zone).date() for s in sessions)])
+    last = max([event.end, *(s.end.astimezone(zone).date() for s in sessions)])
+    timezone: Component = Timezone.from_tzinfo(
+        zone, tzid, first_date=date(first.year, 1, 1), last_date=date(last.year + 1, 1, 1))
+    return timezone
+
+
+class _EventBuilder:
+    """Builds VEVENTs; themes and venues are looked up in dicts built once."""
+
+    def __init__(self, event: Event, spec: CalendarSpec, zone: tzinfo, uid: UidScheme) -> None:
+        self.event = event
+        self.spec = spec
+        self.zone = zone
+        self.uid = uid
+        self.themes: dict[str, Theme] = {t.id: t for t in event.themes}
+        self.venues: dict[str, Venue] = {v.id: v for v in event.venues}
+        self.alarm = (timedelta(minutes=-spec.alarm_minutes)
+                      if spec.alarm_minutes is not None else None)
+
+    def build(self, session: Session) -> Component:
+        from icalendar import Event as VEvent
+
+        theme = self.themes.get(session.theme or "")
+        venue = self.venues.get(session.venue or "")
+        vevent = VEvent()
+        for key, value in self._properties(session, theme, venue):
+            vevent.add(key, value)
+        if self.alarm is not None and not session.cancelled:
+            vevent.add_component(self._alarm(session))
+        return vevent
+
+    def _properties(
+        self, s: Session, theme: Theme | None, venue: Venue | None
+    ) -> list[tuple[str, Any]]:
+        stamp = self.spec.stamp
+        props: list[tuple[str, Any]] = [
+            ("uid", self.uid(self.event.id, s.id)),
+            ("dtstamp", stamp),
+            ("dtstart", s.start.astimezone(self.zone)),
+            ("dtend", s.end.astimezone(self.zone)),
+            ("sequence", s.sequence),
+            ("status", s.status.upper()),
+            ("summary", _text(s.title)),
+        ]
+        location = _location(venue) or self.event.location
+        if location:
+            props.append(("location", _text(location)))
+        if venue is not None and venue.lat is not None and venue.lon is not None:
+            props.append(("geo", (venue.lat, venue.lon)))
+        props.append(("categories", [_text(c) for c in _categories(s, theme)]))
+        props.append(("description", _description(s, theme)))
+        url = s.url or self.event.url
+        if url:
+            props.append(("url", url))
+        props.append(("last-modified", stamp))
+        return props
+
+    def _alarm(self, session: Session) -> Component:
+        from icalendar import Alarm
+
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", _text(session.title))
+        alarm.add("trigger", self.alarm)
+        return alarm
+
+
+def _text(value: str) -> str:
+    """Line breaks as ``\\n`` only (RFC 5545 TEXT has no carriage return)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _location(venue: Venue | None) -> str:
+    if venue is None:
+        return ""
+    return f"{venue.name}, {venue.address}" if venue.address else venue.name
+
+
+def _categories(session: Session, theme: Theme | None) -> list[str]:
+    return [theme.name, session.kind] if theme else [session.kind]
+
+
+def _description(session: Session, theme: Theme | None) -> str:
+    lines = []
+    if theme is not None:
+        lines.append(f"Theme: {theme.name}")
+    if session.hosts:
+        lines.append(f"Hosts: {'; '.join(session.hosts)}")
+    if session.speakers:
+        lines.append(f"Speakers: {'; '.join(session.speakers)}")
+    blocks = ["\n".join(lines)] if lines else []
+    if session.description.strip():
+        blocks.append(session.description.strip())
+    if session.provisional:
+        blocks.append(PROVISIONAL_LINE)
+    return _text("\n\n".join(blocks))

@@ -1,0 +1,81 @@
+"""Writing output files safely: atomically, and only inside the folder asked for.
+
+A file is written to a temporary file beside it, flushed to disk and renamed
+over the target, so a failure (full disk, Ctrl-C) never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from wiccli.errors import DataError
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step; on failure the old file is untouched."""
+    folder = path.parent
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder; give a file name")
+    if not folder.is_dir():
+        raise DataError(f"{path}: cannot write: the folder {folder} does not exist")
+    try:
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise DataError(f"{path}: cannot write: {_reason(exc)}") from None
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, _file_mode(path))
+        os.replace(temp, path)
+    except OSError as exc:
+        _discard(temp)
+        raise DataError(f"{path}: cannot write: {_reason(exc)}") from None
+    except BaseException:
+        _discard(temp)
+        raise
+
+
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's mode; a new file gets the usual 0o666 minus the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _discard(temp: str) -> None:
+    try:
+        os.unlink(temp)
+    except OSError:
+        pass
+
+
+def prepare_folder(folder: Path) -> Path:
+    """Create ``folder`` if needed; its resolved path."""
+    if folder.exists() and not folder.is_dir():
+        raise DataError(f"{folder}: is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"{folder}: cannot create the folder: {_reason(exc)}") from None
+    return folder.resolve()
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder / name``, refusing any name that would land anywhere but directly inside."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise DataError(f"refusing to write {name!r}: not a plain file name")
+    target = folder / name
+    if target.resolve().parent != folder.resolve():
+        raise DataError(f"refusing to write {target}: it would land outside {folder}")
+    return target
