@@ -15,7 +15,7 @@ from wiccli.query import build_filters, count_by_kind, forums_per_theme, select
 from wiccli.records import SESSION_FIELDS, session_record
 from wiccli.render import Column, Format, TableSpec, draw_fields, emit, write_json
 
-PROVISIONAL_NOTE = "* provisional: title or time not from a published source"
+PROVISIONAL_NOTE = "* provisional: title or time not published or not final"
 
 
 def _when(record: Mapping[str, Any]) -> str:
