@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from wiccli import __version__
-from wiccli.cli import agenda
+from wiccli.cli import agenda, export_ics
 from wiccli.cli.state import get_state
 
 HELP = """Conference agendas and invitations from one TOML event file.
@@ -54,5 +54,5 @@ def root(
     state.debug = debug
 
 
-for module in (agenda,):
+for module in (agenda, export_ics):
     module.register(app)
