@@ -29,6 +29,7 @@ from wiccli.model import (
 
 BUNDLED_NAME = "wic2018.toml"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+URL_RE = re.compile(r"^https?://\S+$")
 _TOML_POS_RE = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _TOML_EOF_RE = re.compile(r"^(?P<msg>.*?)\s*\(at end of document\)$")
 
@@ -183,7 +184,7 @@ class _Checker:
 
     def url(self, value: Any, path: str) -> str | None:
         result = self.string(value, path)
-        if result is not None and not re.match(r"^https?://\S+$", result):
+        if result is not None and not URL_RE.match(result):
             self.fail(path, f"{result!r} is not an http(s) URL")
             return None
         return result
