@@ -105,14 +105,14 @@ def write_delimited(
     env: Env, keys: Sequence[str], records: Iterable[Mapping[str, Any]], delimiter: str
 ) -> None:
     """CSV with a header row; TSV with tabs and newlines inside cells turned into spaces."""
-    import csv
-
     if delimiter == "\t":
         env.stdout.write("\t".join(keys) + "\n")
         for record in records:
             cells = (_tsv_cell(cell_text(record.get(k))) for k in keys)
             env.stdout.write("\t".join(cells) + "\n")
         return
+    import csv  # only CSV needs it
+
     writer = csv.writer(env.stdout, lineterminator="\n")
     writer.writerow(keys)
     for record in records:

@@ -7,8 +7,10 @@ from typing import Annotated
 import typer
 
 from wiccli import __version__
-from wiccli.cli import agenda, export_ics
+from wiccli.cli import agenda, coerce, export_ics
 from wiccli.cli.state import get_state
+
+coerce.install()  # keep Pydantic out of start-up (see wiccli.cli.coerce)
 
 HELP = """Conference agendas and invitations from one TOML event file.
 

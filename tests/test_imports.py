@@ -1,0 +1,83 @@
+"""Start-up cost: what `wic agenda` imports, and option parsing without Pydantic."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, Runner
+
+# Run wic in a fresh interpreter, then list every module it imported.
+PROBE = """
+import json, sys
+from wiccli.cli.main import main
+try:
+    main(sys.argv[2:])
+except SystemExit:
+    pass
+with open(sys.argv[1], "w") as handle:
+    json.dump(sorted(sys.modules), handle)
+"""
+
+HEAVY = ("icalendar", "tomli_w", "tomlkit", "pycountry", "defusedxml", "csv", "jsonschema",
+         "pydantic", "xmlschema", "filelock")
+
+
+def imported_by(tmp_path: Path, *argv: str) -> set[str]:
+    out = tmp_path / "modules.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    done = subprocess.run([sys.executable, "-c", PROBE, str(out), *argv], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(out.read_text()))
+
+
+def top_level(modules: set[str]) -> set[str]:
+    return {name.partition(".")[0] for name in modules}
+
+
+@pytest.mark.parametrize("fmt", ["json", "table", "tsv"])
+def test_agenda_imports_nothing_heavy(tmp_path: Path, fmt: str) -> None:
+    found = top_level(imported_by(tmp_path, "agenda", "-d", "2", "-f", fmt))
+    assert "wiccli" in found
+    assert sorted(found & set(HEAVY)) == []
+
+
+def test_agenda_json_does_not_import_rich(tmp_path: Path) -> None:
+    found = top_level(imported_by(tmp_path, "agenda", "-d", "2", "-f", "json"))
+    assert "rich" not in found
+
+
+def test_csv_is_imported_only_for_csv(tmp_path: Path) -> None:
+    assert "csv" in imported_by(tmp_path, "agenda", "-d", "2", "-f", "csv")
+
+
+def test_bad_choice_names_the_option_and_the_choices(run: Runner) -> None:
+    result = run("agenda", "-f", "bogus")
+    assert result.code == 2
+    assert result.stdout == ""
+    assert "Invalid value for '--format' / '-f'" in result.stderr
+    assert "'bogus' is not one of 'table', 'json', 'jsonl', 'csv', 'tsv'" in result.stderr
+
+
+def test_choices_ignore_case_and_lists_repeat(run: Runner) -> None:
+    upper = run("agenda", "-f", "JSON", "-d", "2", "-t", "security", "-t", "innovation")
+    lower = run("agenda", "-f", "json", "-d", "2", "-t", "innovation", "-t", "security")
+    assert upper.code == lower.code == 0
+    records = json.loads(upper.stdout)
+    assert records == json.loads(lower.stdout)
+    assert records
+    assert {r["theme"] for r in records} == {"security", "innovation"}
+
+
+def test_options_of_other_types_still_parse(run: Runner) -> None:
+    # --event takes a string; an integer option goes through Typer's own coercion.
+    ok = run("--event", str(DATA / "minimal.toml"), "agenda", "-f", "json")
+    assert ok.code == 0, ok.stderr
+    assert [r["id"] for r in json.loads(ok.stdout)] == ["keynote", "web-forum"]
