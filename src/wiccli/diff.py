@@ -1,0 +1,173 @@
+"""What changed between two versions of an event, and which sequences to raise.
+
+Pure: two :class:`Event` objects in, a list of :class:`Change` out. Sessions are
+matched by id. A session whose calendar entry would look different (time,
+venue, title, status, description, people, url, its venue's or theme's name…)
+needs a higher ``sequence`` in the new file, or calendar apps keep the old copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from wiccli.model import Event, Session
+
+# Change kinds, in the order they are reported.
+ADDED, REMOVED, CANCELLED, RESTORED = "added", "removed", "cancelled", "restored"
+MOVED, VENUE, RENAMED, STATUS, CHANGED = "moved", "venue", "renamed", "status", "changed"
+KINDS = (ADDED, REMOVED, CANCELLED, RESTORED, MOVED, VENUE, RENAMED, STATUS, CHANGED)
+
+# Session fields compared one by one (time, venue, title and status have kinds of their own).
+OTHER_FIELDS = ("theme", "kind", "description", "hosts", "speakers", "url", "provisional")
+VENUE_FIELDS = ("name", "address", "lat", "lon")
+EVENT_FIELDS = ("id", "name", "short_name", "tagline", "timezone", "start", "end", "location",
+                "organizers", "url")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    scope: str  # "session", "theme", "venue" or "event"
+    id: str
+    kind: str
+    field: str | None = None
+    old: Any = None
+    new: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Bump:
+    id: str
+    old: int  # the sequence in the old file
+    new: int  # the sequence in the new file
+    to: int  # the sequence the new file should have
+
+    @property
+    def needed(self) -> bool:
+        return self.new < self.to
+
+
+def diff_events(old: Event, new: Event) -> list[Change]:
+    """Every difference, sessions first (by kind, then in the new file's order)."""
+    changes: list[Change] = []
+    before = {s.id: s for s in old.sessions}
+    after = {s.id: s for s in new.sessions}
+    for session in new.sessions:
+        if session.id not in before:
+            changes.append(Change("session", session.id, ADDED, new=session))
+    for session in old.sessions:
+        if session.id not in after:
+            changes.append(Change("session", session.id, REMOVED, old=session))
+    for session in new.sessions:
+        if session.id in before:
+            changes += session_changes(before[session.id], session)
+    changes.sort(key=lambda c: KINDS.index(c.kind))
+    return changes + _catalogue(old, new) + _event_changes(old, new)
+
+
+def session_changes(a: Session, b: Session) -> list[Change]:
+    found: list[Change] = []
+
+    def add(kind: str, field: str, old: Any, new: Any) -> None:
+        found.append(Change("session", b.id, kind, field, old, new))
+
+    if a.status != b.status:
+        kind = CANCELLED if b.cancelled else RESTORED if a.cancelled else STATUS
+        add(kind, "status", a.status, b.status)
+    if (a.start, a.end) != (b.start, b.end):
+        add(MOVED, "time", (a.start, a.end), (b.start, b.end))
+    if a.venue != b.venue:
+        add(VENUE, "venue", a.venue, b.venue)
+    if a.title != b.title:
+        add(RENAMED, "title", a.title, b.title)
+    for name in OTHER_FIELDS:
+        if getattr(a, name) != getattr(b, name):
+            add(CHANGED, name, getattr(a, name), getattr(b, name))
+    return found
+
+
+def _catalogue(old: Event, new: Event) -> list[Change]:
+    """Themes and venues added, removed or changed."""
+    found: list[Change] = []
+    for scope, fields, before, after in (
+        ("theme", ("name", "description"), old.themes, new.themes),
+        ("venue", VENUE_FIELDS, old.venues, new.venues),
+    ):
+        was = {item.id: item for item in before}
+        now = {item.id: item for item in after}
+        found += [Change(scope, i, ADDED, new=now[i].name) for i in now if i not in was]
+        found += [Change(scope, i, REMOVED, old=was[i].name) for i in was if i not in now]
+        for i in now.keys() & was.keys():
+            found += [
+                Change(scope, i, RENAMED if f == "name" else CHANGED, f,
+                       getattr(was[i], f), getattr(now[i], f))
+                for f in fields if getattr(was[i], f) != getattr(now[i], f)
+            ]
+    return sorted(found, key=lambda c: (c.scope, KINDS.index(c.kind), c.id))
+
+
+def _event_changes(old: Event, new: Event) -> list[Change]:
+    return [
+        Change("event", new.id, CHANGED, f, getattr(old, f), getattr(new, f))
+        for f in EVENT_FIELDS if getattr(old, f) != getattr(new, f)
+    ]
+
+
+def _shown_differently(old: Event, new: Event, a: Session, b: Session) -> bool:
+    """Whether the calendar entry of a session differs beyond its own fields."""
+    was_venue, venue = old.venue(a.venue), new.venue(b.venue)
+    if venue is not None and was_venue is not None and any(
+        getattr(was_venue, f) != getattr(venue, f) for f in VENUE_FIELDS
+    ):
+        return True
+    was_theme, theme = old.theme(a.theme), new.theme(b.theme)
+    if theme is not None and was_theme is not None and was_theme.name != theme.name:
+        return True
+    # Without a venue or a url of its own, a session shows the event's.
+    return (venue is None and old.location != new.location) or (
+        b.url is None and old.url != new.url
+    )
+
+
+def bumps(old: Event, new: Event, changes: list[Change]) -> list[Bump]:
+    """Sessions in both files whose calendar entry changed, in the new file's order.
+
+    ``needed`` is true when the new sequence is not already above the old one.
+    """
+    changed = {c.id for c in changes if c.scope == "session"}
+    before = {s.id: s for s in old.sessions}
+    result = []
+    for b in new.sessions:
+        a = before.get(b.id)
+        if a is None:
+            continue
+        if b.id in changed or _shown_differently(old, new, a, b):
+            result.append(Bump(b.id, a.sequence, b.sequence, max(b.sequence, a.sequence + 1)))
+    return result
+
+
+def bump_text(text: str, wanted: dict[str, int]) -> str:
+    """``text`` with ``sequence = N`` set for each session id in ``wanted``.
+
+    Only the sequence values change: comments, order and layout stay as they are.
+    A session table without a sequence gets one after its last key.
+    """
+    import tomlkit
+    from tomlkit.items import Table
+
+    doc = tomlkit.parse(text)
+    sessions = doc.get("sessions", [])
+    for table in sessions:
+        session_id = table.get("id")
+        if session_id not in wanted:
+            continue
+        value = wanted[session_id]
+        if "sequence" in table:
+            table["sequence"] = value
+        elif isinstance(table, Table):
+            last = [key for key, _ in table.value.body if key is not None][-1]
+            # Insert after the last key, not after the comments that introduce the next table.
+            table.value._insert_after(last, "sequence", tomlkit.integer(value))
+        else:  # an inline table
+            table["sequence"] = value
+    return tomlkit.dumps(doc)

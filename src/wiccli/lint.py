@@ -1,0 +1,178 @@
+"""Warnings and a summary over a loaded event: things that load fine but look wrong.
+
+Pure functions over :class:`~wiccli.model.Event`. The loader decides what is an
+error; this module only points at what a person writing the file should look at
+again. Key paths index the file's own arrays (``sessions[4]``): a loaded event
+keeps the sessions, themes and venues in file order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any
+
+from wiccli.load import load_zone
+from wiccli.model import SUB_FORUM, Event, Session
+
+VENUE_OVERLAP = "venue-overlap"
+PERSON_OVERLAP = "person-overlap"
+THEME_WITHOUT_SUB_FORUM = "theme-without-sub-forum"
+SUB_FORUM_WITHOUT_VENUE = "sub-forum-without-venue"
+PROVISIONAL = "provisional"
+
+# Warning classes in the order they are reported.
+CODES = (VENUE_OVERLAP, PERSON_OVERLAP, THEME_WITHOUT_SUB_FORUM, SUB_FORUM_WITHOUT_VENUE,
+         PROVISIONAL)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    path: str
+    message: str
+    subject: str  # the id the warning is about (a session or theme id)
+
+
+def lint(event: Event) -> list[Finding]:
+    """Every warning for ``event``, grouped by class, each class in file order."""
+    zone = load_zone(event.timezone)
+    assert zone is not None  # a loaded event has a valid time zone
+    findings = [
+        *_venue_overlaps(event, zone),
+        *_person_overlaps(event, zone),
+        *_unused_themes(event),
+        *_forums_without_venue(event),
+        *_provisional(event),
+    ]
+    return sorted(findings, key=lambda f: CODES.index(f.code))
+
+
+def when(session: Session, zone: tzinfo) -> str:
+    """``Thu 8 Nov 09:00–12:00`` in the event's zone (the end names its day if it differs)."""
+    start, end = session.start.astimezone(zone), session.end.astimezone(zone)
+    tail = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a} {end.day} {end:%b %H:%M}"
+    return f"{start:%a} {start.day} {start:%b %H:%M}–{tail}"
+
+
+def _indexed(event: Event) -> list[tuple[int, Session]]:
+    return [(i, s) for i, s in enumerate(event.sessions) if not s.cancelled]
+
+
+def _clashes(items: list[tuple[int, Session]]) -> Iterator[tuple[int, Session, int, Session]]:
+    """Pairs that overlap in time: (earlier index, earlier, later index, later)."""
+    ordered = sorted(items, key=lambda pair: (pair[1].start, pair[0]))
+    for pos, (i, first) in enumerate(ordered):
+        for j, second in ordered[pos + 1:]:
+            if second.start >= first.end:
+                break
+            a, b = sorted(((i, first), (j, second)), key=lambda pair: pair[0])
+            yield a[0], a[1], b[0], b[1]
+
+
+def _venue_overlaps(event: Event, zone: tzinfo) -> Iterator[Finding]:
+    by_venue: dict[str, list[tuple[int, Session]]] = defaultdict(list)
+    for index, session in _indexed(event):
+        if session.venue is not None:
+            by_venue[session.venue].append((index, session))
+    for venue, items in by_venue.items():
+        for _, first, j, second in _clashes(items):
+            yield Finding(
+                VENUE_OVERLAP, f"sessions[{j}].venue",
+                f"{second.id!r} ({when(second, zone)}) overlaps {first.id!r} "
+                f"({when(first, zone)}) at venue {venue!r}",
+                second.id,
+            )
+
+
+def _people(session: Session) -> dict[str, tuple[str, str]]:
+    """Normalised name -> (name as written, field), hosts first."""
+    found: dict[str, tuple[str, str]] = {}
+    for field, names in (("hosts", session.hosts), ("speakers", session.speakers)):
+        for name in names:
+            found.setdefault(" ".join(name.split()).casefold(), (name.strip(), field))
+    return found
+
+
+def _person_overlaps(event: Event, zone: tzinfo) -> Iterator[Finding]:
+    by_person: dict[str, list[tuple[int, Session]]] = defaultdict(list)
+    for index, session in _indexed(event):
+        for key in _people(session):
+            by_person[key].append((index, session))
+    for key, items in by_person.items():
+        for _, first, j, second in _clashes(items):
+            name, field = _people(second)[key]
+            yield Finding(
+                PERSON_OVERLAP, f"sessions[{j}].{field}",
+                f"{name!r} is booked in {first.id!r} ({when(first, zone)}) and "
+                f"{second.id!r} ({when(second, zone)}) at once",
+                second.id,
+            )
+
+
+def _unused_themes(event: Event) -> Iterator[Finding]:
+    used = {s.theme for s in event.sessions if s.kind == SUB_FORUM}
+    for index, theme in enumerate(event.themes):
+        if theme.id not in used:
+            yield Finding(THEME_WITHOUT_SUB_FORUM, f"themes[{index}]",
+                          f"theme {theme.id!r} has no sub-forum", theme.id)
+
+
+def _forums_without_venue(event: Event) -> Iterator[Finding]:
+    for index, session in enumerate(event.sessions):
+        if session.kind == SUB_FORUM and session.venue is None:
+            yield Finding(SUB_FORUM_WITHOUT_VENUE, f"sessions[{index}]",
+                          f"sub-forum {session.id!r} has no venue", session.id)
+
+
+def _provisional(event: Event) -> Iterator[Finding]:
+    for index, session in enumerate(event.sessions):
+        if session.provisional:
+            yield Finding(PROVISIONAL, f"sessions[{index}].provisional",
+                          f"{session.id!r} has a provisional time (provisional = true)",
+                          session.id)
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def summary(event: Event) -> dict[str, Any]:
+    """Counts a person checks at a glance: sessions per day, sub-forums per theme."""
+    zone = load_zone(event.timezone)
+    assert zone is not None
+    per_day: dict[str, list[Session]] = {d.isoformat(): [] for d in event.days}
+    for session in event.sessions:
+        per_day.setdefault(session.start.astimezone(zone).date().isoformat(), []).append(session)
+    return {
+        "event": event.id,
+        "name": event.name,
+        "timezone": event.timezone,
+        "start": event.start.isoformat(),
+        "end": event.end.isoformat(),
+        "sessions": len(event.sessions),
+        "cancelled": _count(s.cancelled for s in event.sessions),
+        "provisional": _count(s.provisional for s in event.sessions),
+        "days": [
+            {"number": n, "day": day, "sessions": len(items),
+             "sub_forums": _count(s.kind == SUB_FORUM for s in items),
+             "cancelled": _count(s.cancelled for s in items)}
+            for n, (day, items) in enumerate(per_day.items(), 1)
+        ],
+        "themes": [
+            {"id": t.id, "name": t.name,
+             "sub_forums": _count(s.kind == SUB_FORUM and s.theme == t.id
+                                  for s in event.sessions)}
+            for t in event.themes
+        ],
+        "venues": [
+            {"id": v.id, "name": v.name,
+             "sessions": _count(s.venue == v.id for s in event.sessions)}
+            for v in event.venues
+        ],
+    }
+
+
+def _count(flags: Iterable[bool]) -> int:
+    return sum(1 for flag in flags if flag)

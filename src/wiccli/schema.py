@@ -1,0 +1,188 @@
+"""A JSON Schema (draft 2020-12) of the event file, for editors that check TOML as you type.
+
+Tools such as taplo and Even Better TOML see TOML dates and date-times as
+strings, so those are strings here, with a format and a pattern. The schema
+states what the loader checks key by key; rules across keys that a schema
+cannot state stay with the loader (``wic validate``): ids that must be unique,
+references to themes and venues, an end after its start, sessions inside the
+event's dates, and whether a time zone name exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wiccli.load import SLUG_RE, URL_RE
+from wiccli.model import STATUSES, SUB_FORUM
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+# An offset date-time (1979-05-27T07:32:00Z) or a local one, in the event's zone.
+LOCAL_DATE_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
+OFFSET_DATE_TIME_PATTERN = (
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+Schema = dict[str, Any]
+
+
+def _doc(schema: Schema, text: str) -> Schema:
+    return {**schema, "description": text}
+
+
+def _string(text: str) -> Schema:
+    return _doc({"type": "string"}, text)
+
+
+def _text(text: str) -> Schema:
+    return _doc({"type": "string", "pattern": r"\S"}, f"{text} Must not be empty.")
+
+
+def _slug(text: str) -> Schema:
+    return _doc({"type": "string", "pattern": SLUG_RE.pattern},
+                f"{text} Lower-case letters, digits, '-' and '_', starting with a letter "
+                "or digit.")
+
+
+def _count(text: str) -> Schema:
+    return _doc({"type": "integer", "minimum": 0}, text)
+
+
+def _url(text: str) -> Schema:
+    return _doc({"type": "string", "format": "uri", "pattern": URL_RE.pattern}, text)
+
+
+def _strings(text: str) -> Schema:
+    return _doc({"type": "array", "items": {"type": "string", "pattern": r"\S"}}, text)
+
+
+def _date(text: str) -> Schema:
+    return _doc({"type": "string", "format": "date", "pattern": DATE_PATTERN},
+                f"{text} A TOML date: 2018-11-07.")
+
+
+def _date_time(text: str) -> Schema:
+    return _doc(
+        {"anyOf": [
+            {"type": "string", "format": "date-time", "pattern": OFFSET_DATE_TIME_PATTERN},
+            {"type": "string", "pattern": LOCAL_DATE_TIME_PATTERN},
+        ]},
+        f"{text} A TOML date-time: local (2018-11-07T09:00:00, in the event's time zone) "
+        "or with an offset (2018-11-07T01:00:00Z).",
+    )
+
+
+def _object(properties: Schema, required: list[str], text: str, **extra: Any) -> Schema:
+    return {
+        "type": "object",
+        "description": text,
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+        **extra,
+    }
+
+
+def _array_of(ref: str, text: str) -> Schema:
+    return {"type": "array", "description": text, "items": {"$ref": f"#/$defs/{ref}"}}
+
+
+def _event() -> Schema:
+    return _object(
+        {
+            "id": _slug("The event's id; calendar UIDs are built from it."),
+            "name": _text("The event's full name."),
+            "short_name": _string("A short name, shown where space is tight."),
+            "tagline": _string("One line about the event."),
+            "timezone": _string("The IANA time zone of the venue, such as 'Asia/Shanghai'. "
+                                "Local times in the file are in this zone."),
+            "start": _date("The first day."),
+            "end": _date("The last day (not before start)."),
+            "location": _string("Where the event takes place, for people."),
+            "organizers": _strings("Who organises the event."),
+            "url": _url("The event's web site (http or https)."),
+            "updated": _date_time("When the file was last revised."),
+        },
+        ["id", "name", "timezone", "start", "end"],
+        "What the event is and when.",
+    )
+
+
+def _session() -> Schema:
+    return _object(
+        {
+            "id": _slug("The session's id, unique in the file and stable across revisions."),
+            "title": _text("The session's title."),
+            "kind": _slug(f"What sort of session: ceremony, plenary, {SUB_FORUM}, expo…"),
+            "theme": _string("The id of a theme; required for a sub-forum."),
+            "venue": _string("The id of a venue."),
+            "start": _date_time("When the session starts."),
+            "end": _date_time("When it ends (after the start)."),
+            "status": _doc({"type": "string", "enum": list(STATUSES)},
+                           "confirmed (the default), tentative or cancelled."),
+            "provisional": _doc({"type": "boolean"},
+                                "true when the title or time is an estimate."),
+            "description": _string("What the session is about."),
+            "hosts": _strings("Who hosts the session."),
+            "speakers": _strings("Who speaks."),
+            "url": _url("A page about the session (http or https)."),
+            "sequence": _count("The revision number calendar apps compare: raise it by one "
+                               "when the session changes."),
+        },
+        ["id", "title", "kind", "start", "end"],
+        "One session of the programme.",
+        **{"if": {"properties": {"kind": {"const": SUB_FORUM}}, "required": ["kind"]},
+           "then": {"required": ["theme"]}},
+    )
+
+
+def _defs() -> Schema:
+    return {
+        "event": _event(),
+        "theme": _object(
+            {"id": _slug("The theme's id."), "name": _text("The theme's name."),
+             "description": _string("What the theme covers.")},
+            ["id", "name"], "A theme that sub-forums are grouped under.",
+        ),
+        "venue": _object(
+            {"id": _slug("The venue's id."), "name": _text("The venue's name."),
+             "address": _string("The postal address."),
+             "lat": _doc({"type": "number", "minimum": -90, "maximum": 90}, "Latitude."),
+             "lon": _doc({"type": "number", "minimum": -180, "maximum": 180}, "Longitude.")},
+            ["id", "name"], "A place where sessions happen.",
+            dependentRequired={"lat": ["lon"], "lon": ["lat"]},
+        ),
+        "session": _session(),
+        "category": _object(
+            {"id": _slug("The category's id."), "name": _text("The category's name."),
+             "target": _count("How many guests of this category to invite.")},
+            ["id", "name"], "A category of guests.",
+        ),
+        "invitations": _object(
+            {"target": _count("How many guests to invite in all."),
+             "ledger": _text("The invitation ledger file."),
+             "categories": _array_of("category", "The categories of guests.")},
+            [], "Whom to invite.",
+        ),
+    }
+
+
+def event_schema() -> Schema:
+    """The schema as a JSON-ready dict."""
+    return {
+        "$schema": DIALECT,
+        "title": "wic event file",
+        "description": "A conference event for wic: the event, its themes, venues, sessions "
+                       "and invitations. Checked in full by `wic validate`.",
+        "type": "object",
+        "properties": {
+            "event": {"$ref": "#/$defs/event"},
+            "themes": _array_of("theme", "The themes ([[themes]])."),
+            "venues": _array_of("venue", "The venues ([[venues]])."),
+            "sessions": _array_of("session", "The sessions ([[sessions]])."),
+            "invitations": {"$ref": "#/$defs/invitations"},
+        },
+        "required": ["event"],
+        "additionalProperties": False,
+        "$defs": _defs(),
+    }

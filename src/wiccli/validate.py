@@ -1,0 +1,129 @@
+"""Check an event file: every error the loader finds and every warning, with lines.
+
+Pure: text in, :class:`Report` out. The rules are the loader's
+(:func:`wiccli.load.check_event`) and the linter's (:mod:`wiccli.lint`); this
+module adds line numbers and shapes the result for people and for scripts.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+from wiccli import lint
+from wiccli.load import check_event
+from wiccli.locate import KeyLocator, syntax_position
+
+# Warning classes about one id each: many of them read best as one line listing the ids.
+_GROUPED = {
+    lint.PROVISIONAL: "sessions have a provisional time (provisional = true)",
+    lint.SUB_FORUM_WITHOUT_VENUE: "sub-forums have no venue",
+    lint.THEME_WITHOUT_SUB_FORUM: "themes have no sub-forum",
+}
+GROUP_ABOVE = 3  # a class with more findings than this is listed on one line
+MAX_EACH = 10  # at most this many lines per overlap class unless every one is asked for
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    code: str | None = None
+    subject: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    file: str
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    summary: dict[str, Any] | None = None
+
+    def passed(self, strict: bool) -> bool:
+        return not self.errors and not (strict and self.warnings)
+
+
+def check_text(text: str, source: str) -> Report:
+    """Parse and check one event file's text."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message, line, column = syntax_position(str(exc))
+        return Report(source, errors=[Issue("", message, line, column)])
+    event, problems = check_event(data, source=source)
+    locator = KeyLocator(text)
+    if problems or event is None:
+        errors = [Issue(p.path, p.message, p.line or locator.line(p.path)) for p in problems]
+        return Report(source, errors=errors)
+    warnings = [
+        Issue(f.path, f.message, locator.line(f.path), code=f.code, subject=f.subject)
+        for f in lint.lint(event)
+    ]
+    return Report(source, warnings=warnings, summary=lint.summary(event))
+
+
+def report_record(report: Report, strict: bool) -> dict[str, Any]:
+    """The JSON shape of ``wic validate -f json`` (documented in the README)."""
+    return {
+        "file": report.file,
+        "valid": report.passed(strict),
+        "strict": strict,
+        "errors": [
+            {"path": e.path, "line": e.line, "column": e.column, "message": e.message}
+            for e in report.errors
+        ],
+        "warnings": [
+            {"code": w.code, "path": w.path, "line": w.line, "message": w.message}
+            for w in report.warnings
+        ],
+        "summary": report.summary,
+    }
+
+
+def _where(report: Report, issue: Issue) -> str:
+    place = report.file
+    if issue.line:
+        place += f":{issue.line}"
+        if issue.column:
+            place += f":{issue.column}"
+    return f"{place}: {issue.path}: " if issue.path else f"{place}: "
+
+
+def report_lines(report: Report, *, every: bool = False, width: int = 100) -> list[str]:
+    """The lines for people (stderr): errors, then warnings grouped by class, then a verdict."""
+    lines = [f"error: {_where(report, e)}{e.message}" for e in report.errors]
+    for code in lint.CODES:
+        found = [w for w in report.warnings if w.code == code]
+        if code in _GROUPED and len(found) > GROUP_ABOVE and not every:
+            head = f"warning: {report.file}: {len(found)} {_GROUPED[code]}: "
+            ids = ", ".join(w.subject or w.path for w in found)
+            lines.extend(textwrap.wrap(head + ids, width=width, subsequent_indent="  ",
+                                       break_on_hyphens=False))
+            continue
+        shown = found if every else found[:MAX_EACH]
+        lines += [f"warning: {_where(report, w)}{w.message}" for w in shown]
+        if len(found) > len(shown):
+            lines.append(f"warning: {report.file}: … and {len(found) - len(shown)} more "
+                         f"({code}; --all lists every one)")
+    lines.append(verdict(report))
+    return lines
+
+
+def verdict(report: Report) -> str:
+    if report.errors:
+        return f"{report.file}: invalid, {_plural(len(report.errors), 'error')}"
+    if not report.warnings:
+        return f"{report.file}: valid, no warnings"
+    counts = ", ".join(
+        f"{n} {code}" for code in lint.CODES
+        if (n := sum(1 for w in report.warnings if w.code == code))
+    )
+    return f"{report.file}: valid, {_plural(len(report.warnings), 'warning')} ({counts})"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
