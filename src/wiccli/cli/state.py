@@ -28,10 +28,14 @@ class State:
     def event(self) -> Event:
         """The event named by --event, WIC_EVENT, ./wic.toml or the bundled one (loaded once)."""
         if self._event is None:
+            from functools import partial
+
+            from wiccli.cache import load_cached
             from wiccli.load import load_event
 
             path, bundled = self.event_path()
-            self._event = load_event(path, bundled=bundled)
+            self._event = load_cached(path, partial(load_event, bundled=bundled),
+                                      bundled=bundled, environ=self.env.environ)
         return self._event
 
     def zone(self, name: str | None = None) -> tzinfo:
