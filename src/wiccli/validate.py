@@ -58,6 +58,8 @@ def check_text(text: str, source: str) -> Report:
     locator = KeyLocator(text)
     if problems or event is None:
         errors = [Issue(p.path, p.message, p.line or locator.line(p.path)) for p in problems]
+        # In the file's order, so an editor can walk them top to bottom.
+        errors.sort(key=lambda e: e.line or 0)
         return Report(source, errors=errors)
     warnings = [
         Issue(f.path, f.message, locator.line(f.path), code=f.code, subject=f.subject)

@@ -209,10 +209,13 @@ def _after_init(env: Env, path: Path, plan: Any) -> None:
                 f"({days}), {plan.timezone}")
     local = _resolve(path, env) == env.cwd / "wic.toml"
     read = "wic agenda" if local else f"wic -e {path} agenda"
+    steps = [(f"wic validate {path}", "check it after each edit"),
+             (read, "read it as a programme"),
+             ("wic schema > wic.schema.json", "checks while you type (see the file's header)")]
+    width = max(len(command) for command, _ in steps)
     env.message("next:")
-    env.message(f"  wic validate {path}            check it after each edit")
-    env.message(f"  {read:<27} read it as a programme")
-    env.message("  wic schema > wic.schema.json  checks while you type (see the file's header)")
+    for command, why in steps:
+        env.message(f"  {command:<{width}}  {why}")
 
 
 # --------------------------------------------------------------------------- diff
