@@ -1,0 +1,354 @@
+"""A frab / c3voc schedule -> the data of a wic event file (checked by the loader).
+
+Real schedules are large and untidy; nothing in one is fatal below the
+document's shape. What is skipped or changed is counted, and the counts come
+back as warnings. The result always passes :func:`wiccli.load.check_event`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from wiccli.errors import DataError
+from wiccli.frab.conventions import (
+    CANCELLED_TITLE_RE,
+    NOTE_CANCELLED,
+    NOTE_PROVISIONAL,
+    NOTE_TENTATIVE,
+    PLACEHOLDER_ROOM,
+    STATUS_NOTES,
+    session_id_from_slug,
+)
+from wiccli.frab.raw import RawEvent, RawSchedule
+from wiccli.frab.text import UniqueIds, html_to_text, looks_like_html, slugify, tidy
+from wiccli.frab.zones import choose_zone
+from wiccli.load import SLUG_RE
+from wiccli.model import SUB_FORUM
+
+Progress = Callable[[int, int], None]
+_URL_RE = re.compile(r"^https?://\S+$")
+DEFAULT_LENGTH = timedelta(minutes=5)
+# A session this far outside the conference's own dates is a typo, not a session.
+FAR_OUTSIDE = timedelta(days=366)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    format: str = "auto"  # auto, frab-xml or frab-json
+    timezone: str | None = None
+    tracks_as_forums: bool = False
+
+
+@dataclass
+class ImportResult:
+    data: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_text(data: bytes, label: str, options: ImportOptions,
+                progress: Progress | None = None) -> ImportResult:
+    """Parse a schedule (XML or JSON, by ``options.format`` or its first character)."""
+    if detect_format(data, options.format, label) == "xml":
+        from wiccli.frab.xmlread import read_xml
+
+        raw = read_xml(data, label)
+    else:
+        from wiccli.frab.jsonread import read_json
+
+        raw = read_json(data, label)
+    return convert(raw, label, options, progress)
+
+
+def detect_format(data: bytes, wanted: str, label: str) -> str:
+    if wanted in ("frab-xml", "frab-json"):
+        return wanted.removeprefix("frab-")
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head == b"<":
+        return "xml"
+    if head in (b"{", b"["):
+        return "json"
+    raise DataError(f"{label}: not a frab schedule: expected schedule.xml (XML) or "
+                    "schedule.json (JSON)")
+
+
+def convert(raw: RawSchedule, label: str, options: ImportOptions,
+            progress: Progress | None = None) -> ImportResult:
+    converter = _Converter(raw, options)
+    data = converter.run(progress or (lambda done, total: None))
+    _check(data, label)
+    return ImportResult(data, converter.warnings())
+
+
+def _check(data: dict[str, Any], label: str) -> None:
+    """A safety net: never hand on an event the loader would refuse."""
+    from wiccli.load import check_event
+
+    _, problems = check_event(data, source=label)
+    if problems:
+        lines = [p.render(label) for p in problems[:10]]
+        raise DataError(f"{label}: the imported event is not valid: {lines[0]}",
+                        details=lines[1:])
+
+
+class _Converter:
+    def __init__(self, raw: RawSchedule, options: ImportOptions) -> None:
+        self.raw = raw
+        self.options = options
+        self.changed: Counter[str] = Counter()
+        self.skipped: Counter[str] = Counter(raw.skipped)
+        self.zone_notes: list[str] = []
+        self.ids = UniqueIds()
+        self.theme_ids: dict[str, str] = {}
+        self.venue_ids: dict[str, str] = {}
+
+    # ---- the whole event
+
+    def run(self, progress: Progress) -> dict[str, Any]:
+        zone_name, zone, self.zone_notes = choose_zone(self.raw, self.options.timezone)
+        themes = self.themes()
+        venues = self.venues()
+        sessions: list[dict[str, Any]] = []
+        total = len(self.raw.events)
+        for index, event in enumerate(self.raw.events, 1):
+            built = self.session(event, zone)
+            if built is not None:
+                sessions.append(built)
+            if index % 100 == 0 or index == total:
+                progress(index, total)
+        head = self.head(zone_name, zone, sessions)
+        for item in sessions:
+            item["start"] = _local(item["start"], zone)
+            item["end"] = _local(item["end"], zone)
+        data: dict[str, Any] = {"event": head}
+        if themes:
+            data["themes"] = themes
+        if venues:
+            data["venues"] = venues
+        if sessions:
+            data["sessions"] = sessions
+        return data
+
+    def head(self, zone_name: str, zone: tzinfo, sessions: list[dict[str, Any]]) -> dict[str, Any]:
+        raw = self.raw
+        event_id = slugify(raw.acronym) or slugify(raw.title) or "imported"
+        head: dict[str, Any] = {"id": event_id,
+                                "name": raw.title or raw.acronym or "Imported schedule",
+                                "timezone": zone_name}
+        days = [s["start"].astimezone(zone).date() for s in sessions]
+        days += [(s["end"].astimezone(zone) - timedelta(microseconds=1)).date() for s in sessions]
+        if raw.start and raw.end and raw.start <= raw.end:
+            days += [raw.start, raw.end]
+        if not days:
+            raise DataError("not a usable schedule: it has no events and no conference dates")
+        head["start"], head["end"] = min(days), max(days)
+        if _URL_RE.match(raw.url):
+            head["url"] = raw.url
+        return head
+
+    # ---- themes and venues
+
+    def themes(self) -> list[dict[str, Any]]:
+        names = [(name, slug) for name, slug in self.raw.tracks]
+        names += [(e.track, "") for e in self.raw.events if e.track]
+        return self._catalogue(names, self.theme_ids, "track")
+
+    def venues(self) -> list[dict[str, Any]]:
+        names = [(n, s) for n, s in self.raw.rooms if n != PLACEHOLDER_ROOM]
+        names += [(e.room, "") for e in self.raw.events if e.room and e.room != PLACEHOLDER_ROOM]
+        return self._catalogue(names, self.venue_ids, "room")
+
+    @staticmethod
+    def _catalogue(names: list[tuple[str, str]], ids: dict[str, str],
+                   fallback: str) -> list[dict[str, Any]]:
+        """One entry per distinct name; its id from the slug, else the name."""
+        unique = UniqueIds()
+        items = []
+        for name, slug in names:
+            if name in ids:
+                continue
+            wanted = slug if SLUG_RE.match(slug) else slugify(name)
+            ids[name] = unique.claim(wanted or f"{fallback}-{len(ids) + 1}")
+            items.append({"id": ids[name], "name": name})
+        return items
+
+    # ---- one session
+
+    def session(self, event: RawEvent, zone: tzinfo) -> dict[str, Any] | None:
+        start = self.start(event, zone)
+        if start is None:
+            return None
+        title, status = self.title(event.title)
+        description, notes = self.description(event)
+        status = "cancelled" if NOTE_CANCELLED in notes else status
+        if status != "cancelled" and NOTE_TENTATIVE in notes:
+            status = "tentative"
+        theme = self.theme_ids.get(event.track)
+        session: dict[str, Any] = {
+            "id": self.ids.claim(self.session_id(event, title)),
+            "title": title,
+            "kind": self.kind(event.type, theme),
+            "start": start,
+            "end": start + self.length(event, start),
+        }
+        if theme:
+            session["theme"] = theme
+        if event.room in self.venue_ids:
+            session["venue"] = self.venue_ids[event.room]
+        if status != "confirmed":
+            session["status"] = status
+        if NOTE_PROVISIONAL in notes:
+            session["provisional"] = True
+        if description:
+            session["description"] = description
+        speakers = list(dict.fromkeys(p for p in event.persons if p.strip()))
+        if speakers:
+            session["speakers"] = speakers
+        url = self.url(event)
+        if url:
+            session["url"] = url
+        return session
+
+    def start(self, event: RawEvent, zone: tzinfo) -> datetime | None:
+        if event.start is None:
+            self.skipped["no readable start date and time"] += 1
+            return None
+        start = event.start.replace(tzinfo=zone) if event.start.tzinfo is None else event.start
+        raw = self.raw
+        if raw.start and raw.end and not (
+            raw.start - FAR_OUTSIDE <= start.astimezone(zone).date() <= raw.end + FAR_OUTSIDE
+        ):
+            self.skipped["dated more than a year outside the conference"] += 1
+            return None
+        if event.day is not None and start.astimezone(zone).date() != event.day:
+            self.changed["after_midnight"] += 1
+        return start
+
+    def length(self, event: RawEvent, start: datetime) -> timedelta:
+        length = event.duration
+        if (not length or length <= timedelta(0)) and event.end is not None:
+            end = event.end if event.end.tzinfo else event.end.replace(tzinfo=start.tzinfo)
+            length = end - start
+        if length is None or length <= timedelta(0):
+            self.changed["no_duration"] += 1
+            return self.raw.timeslot or DEFAULT_LENGTH
+        return length
+
+    def title(self, text: str) -> tuple[str, str]:
+        title = " ".join(text.split())
+        status = "confirmed"
+        match = CANCELLED_TITLE_RE.match(title)
+        if match:
+            title, status = title[match.end():], "cancelled"
+        if looks_like_html(title):
+            title = " ".join(html_to_text(title).split())
+        if not title:
+            self.changed["untitled"] += 1
+            title = "Untitled"
+        return title, status
+
+    def description(self, event: RawEvent) -> tuple[str, set[str]]:
+        """Subtitle, abstract and description as paragraphs; wic's status notes apart."""
+        paragraphs: list[str] = []
+        notes: set[str] = set()
+        html = False
+        for part in (event.subtitle, event.abstract, event.description):
+            if looks_like_html(part):
+                part, html = html_to_text(part), True
+            for paragraph in re.split(r"\n\s*\n", tidy(part)):
+                if paragraph in STATUS_NOTES:
+                    notes.add(paragraph)
+                elif paragraph and paragraph not in paragraphs:
+                    paragraphs.append(paragraph)
+        if html:
+            self.changed["html"] += 1
+        return "\n\n".join(paragraphs), notes
+
+    def session_id(self, event: RawEvent, title: str) -> str:
+        wanted = slugify(session_id_from_slug(event.slug, self.raw.acronym)) if event.slug else ""
+        return wanted or slugify(title) or f"event-{len(self.ids.taken) + 1}"
+
+    def kind(self, type_name: str, theme: str | None) -> str:
+        if theme and self.options.tracks_as_forums:
+            return SUB_FORUM
+        kind = slugify(type_name) or "session"
+        return "session" if kind == SUB_FORUM and not theme else kind
+
+    def url(self, event: RawEvent) -> str:
+        """The session's own page: its url unless that is the conference's, else a link."""
+        candidates = [event.url] if event.url != self.raw.url else []
+        candidates += event.links
+        return next((u for u in candidates if _URL_RE.match(u)), "")
+
+    # ---- the report
+
+    def warnings(self) -> list[str]:
+        lines = list(self.zone_notes)
+        unknown = self.raw.unknown
+        if unknown:
+            listed = ", ".join(f"{name} ×{n}" for name, n in unknown.most_common(8))
+            more = " …" if len(unknown) > 8 else ""
+            lines.append(f"ignored {_n(sum(unknown.values()), 'element')} the schedule format "
+                         f"does not define: {listed}{more}")
+        if self.skipped:
+            reasons = "; ".join(f"{n} {why}" for why, n in self.skipped.most_common())
+            lines.append(f"skipped {_n(sum(self.skipped.values()), 'event')}: {reasons}")
+        lines += self._changes()
+        return lines
+
+    def _changes(self) -> list[str]:
+        changed, lines = self.changed, []
+        if self.ids.renamed:
+            lines.append(f"renamed {_n(self.ids.renamed, 'session')} whose id was taken "
+                         "already (duplicate slugs or titles get -2, -3…)")
+        if changed["after_midnight"]:
+            lines.append(f"{_n(changed['after_midnight'], 'event')} start on another date than "
+                         "their <day> (after midnight): each is kept at its own date and time")
+        if changed["no_duration"]:
+            length = self.raw.timeslot or DEFAULT_LENGTH
+            lines.append(f"{_n(changed['no_duration'], 'event')} had no usable duration: "
+                         f"each lasts {int(length.total_seconds() // 60)} minutes")
+        if changed["html"]:
+            lines.append(f"turned HTML into plain text in {_n(changed['html'], 'event')}")
+        if changed["untitled"]:
+            lines.append(f"{_n(changed['untitled'], 'event')} had no title: named 'Untitled'")
+        return lines
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _local(moment: datetime, zone: tzinfo) -> datetime:
+    """Local wall time in the event's zone (as the file is written); the offset kept only
+    where the wall time alone would be ambiguous (a DST change)."""
+    local = moment.astimezone(zone)
+    naive = local.replace(tzinfo=None)
+    if naive.replace(tzinfo=zone).utcoffset() == local.utcoffset():
+        return naive
+    return local
+
+
+def to_toml(data: dict[str, Any], label: str) -> str:
+    """The event file: ``[event]`` first, then ``[[themes]]``, ``[[venues]]``, ``[[sessions]]``.
+
+    Each table is written key by key (tomli-w formats the values), so tables stay
+    tables however short, in the order people read an event file.
+    """
+    import tomli_w
+
+    def table(header: str, mapping: dict[str, Any]) -> str:
+        lines = "".join(tomli_w.dumps({k: v}, multiline_strings=True)
+                        for k, v in mapping.items())
+        return f"{header}\n{lines}"
+
+    parts = [f"# Imported by `wic import` from {label} (a frab / c3voc schedule).\n"
+             "# Check it with `wic -e FILE info`; edit it freely.\n",
+             table("[event]", data["event"])]
+    for key in ("themes", "venues", "sessions"):
+        parts += [table(f"[[{key}]]", item) for item in data.get(key, [])]
+    return "\n".join(parts)

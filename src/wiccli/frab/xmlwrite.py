@@ -1,0 +1,97 @@
+"""The schedule.json dict (:func:`wiccli.frab.export.build_schedule`) as schedule.xml.
+
+Element names, order and types follow the c3voc ``schedule.xml.xsd``; values
+the XSD types more strictly than the JSON schema (URLs, slugs) are left out
+when they do not fit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+_HTTP_RE = re.compile(r"^https?://")
+_XML_SLUG_RE = re.compile(r"^[a-z0-9_]{4,}-[a-z0-9\-_]{4,}$")
+_XML_TRACK_SLUG_RE = re.compile(r"^[a-z][a-z0-9-]+$")
+
+
+def to_xml(document: dict[str, Any]) -> str:
+    from xml.etree.ElementTree import Element, SubElement, indent, tostring
+
+    schedule = document["schedule"]
+    conference = schedule["conference"]
+    root = Element("schedule")
+    generator = document.get("generator") or {}
+    SubElement(root, "generator", {k: str(v) for k, v in generator.items() if v})
+    _text(root, "version", schedule["version"])
+    _conference(SubElement(root, "conference"), conference)
+    for day in conference["days"]:
+        _day(SubElement(root, "day"), day)
+    indent(root, space="  ")
+    body = tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+
+
+def _text(parent: Element, tag: str, value: Any, attrs: dict[str, str] | None = None) -> Element:
+    from xml.etree.ElementTree import SubElement
+
+    child = SubElement(parent, tag, attrs or {})
+    child.text = "" if value is None else str(value)
+    return child
+
+
+def _conference(node: Element, conference: dict[str, Any]) -> None:
+    _text(node, "acronym", conference["acronym"])
+    _text(node, "title", conference["title"])
+    _text(node, "start", conference["start"])
+    _text(node, "end", conference["end"])
+    _text(node, "days", conference["daysCount"])
+    _text(node, "timeslot_duration", conference["timeslot_duration"])
+    if _HTTP_RE.match(conference.get("url") or ""):
+        _text(node, "url", conference["url"])
+    if conference.get("time_zone_name"):
+        _text(node, "time_zone_name", conference["time_zone_name"])
+    for track in conference.get("tracks", []):
+        attrs = {"name": track["name"]}
+        if _XML_TRACK_SLUG_RE.match(track.get("slug", "")):
+            attrs["slug"] = track["slug"]
+        _text(node, "track", "", attrs)
+
+
+def _day(node: Element, day: dict[str, Any]) -> None:
+    from xml.etree.ElementTree import SubElement
+
+    node.attrib.update({"index": str(day["index"]), "date": day["date"],
+                        "start": day["day_start"], "end": day["day_end"]})
+    for name, events in day["rooms"].items():
+        room = SubElement(node, "room", {"name": name})
+        for entry in events:
+            _event(room, entry)
+
+
+def _event(room: Element, entry: dict[str, Any]) -> None:
+    from xml.etree.ElementTree import SubElement
+
+    node = SubElement(room, "event", {"id": str(entry["id"]), "guid": entry["guid"]})
+    for tag in ("date", "start", "duration", "room"):
+        _text(node, tag, entry[tag])
+    if _XML_SLUG_RE.match(entry["slug"]):
+        _text(node, "slug", entry["slug"])
+    if _HTTP_RE.match(entry["url"]):
+        _text(node, "url", entry["url"])
+    for tag in ("title", "subtitle", "track", "type", "language", "abstract", "description"):
+        _text(node, tag, entry[tag])
+    if entry["do_not_record"]:
+        recording = SubElement(node, "recording")
+        _text(recording, "license", "")
+        _text(recording, "optout", "true")
+    persons = SubElement(node, "persons")
+    for person in entry["persons"]:
+        _text(persons, "person", person["public_name"],
+              {"id": str(person["id"]), "guid": person["guid"]})
+    links = SubElement(node, "links")
+    for link in entry["links"]:
+        _text(links, "link", link.get("title", ""), {"href": link["url"]})
