@@ -208,17 +208,21 @@ def calendar_bytes(
     return data
 
 
-def _calendar_properties(event: Event, spec: CalendarSpec) -> list[tuple[str, str]]:
+def _calendar_properties(event: Event, spec: CalendarSpec) -> list[tuple[str, Any]]:
+    from icalendar import vText
+
+    # NAME and the X-WR-* names are not known to icalendar as TEXT: escape them explicitly.
+    name, description = vText(_text(spec.name)), vText(_text(spec.description))
     return [
         ("prodid", PRODID),
         ("version", "2.0"),
         ("calscale", "GREGORIAN"),
         ("method", "PUBLISH"),
-        ("name", spec.name),
-        ("x-wr-calname", spec.name),
-        ("description", spec.description),
-        ("x-wr-caldesc", spec.description),
-        ("x-wr-timezone", event.timezone),
+        ("name", name),
+        ("x-wr-calname", name),
+        ("description", description),
+        ("x-wr-caldesc", description),
+        ("x-wr-timezone", vText(event.timezone)),
     ]
 
 
@@ -284,7 +288,9 @@ class _EventBuilder:
         if venue is not None and venue.lat is not None and venue.lon is not None:
             props.append(("geo", (venue.lat, venue.lon)))
         props.append(("categories", [_text(c) for c in _categories(s, theme)]))
-        props.append(("description", _description(s, theme)))
+        description = _description(s, theme)
+        if description:
+            props.append(("description", description))
         url = s.url or self.event.url
         if url:
             props.append(("url", url))

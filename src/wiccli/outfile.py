@@ -17,17 +17,21 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step; on failure the old file is untouched."""
+def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
+    """Replace ``path`` with ``data`` in one step; on failure the old file is untouched.
+
+    ``label`` is how messages name the file (what the user typed).
+    """
+    shown = label or str(path)
     folder = path.parent
     if path.is_dir():
-        raise DataError(f"{path}: is a folder; give a file name")
+        raise DataError(f"{shown}: is a folder; give a file name")
     if not folder.is_dir():
-        raise DataError(f"{path}: cannot write: the folder {folder} does not exist")
+        raise DataError(f"{shown}: cannot write: its folder does not exist")
     try:
         fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise DataError(f"{path}: cannot write: {_reason(exc)}") from None
+        raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
@@ -37,7 +41,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(temp, path)
     except OSError as exc:
         _discard(temp)
-        raise DataError(f"{path}: cannot write: {_reason(exc)}") from None
+        raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
     except BaseException:
         _discard(temp)
         raise
@@ -60,14 +64,15 @@ def _discard(temp: str) -> None:
         pass
 
 
-def prepare_folder(folder: Path) -> Path:
+def prepare_folder(folder: Path, label: str | None = None) -> Path:
     """Create ``folder`` if needed; its resolved path."""
+    shown = label or str(folder)
     if folder.exists() and not folder.is_dir():
-        raise DataError(f"{folder}: is a file, not a folder")
+        raise DataError(f"{shown}: is a file, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DataError(f"{folder}: cannot create the folder: {_reason(exc)}") from None
+        raise DataError(f"{shown}: cannot create the folder: {_reason(exc)}") from None
     return folder.resolve()
 
 

@@ -114,7 +114,7 @@ def _export_one(state: State, filters: Filters, sessions: list[Session], output:
         where = "stdout"
     else:
         target = state.env.cwd / output
-        write_atomic(target, data)
+        write_atomic(target, data, label=output)
         where = output
     state.env.message(f"wrote {_events(len(sessions))} to {where}")
 
@@ -136,9 +136,9 @@ def _export_split(state: State, filters: Filters, sessions: list[Session], by: s
                                 description=ics.calendar_description(event),
                                 stamp=stamp, alarm_minutes=alarm)
         files.append((file_name, ics.calendar_bytes(event, part.sessions, spec, zone)))
-    folder = prepare_folder(state.env.cwd / out_dir)
+    folder = prepare_folder(state.env.cwd / out_dir, label=str(out_dir))
     for file_name, data in files:
-        write_atomic(inside(folder, file_name), data)
+        write_atomic(inside(folder, file_name), data, label=str(out_dir / file_name))
     total = sum(len(p.sessions) for p in parts)
     state.env.message(f"wrote {_events(total)} to {len(files)} file"
                       f"{'' if len(files) == 1 else 's'} in {out_dir}")
