@@ -306,8 +306,9 @@ class _Converter:
             lines.append(f"renamed {_n(self.ids.renamed, 'session')} whose id was taken "
                          "already (duplicate slugs or titles get -2, -3…)")
         if changed["after_midnight"]:
-            lines.append(f"{_n(changed['after_midnight'], 'event')} start on another date than "
-                         "their <day> (after midnight): each is kept at its own date and time")
+            count = changed["after_midnight"]
+            lines.append(f"{_n(count, 'event')} {'starts' if count == 1 else 'start'} on another "
+                         "date than its <day> (after midnight): kept at its own date and time")
         if changed["no_duration"]:
             length = self.raw.timeslot or DEFAULT_LENGTH
             lines.append(f"{_n(changed['no_duration'], 'event')} had no usable duration: "
