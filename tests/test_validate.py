@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, Runner, write
 
+from conftest import DATA, ROOT, Runner, write
 from wiccli.load import bundled_path
 from wiccli.locate import KeyLocator
 
@@ -189,7 +189,8 @@ def test_unreadable_file(run: Runner, tmp_path: Path, content: str | None, messa
         write(path, content)
     result = run("validate", str(path))
     assert result.code == 1
-    assert result.stderr.startswith("error: ") and message in result.stderr
+    assert result.stderr.startswith("error: ")
+    assert message in result.stderr
     assert result.stderr.count("\n") == 1
     assert result.stdout == ""
 
@@ -201,7 +202,8 @@ def test_locator_finds_every_key_of_the_bundled_event() -> None:
     for index in range(24):
         for key in ("id", "start", "end"):
             line = locator.line(f"sessions[{index}].{key}")
-            assert line is not None and lines[line - 1].startswith(f"{key} = ")
+            assert line is not None
+            assert lines[line - 1].startswith(f"{key} = ")
     assert lines[locator.line("invitations.categories[3]") - 1] == "[[invitations.categories]]"
     # A missing key points at its table's header.
     assert lines[locator.line("sessions[1].venue") - 1] == "[[sessions]]"

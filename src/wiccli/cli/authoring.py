@@ -257,6 +257,9 @@ def diff(
         raise UsageError("--bump changes NEW: confirm with --yes (stdin is not a terminal)")
     _show_diff(state.env, fmt, changes, plan, before, after, (old, new))
     _report_bumps(state.env, needed, new, bump)
+    if any(c.kind == "removed" and c.scope == "session" for c in changes):
+        state.env.message("note: calendars that imported an earlier export keep a removed "
+                          'session; set status = "cancelled" instead so they show it as cancelled')
     if bump and needed and new_path is not None:
         _do_bump(state.env, new_path, new, new_text, {b.id: b.to for b in needed}, yes)
     if exit_code and changes:
