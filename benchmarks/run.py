@@ -1,0 +1,363 @@
+"""Benchmark wic against its floor and its peers, side by side, in one run.
+
+    python benchmarks/run.py                  # the full run (a few minutes)
+    python benchmarks/run.py --smoke          # tiny sizes, few runs: for CI
+    python benchmarks/run.py --runs 20 --sizes 1000,10000 --json
+
+Every command runs as a whole process, as a user runs it: the interpreter, imports,
+reading the files, writing the output (to /dev/null). Rounds are interleaved (each
+round runs every command once, in a shuffled order) after warm-up rounds, so a
+busy machine slows all commands alike. Reported: the median wall time, its spread
+(interquartile range) and the peak RSS of each command, then the ratios wic is held
+to. Targets are reported, never asserted: the exit status is non-zero only when a
+command crashes (a traceback or a signal); one that fails is reported as "failed". Commands that do not exist yet are reported as "missing".
+
+Pure standard library; wic is run through the ``wic`` script beside this Python
+(or ``python -m wiccli``), and every file it writes lives in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (the sibling script, importable from any folder)
+
+FLOOR = "import typer, rich.console, rich.table"
+LEDGER_ID = "inv-00001"  # always "invited" in a generated ledger
+
+
+@dataclass
+class Case:
+    """One command line, run many times."""
+
+    key: str
+    label: str
+    argv: list[str]
+    needs: tuple[str, ...] = ()  # the wic sub-command it runs, checked before timing
+    env: dict[str, str] = field(default_factory=dict)
+    prepare: Callable[[], None] | None = None  # before every run (a fresh ledger copy)
+    runs: int | None = None  # fewer runs for the slow ones
+    status: str = "ok"  # ok | missing | failed
+    crashed: bool = False  # a traceback or a signal, not an error message
+    error: str = ""
+    times: list[float] = field(default_factory=list)
+    rss_kib: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Target:
+    label: str
+    case: str
+    base: str
+    limit: float
+
+
+TARGETS = [
+    Target("agenda, bundled event / floor", "agenda-bundled", "floor", 1.3),
+    Target("agenda --day, 1,000 sessions / floor", "agenda-1000", "floor", 1.5),
+    Target("agenda --day, 10,000 sessions / floor", "agenda-10000", "floor", 3.0),
+    Target("export-ics, 10,000 sessions / icalendar alone", "export-10000", "peer-10000", 1.3),
+    Target("invites status, 10,000 entries / floor", "invites-status", "floor", 3.0),
+    Target("invites set, 10,000 entries / floor", "invites-set", "floor", 4.0),
+]
+
+
+# --------------------------------------------------------------------------- running
+
+
+def wic_command() -> list[str]:
+    """The ``wic`` script installed beside this interpreter, else ``python -m wiccli``."""
+    script = Path(sys.executable).parent / ("wic.exe" if os.name == "nt" else "wic")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "wiccli"]
+
+
+def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int, str]:
+    """Wall seconds, peak RSS (KiB), exit status and the end of stderr of one process."""
+    with tempfile.TemporaryFile(dir=cwd) as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=err, env=env, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read()[-2000:].decode("utf-8", "replace")
+    rss = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)
+    return elapsed, rss, proc.returncode, tail
+
+
+def available(wic: list[str], needs: tuple[str, ...], env: dict[str, str], cwd: Path) -> bool:
+    if not needs:
+        return True
+    done = subprocess.run([*wic, *needs, "--help"], env=env, cwd=cwd, capture_output=True,
+                          check=False)
+    return done.returncode == 0
+
+
+def measure(cases: list[Case], runs: int, warmup: int, env: dict[str, str], cwd: Path,
+            wic: list[str], progress: Callable[[str], None]) -> None:
+    for case in cases:
+        if not available(wic, case.needs, {**env, **case.env}, cwd):
+            case.status = "missing"
+    live = [c for c in cases if c.status == "ok"]
+    rng = random.Random(1)
+    for round_no in range(warmup + runs):
+        order = live[:]
+        rng.shuffle(order)
+        for case in order:
+            wanted = case.runs if case.runs is not None else runs
+            if case.status != "ok" or round_no >= warmup + wanted:
+                continue
+            if case.prepare:
+                case.prepare()
+            seconds, rss, code, tail = run_once(case.argv, {**env, **case.env}, cwd)
+            if code != 0:
+                case.status, case.error = "failed", f"exit {code}: {last_line(tail)}"
+                case.crashed = code < 0 or "Traceback (most recent call last)" in tail
+                continue
+            if round_no >= warmup:
+                case.times.append(seconds)
+                case.rss_kib.append(rss)
+        progress(f"round {round_no + 1}/{warmup + runs}")
+
+
+def last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+# --------------------------------------------------------------------------- the cases
+
+
+@dataclass
+class Inputs:
+    folder: Path
+    events: dict[int, Path]
+    ledger: Path
+    ledger_size: int
+
+
+def make_inputs(folder: Path, sizes: Sequence[int], ledger_size: int) -> Inputs:
+    events = {}
+    for size in sizes:
+        events[size] = folder / f"event-{size}.toml"
+        generate.write_lines(generate.event_toml(size, 3, 12, 5, 2018), events[size])
+    ledger = folder / f"ledger-{ledger_size}.toml"
+    # The bundled event's id: invites commands run on the bundled event.
+    generate.write_lines(generate.ledger_toml(ledger_size, "wic2018", 2018), ledger)
+    return Inputs(folder, events, ledger, ledger_size)
+
+
+def make_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
+    py = sys.executable
+    cases = [
+        Case("floor", f"python -c '{FLOOR}'", [py, "-c", FLOOR]),
+        Case("python", "python -c pass", [py, "-c", "pass"]),
+        Case("help", "wic --help", [*wic, "--help"]),
+        Case("agenda-bundled", "wic agenda --day 2 (bundled)", [*wic, "agenda", "--day", "2"]),
+        Case("agenda-json-bundled", "wic agenda --day 2 -f json (bundled)",
+             [*wic, "agenda", "--day", "2", "-f", "json"]),
+        Case("forums-bundled", "wic forums (bundled)", [*wic, "forums"]),
+    ]
+    for size, path in inputs.events.items():
+        ev = [*wic, "--event", str(path)]
+        n = f"{size:,}"
+        cases += [
+            Case(f"agenda-{size}", f"wic agenda --day 2 ({n} sessions)",
+                 [*ev, "agenda", "--day", "2"]),
+            Case(f"agenda-json-{size}", f"wic agenda --day 2 -f json ({n})",
+                 [*ev, "agenda", "--day", "2", "-f", "json"]),
+            Case(f"agenda-nocache-{size}", f"  same, WIC_NO_CACHE=1 ({n})",
+                 [*ev, "agenda", "--day", "2", "-f", "json"], env={"WIC_NO_CACHE": "1"},
+                 runs=heavy_runs),
+            Case(f"forums-{size}", f"wic forums ({n})", [*ev, "forums"]),
+        ]
+    biggest = max(inputs.events)
+    path = inputs.events[biggest]
+    cases += [
+        Case(f"export-{biggest}", f"wic export-ics ({biggest:,} sessions)",
+             [*wic, "--event", str(path), "export-ics"], needs=("export-ics",), runs=heavy_runs),
+        Case(f"peer-{biggest}", f"icalendar alone ({biggest:,} sessions)",
+             [py, str(HERE / "icalendar_only.py"), str(path)], runs=heavy_runs),
+    ]
+    cases += ledger_cases(wic, inputs, heavy_runs)
+    return cases
+
+
+def ledger_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
+    work = inputs.folder / "ledger-work.toml"
+
+    def fresh() -> None:
+        shutil.copyfile(inputs.ledger, work)
+
+    n = f"{inputs.ledger_size:,}"
+    return [
+        Case("invites-status", f"wic invites status ({n} entries)",
+             [*wic, "invites", "--ledger", str(inputs.ledger), "status"],
+             needs=("invites", "status")),
+        Case("invites-set", f"wic invites set ({n} entries)",
+             [*wic, "invites", "--ledger", str(work), "set", LEDGER_ID, "accepted"],
+             needs=("invites", "set"), prepare=fresh, runs=heavy_runs),
+    ]
+
+
+# --------------------------------------------------------------------------- report
+
+
+def summary(case: Case) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": case.key, "command": case.label, "status": case.status,
+                           "argv": case.argv, "env": case.env, "runs": len(case.times)}
+    if case.error:
+        out["error"] = case.error
+    if case.times:
+        times = sorted(case.times)
+        q1, _, q3 = statistics.quantiles(times, n=4) if len(times) > 1 else (times[0],) * 3
+        out.update(median_s=statistics.median(times), q1_s=q1, q3_s=q3, min_s=times[0],
+                   max_s=times[-1], peak_rss_mib=max(case.rss_kib) / 1024)
+    return out
+
+
+def ratios(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for target in TARGETS:
+        case, base = results.get(target.case), results.get(target.base)
+        row: dict[str, Any] = {"target": target.label, "limit": target.limit}
+        if case and base and "median_s" in case and "median_s" in base:
+            row["ratio"] = case["median_s"] / base["median_s"]
+            row["verdict"] = "ok" if row["ratio"] <= target.limit else "over"
+        else:
+            row["ratio"] = None
+            row["verdict"] = (case or {}).get("status", "not run")
+        rows.append(row)
+    return rows
+
+
+def memory_growth(results: dict[str, dict[str, Any]], sizes: Sequence[int]) -> list[dict[str, Any]]:
+    """Peak RSS above ``wic --help`` per session: flat means memory grows linearly."""
+    base = results.get("help", {}).get("peak_rss_mib")
+    rows = []
+    for size in sizes:
+        found = results.get(f"agenda-json-{size}", {}).get("peak_rss_mib")
+        if base is not None and found is not None and size:
+            extra = found - base
+            rows.append({"sessions": size, "peak_rss_mib": found, "above_help_mib": extra,
+                         "kib_per_session": extra * 1024 / size})
+    return rows
+
+
+def text_report(report: dict[str, Any]) -> str:
+    out = [f"wic benchmarks: {report['runs']} runs (slow commands {report['heavy_runs']}), "
+           f"{report['warmup']} warm-up, median and interquartile range; "
+           f"python {report['python']}, {report['cpus']} CPUs", ""]
+    out.append(f"{'command':<52} {'median':>8} {'IQR':>17} {'peak RSS':>9}")
+    for r in report["results"]:
+        if "median_s" in r and r["status"] == "ok":
+            iqr = f"{r['q1_s']:.3f}–{r['q3_s']:.3f}"
+            out.append(f"{r['command']:<52} {r['median_s']:>7.3f}s {iqr:>17} "
+                       f"{r['peak_rss_mib']:>6.1f}MiB")
+        else:
+            out.append(f"{r['command']:<52} {r['status']:>8} {r.get('error', '')}")
+    out += ["", f"{'ratio':<52} {'value':>8} {'target':>8}  verdict"]
+    for row in report["ratios"]:
+        value = f"{row['ratio']:.2f}x" if row["ratio"] is not None else "—"
+        out.append(f"{row['target']:<52} {value:>8} {'<= ' + str(row['limit']) + 'x':>8}  "
+                   f"{row['verdict']}")
+    if report["memory"]:
+        out += ["", "peak RSS of agenda -f json above wic --help (linear growth: flat per "
+                "session)"]
+        for row in report["memory"]:
+            out.append(f"  {row['sessions']:>6,} sessions: {row['peak_rss_mib']:6.1f} MiB, "
+                       f"+{row['above_help_mib']:.1f} MiB = {row['kib_per_session']:.1f} "
+                       "KiB per session")
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, help="timed runs per command (default 15)")
+    parser.add_argument("--heavy-runs", type=int,
+                        help="timed runs of the slow commands (default: runs / 3, at least 3)")
+    parser.add_argument("--warmup", type=int, help="untimed rounds first (default 2)")
+    parser.add_argument("--sizes", help="session counts of the generated events "
+                                        "(default 1000,10000)")
+    parser.add_argument("--ledger-size", type=int, help="invitations in the ledger "
+                                                        "(default 10000)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny sizes and few runs: checks that everything runs (CI)")
+    args = parser.parse_args(argv)
+    smoke = args.smoke
+    args.runs = args.runs or (2 if smoke else 15)
+    args.warmup = args.warmup if args.warmup is not None else (1 if smoke else 2)
+    args.heavy_runs = args.heavy_runs or (1 if smoke else max(3, args.runs // 3))
+    sizes = args.sizes or ("20,200" if smoke else "1000,10000")
+    try:
+        args.sizes = sorted({int(s) for s in sizes.split(",") if s.strip()})
+    except ValueError:
+        parser.error(f"--sizes: expected numbers separated by commas, got {sizes!r}")
+    if not args.sizes or min(args.sizes) < 1 or args.runs < 1 or args.heavy_runs < 1:
+        parser.error("--sizes, --runs and --heavy-runs must be at least 1")
+    args.ledger_size = args.ledger_size or (200 if smoke else 10000)
+    return args
+
+
+def child_env(folder: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
+    env.update(XDG_CACHE_HOME=str(folder / "cache"), XDG_DATA_HOME=str(folder / "data"),
+               XDG_CONFIG_HOME=str(folder / "config"), NO_COLOR="1")
+    env.pop("COLUMNS", None)  # piped tables are 80 columns wide
+    return env
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    wic = wic_command()
+
+    def progress(text: str) -> None:
+        print(f"\r{text}   ", end="", file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="wic-bench-") as tmp:
+        folder = Path(tmp)
+        work = folder / "cwd"  # an empty folder: no ./wic.toml
+        work.mkdir()
+        progress("generating inputs")
+        inputs = make_inputs(folder, args.sizes, args.ledger_size)
+        cases = make_cases(wic, inputs, args.heavy_runs)
+        measure(cases, args.runs, args.warmup, child_env(folder), work, wic, progress)
+    print(file=sys.stderr)
+    results = [summary(c) for c in cases]
+    by_key = {r["key"]: r for r in results}
+    report = {
+        "runs": args.runs, "heavy_runs": args.heavy_runs, "warmup": args.warmup,
+        "sizes": args.sizes, "ledger_size": args.ledger_size, "wic": wic,
+        "python": sys.version.split()[0], "cpus": os.cpu_count(), "results": results,
+        "ratios": ratios(by_key), "memory": memory_growth(by_key, args.sizes),
+    }
+    print(json.dumps(report, indent=2) if args.json else text_report(report))
+    for case in cases:
+        if case.status == "failed":
+            print(f"failed: {case.label}: {case.error}", file=sys.stderr)
+    return 1 if any(c.crashed for c in cases) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
