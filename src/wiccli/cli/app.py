@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from wiccli import __version__
-from wiccli.cli import agenda, authoring, coerce, export_ics, frab
+from wiccli.cli import agenda, authoring, coerce, export_ics, frab, invites
 from wiccli.cli.state import get_state
 
 coerce.install()  # keep Pydantic out of start-up (see wiccli.cli.coerce)
@@ -56,5 +56,5 @@ def root(
     state.debug = debug
 
 
-for module in (agenda, export_ics, authoring, frab):
+for module in (agenda, export_ics, authoring, frab, invites):
     module.register(app)

@@ -1,0 +1,104 @@
+"""Counting a ledger: per category, country or status, and in total.
+
+Every count is a sum of quantities (a delegation of five counts five). The
+rates: response = answered / (invited − withdrawn), where answered is accepted,
+declined, attended or no-show; acceptance = said yes (accepted, attended,
+no-show) / answered. Countries: distinct codes among accepted and attended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from wiccli.invites import ANSWERED, PENDING, SAID_YES, STATUSES, Invitation, Ledger
+from wiccli.model import Event
+
+GROUPINGS = ("category", "country", "status")
+COUNT_KEYS = ("entries", "invited", "accepted", "declined", "pending", "tentative",
+              "withdrawn", "attended", "no_show")
+
+
+def _counts(entries: Iterable[Invitation]) -> dict[str, int]:
+    by_status = dict.fromkeys(STATUSES, 0)
+    entries_count = 0
+    for entry in entries:
+        by_status[entry.status] += entry.quantity
+        entries_count += 1
+    return {
+        "entries": entries_count,
+        "invited": sum(by_status.values()),
+        "accepted": by_status["accepted"],
+        "declined": by_status["declined"],
+        "pending": sum(by_status[s] for s in PENDING),
+        "tentative": by_status["tentative"],
+        "withdrawn": by_status["withdrawn"],
+        "attended": by_status["attended"],
+        "no_show": by_status["no-show"],
+    }
+
+
+def _rates(entries: list[Invitation], counts: dict[str, int]) -> dict[str, float | None]:
+    answered = sum(e.quantity for e in entries if e.status in ANSWERED)
+    said_yes = sum(e.quantity for e in entries if e.status in SAID_YES)
+    open_invitations = counts["invited"] - counts["withdrawn"]
+    return {
+        "response_rate": _ratio(answered, open_invitations),
+        "acceptance_rate": _ratio(said_yes, answered),
+    }
+
+
+def _ratio(part: int, whole: int | None) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _group_key(by: str) -> Callable[[Invitation], str]:
+    if by == "category":
+        return lambda e: e.category
+    if by == "country":
+        return lambda e: e.country
+    return lambda e: e.status
+
+
+def _group_order(event: Event, by: str, found: dict[str, list[Invitation]]) -> list[str]:
+    if by == "category":
+        known = [c.id for c in event.invitations.categories]
+        return known + sorted(k for k in found if k not in known)
+    if by == "status":
+        return [s for s in STATUSES if s in found]
+    # Countries: the largest first, then by code.
+    return sorted(found, key=lambda k: (-sum(e.quantity for e in found[k]), k))
+
+
+def summarise(ledger: Ledger, event: Event, by: str = "category",
+              names: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """Totals and one group per category (country, status), as plain data.
+
+    ``names`` gives a group's display name; categories are named from the event.
+    """
+    entries = list(ledger.invitations)
+    found: dict[str, list[Invitation]] = {}
+    key = _group_key(by)
+    for entry in entries:
+        found.setdefault(key(entry), []).append(entry)
+    category = {c.id: c for c in event.invitations.categories}
+    groups = []
+    for group in _group_order(event, by, found):
+        members = found.get(group, [])
+        counts = _counts(members)
+        target = category[group].target if by == "category" and group in category else None
+        name = category[group].name if by == "category" and group in category else group
+        groups.append({"group": group, "name": names(group) if names else name, **counts,
+                       **_rates(members, counts), "target": target,
+                       "progress": _ratio(counts["invited"], target)})
+    totals = _counts(entries)
+    target = event.invitations.target
+    represented = {e.country for e in entries if e.status in ("accepted", "attended")}
+    return {
+        "event": event.id,
+        "by": by,
+        "totals": {**totals, **_rates(entries, totals), "target": target,
+                   "progress": _ratio(totals["invited"], target),
+                   "countries": len(represented)},
+        "groups": groups,
+    }

@@ -1,0 +1,196 @@
+"""Ledger text -> checked :class:`~wiccli.invites.Ledger`, migrating older schemas.
+
+Every problem is collected and reported at once with its key path
+(``invitations[3].country``); TOML syntax errors name the line and column.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from wiccli import countries
+from wiccli.errors import DataError, Problem
+from wiccli.invites import EMAIL_RE, ID_RE, STATUSES, Change, Invitation, Ledger
+from wiccli.load import toml_error_message
+
+MAX_SHOWN = 50
+OLD_STATUSES: dict[Any, str] = {"confirmed": "accepted", "cancelled": "withdrawn"}
+TOP_KEYS = ("schema", "event", "invitations")
+ENTRY_KEYS = ("id", "name", "organization", "category", "country", "email", "quantity",
+              "status", "note", "created", "updated", "history")
+REQUIRED = frozenset({"id", "name", "category", "country", "status", "created", "updated",
+                      "history"})
+
+
+def parse(raw: bytes, source: str) -> Ledger:
+    """Decode, parse, migrate and check a ledger file's bytes, or raise naming every problem."""
+    from wiccli.ledger import SCHEMA
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(f"{source}:{line}: the ledger is not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(toml_error_message(exc, source)) from None
+    version = data.get("schema")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise DataError(f"{source}: schema: expected the ledger's schema version "
+                        f"(an integer, {SCHEMA} for this wic), got {version!r}")
+    if version > SCHEMA:
+        raise DataError(f"{source}: schema {version} was written by a newer wic; "
+                        f"this one reads schema 1 to {SCHEMA}")
+    if version < 2:
+        data = migrate_1(data)
+    checker = _Checker()
+    ledger = checker.ledger(data)
+    if checker.problems or ledger is None:
+        lines = [p.render(source) for p in checker.problems[:MAX_SHOWN]]
+        if len(checker.problems) > MAX_SHOWN:
+            lines.append(f"{source}: … and {len(checker.problems) - MAX_SHOWN} more problems")
+        raise DataError(lines[0], details=lines[1:])
+    return ledger
+
+
+def migrate_1(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 had no history (it starts with the status at the last update), quantity
+    was optional, and two statuses had other names: confirmed (now accepted) and
+    cancelled (now withdrawn)."""
+    entries = data.get("invitations")
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        entry["status"] = OLD_STATUSES.get(entry.get("status"), entry.get("status"))
+        history = entry.setdefault("history", [{"at": entry.get("updated"),
+                                                "status": entry.get("status")}])
+        for change in history if isinstance(history, list) else []:
+            if isinstance(change, dict):
+                change["status"] = OLD_STATUSES.get(change.get("status"), change.get("status"))
+    return data
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def ledger(self, data: dict[str, Any]) -> Ledger | None:
+        for key in data:
+            if key not in TOP_KEYS:
+                self.fail(key, f"unknown key (known keys: {', '.join(TOP_KEYS)})")
+        event = data.get("event")
+        if not isinstance(event, str) or not event:
+            self.fail("event", "expected the event id (a string)")
+        entries = data.get("invitations", [])
+        if not isinstance(entries, list):
+            self.fail("invitations", "expected an array of tables ([[invitations]])")
+            return None
+        found = [(i, self.entry(item, f"invitations[{i}]")) for i, item in enumerate(entries)]
+        kept = [(i, e) for i, e in found if e is not None]
+        self.unique(kept)
+        if self.problems or not isinstance(event, str):
+            return None
+        return Ledger(event).with_entries(e for _, e in kept)
+
+    def unique(self, entries: list[tuple[int, Invitation]]) -> None:
+        seen: dict[str, int] = {}
+        for index, entry in entries:
+            if entry.id in seen:
+                self.fail(f"invitations[{index}].id", f"duplicate id {entry.id!r} "
+                          f"(first used at invitations[{seen[entry.id]}])")
+            seen.setdefault(entry.id, index)
+
+    def entry(self, item: Any, path: str) -> Invitation | None:
+        if not isinstance(item, dict):
+            self.fail(path, "expected a table")
+            return None
+        before = len(self.problems)
+        for key in item:
+            if key not in ENTRY_KEYS:
+                self.fail(f"{path}.{key}", f"unknown key (known keys: {', '.join(ENTRY_KEYS)})")
+        for key in sorted(REQUIRED - set(item)):
+            self.fail(f"{path}.{key}", "missing required key")
+        values = {key: self.CHECKS[key](self, item[key], f"{path}.{key}")
+                  for key in ENTRY_KEYS if key in item}
+        if len(self.problems) > before:
+            return None
+        values["history"] = tuple(values["history"])
+        return Invitation(**values)
+
+    # ---- values; each returns the value, or records a problem
+
+    def text(self, value: Any, path: str) -> str:
+        if not isinstance(value, str):
+            self.fail(path, f"expected a string, got {type(value).__name__}")
+            return ""
+        return value
+
+    def required_text(self, value: Any, path: str) -> str:
+        result = self.text(value, path)
+        if isinstance(value, str) and not value.strip():
+            self.fail(path, "must not be empty")
+        return result
+
+    def ident(self, value: Any, path: str) -> str:
+        result = self.text(value, path)
+        if isinstance(value, str) and not ID_RE.match(value):
+            self.fail(path, f"{value!r} is not a valid id (letters, digits, '-', '_')")
+        return result
+
+    def country(self, value: Any, path: str) -> str:
+        result = self.text(value, path)
+        if isinstance(value, str) and not countries.is_code(value):
+            self.fail(path, f"{value!r} is not an ISO 3166-1 alpha-2 code (such as DE)")
+        return result
+
+    def email(self, value: Any, path: str) -> str:
+        result = self.text(value, path)
+        if result and not EMAIL_RE.match(result):
+            self.fail(path, f"{result!r} is not an e-mail address")
+        return result
+
+    def status(self, value: Any, path: str) -> str:
+        result = self.text(value, path)
+        if isinstance(value, str) and value not in STATUSES:
+            self.fail(path, f"unknown status {value!r} (choose from {', '.join(STATUSES)})")
+        return result
+
+    def quantity(self, value: Any, path: str) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        self.fail(path, f"expected a whole number of 1 or more, got {value!r}")
+        return 1
+
+    def moment(self, value: Any, path: str) -> datetime:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        self.fail(path, "expected a date-time with a UTC offset, such as 2018-11-07T10:30:00Z")
+        return datetime.now(UTC)
+
+    def history(self, value: Any, path: str) -> list[Change]:
+        if not isinstance(value, list) or not value:
+            self.fail(path, "expected a non-empty array of {at, status, note} tables")
+            return []
+        changes = []
+        for index, item in enumerate(value):
+            where = f"{path}[{index}]"
+            if not isinstance(item, dict) or set(item) - {"at", "status", "note"}:
+                self.fail(where, "expected a table with the keys at, status and note")
+                continue
+            changes.append(Change(self.moment(item.get("at"), f"{where}.at"),
+                                  self.status(item.get("status"), f"{where}.status"),
+                                  self.text(item.get("note", ""), f"{where}.note")))
+        return changes
+
+    CHECKS: dict[str, Callable[[_Checker, Any, str], Any]] = {
+        "id": ident, "name": required_text, "organization": text, "category": ident,
+        "country": country, "email": email, "quantity": quantity, "status": status,
+        "note": text, "created": moment, "updated": moment, "history": history,
+    }
