@@ -223,3 +223,13 @@ def test_bump_asks_on_a_terminal(
     assert exit_info.value.code == code
     assert "Raise 5 sequence(s)" in err.getvalue()
     assert (target.read_bytes() != NEW.read_bytes()) is changed
+
+
+def test_bump_keeps_windows_line_ends(run: Runner, tmp_path: Path) -> None:
+    target = tmp_path / "new.toml"
+    target.write_bytes(NEW.read_bytes().replace(b"\n", b"\r\n").rstrip())
+    result = run("diff", str(OLD), str(target), "--bump", "--yes")
+    assert result.code == 0, result.stderr
+    raw = target.read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n") == NEW.read_bytes().count(b"\n") + 3
+    assert raw.endswith(b'end = 2025-03-30T16:00:00')  # the last session needed no bump

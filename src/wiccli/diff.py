@@ -170,4 +170,8 @@ def bump_text(text: str, wanted: dict[str, int]) -> str:
             table.value._insert_after(last, "sequence", tomlkit.integer(value))
         else:  # an inline table
             table["sequence"] = value
-    return tomlkit.dumps(doc)
+    result = tomlkit.dumps(doc)
+    if "\r\n" in text and "\n" not in text.replace("\r\n", ""):
+        # A file with Windows line ends keeps them on the lines added too.
+        result = result.replace("\r\n", "\n").replace("\n", "\r\n")
+    return result

@@ -57,8 +57,11 @@ def _read(state: State, name: str) -> tuple[str, str, Path | None]:
         if not text.strip():
             raise DataError("<stdin>: the event file is empty")
         return text, "<stdin>", None
-    path = _resolve(Path(name), state.env)
-    return read_text(path), _label(Path(name), state.env), path
+    path, label = _resolve(Path(name), state.env), _label(Path(name), state.env)
+    try:
+        return read_text(path), label, path
+    except DataError as exc:  # name the file as the user did
+        raise DataError(exc.message.replace(str(path), label, 1)) from None
 
 
 # --------------------------------------------------------------------------- validate
