@@ -488,3 +488,27 @@ def test_inside_refuses_a_symlink_pointing_out(tmp_path: Path) -> None:
     (folder / "x.ics").symlink_to(tmp_path / "elsewhere.ics")
     with pytest.raises(DataError, match="outside"):
         inside(folder, "x.ics")
+
+
+def test_a_symlink_stays_a_link(run: Runner) -> None:
+    write(Path("real.ics"), "old")
+    Path("link.ics").symlink_to("real.ics")
+    result = run("export-ics", "-o", "link.ics", environ=EPOCH)
+    assert result.code == 0
+    assert Path("link.ics").is_symlink()
+    assert Path("real.ics").read_bytes() == raw(run("export-ics", environ=EPOCH))
+
+
+def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, b"BEGIN:VCALENDAR\r\n")
+    reader.join(timeout=10)
+    assert received == [b"BEGIN:VCALENDAR\r\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)

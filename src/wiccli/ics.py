@@ -11,6 +11,7 @@ module costs nothing; the CLI imports it only when a calendar is exported.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -23,7 +24,7 @@ from wiccli import __version__
 from wiccli.errors import UsageError
 from wiccli.ids import session_uid
 from wiccli.model import Event, Session, Theme, Venue
-from wiccli.query import Filters, local_days
+from wiccli.query import Filters, local_days, sort_sessions
 
 if TYPE_CHECKING:
     from icalendar import Component
@@ -199,6 +200,7 @@ def calendar_bytes(
     for key, value in _calendar_properties(event, spec):
         cal.add(key, value)
     builder = _EventBuilder(event, spec, zone, uid)
+    sessions = sort_sessions(sessions)  # time order, then id: the same bytes every run
     events = [builder.build(s) for s in sessions]
     timezone = _vtimezone(events, event, sessions, zone)
     if timezone is not None:
@@ -230,8 +232,6 @@ def _vtimezone(
     events: Sequence[Component], event: Event, sessions: Sequence[Session], zone: tzinfo
 ) -> Component | None:
     """The one VTIMEZONE the events use (none for UTC), covering whole years around them."""
-    from icalendar import Timezone
-
     if not events:
         return None
     tzid = events[0]["DTSTART"].params.get("TZID")
@@ -239,8 +239,16 @@ def _vtimezone(
         return None
     first = min([event.start, *(s.start.astimezone(zone).date() for s in sessions)])
     last = max([event.end, *(s.end.astimezone(zone).date() for s in sessions)])
+    return _timezone_component(zone, str(tzid), first.year, last.year)
+
+
+@functools.lru_cache(maxsize=8)
+def _timezone_component(zone: tzinfo, tzid: str, first_year: int, last_year: int) -> Component:
+    """Built once per zone and span (slow in icalendar), shared by the files of a split."""
+    from icalendar import Timezone
+
     timezone: Component = Timezone.from_tzinfo(
-        zone, tzid, first_date=date(first.year, 1, 1), last_date=date(last.year + 1, 1, 1))
+        zone, tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1))
     return timezone
 
 

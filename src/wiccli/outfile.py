@@ -20,16 +20,21 @@ def _reason(exc: OSError) -> str:
 def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
     """Replace ``path`` with ``data`` in one step; on failure the old file is untouched.
 
+    A symbolic link stays a link (the file it points to is replaced); a device or
+    a pipe (``/dev/stdout``, ``/dev/null``) is written to, never replaced.
     ``label`` is how messages name the file (what the user typed).
     """
     shown = label or str(path)
-    folder = path.parent
     if path.is_dir():
         raise DataError(f"{shown}: is a folder; give a file name")
-    if not folder.is_dir():
+    if path.exists() and not path.is_file():
+        _write_stream(path, data, shown)
+        return
+    real = path.resolve() if path.is_symlink() else path
+    if not real.parent.is_dir():
         raise DataError(f"{shown}: cannot write: its folder does not exist")
     try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        fd, temp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
     except OSError as exc:
         raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
     try:
@@ -37,14 +42,22 @@ def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp, _file_mode(path))
-        os.replace(temp, path)
+        os.chmod(temp, _file_mode(real))
+        os.replace(temp, real)
     except OSError as exc:
         _discard(temp)
         raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
     except BaseException:
         _discard(temp)
         raise
+
+
+def _write_stream(path: Path, data: bytes, shown: str) -> None:
+    try:
+        with path.open("wb") as stream:
+            stream.write(data)
+    except OSError as exc:
+        raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
 
 
 def _file_mode(path: Path) -> int:
