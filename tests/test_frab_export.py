@@ -148,7 +148,8 @@ def test_statuses_are_said_in_words(run: Runner, shared: Path) -> None:
 
 def test_cancelled_sessions_can_be_dropped(run: Runner) -> None:
     titles = [e["title"] for e in events_of(export_json(run, "--cancelled", "drop"))]
-    assert titles and not any("Closing" in t for t in titles)
+    assert titles
+    assert not any("Closing" in t for t in titles)
 
 
 def test_version_follows_the_content(run: Runner, tmp_path: Path) -> None:
@@ -176,7 +177,8 @@ def test_filters_select_like_the_agenda(run: Runner, args: list[str]) -> None:
         expected = {s.title for s in load_event(EVENT).sessions if s.id in args}
     else:
         expected = {r["title"] for r in json.loads(listed)}
-    assert exported == expected and exported
+    assert exported == expected
+    assert exported
 
 
 def test_pick_file(run: Runner, tmp_path: Path) -> None:
@@ -188,7 +190,8 @@ def test_pick_file(run: Runner, tmp_path: Path) -> None:
 def test_ids_do_not_depend_on_the_filters(run: Runner) -> None:
     everything = {e["guid"]: e["id"] for e in events_of(export_json(run))}
     some = {e["guid"]: e["id"] for e in events_of(export_json(run, "--theme", "web"))}
-    assert some and all(everything[guid] == number for guid, number in some.items())
+    assert some
+    assert all(everything[guid] == number for guid, number in some.items())
     assert len(set(everything.values())) == len(everything)
 
 
@@ -216,7 +219,8 @@ def test_writes_a_file(run: Runner, tmp_path: Path, shared: Path) -> None:
 def test_no_file_when_the_folder_is_missing(run: Runner, tmp_path: Path) -> None:
     result = run("-e", str(EVENT), "export-frab", "-o", "missing/schedule.xml")
     assert result.code == 1
-    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: ")
+    assert result.stderr.count("\n") == 1
     assert not (tmp_path / "missing").exists()
 
 

@@ -295,7 +295,7 @@ class _Converter:
             lines.append(f"ignored {_n(sum(unknown.values()), 'element')} the schedule format "
                          f"does not define: {listed}{more}")
         if self.skipped:
-            reasons = "; ".join(f"{n} {why}" for why, n in self.skipped.most_common())
+            reasons = ", ".join(f"{why} ({n})" for why, n in self.skipped.most_common())
             lines.append(f"skipped {_n(sum(self.skipped.values()), 'event')}: {reasons}")
         lines += self._changes()
         return lines
@@ -337,15 +337,13 @@ def _local(moment: datetime, zone: tzinfo) -> datetime:
 def to_toml(data: dict[str, Any], label: str) -> str:
     """The event file: ``[event]`` first, then ``[[themes]]``, ``[[venues]]``, ``[[sessions]]``.
 
-    Each table is written key by key (tomli-w formats the values), so tables stay
-    tables however short, in the order people read an event file.
+    Each table is a flat mapping written on its own under its header (tomli-w
+    alone would inline short tables), in the order people read an event file.
     """
     import tomli_w
 
     def table(header: str, mapping: dict[str, Any]) -> str:
-        lines = "".join(tomli_w.dumps({k: v}, multiline_strings=True)
-                        for k, v in mapping.items())
-        return f"{header}\n{lines}"
+        return f"{header}\n{tomli_w.dumps(mapping, multiline_strings=True)}"
 
     parts = [f"# Imported by `wic import` from {label} (a frab / c3voc schedule).\n"
              "# Check it with `wic -e FILE info`; edit it freely.\n",

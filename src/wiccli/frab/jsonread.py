@@ -109,7 +109,7 @@ def _day(raw: RawSchedule, day: dict[str, Any]) -> None:
             raw.rooms.append((str(room).strip(), ""))
         for item in _list(events):
             if not isinstance(item, dict):
-                raw.skipped["not an object"] += 1
+                raw.skipped["not a JSON object"] += 1
                 continue
             raw.events.append(_event(raw, item, str(room), date, day_start))
 

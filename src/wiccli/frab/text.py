@@ -47,7 +47,7 @@ def looks_like_html(text: str) -> bool:
 
 
 _BLOCKS = frozenset({
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+    "p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
     "blockquote", "pre", "section", "article", "table", "dl", "dt", "dd", "hr",
 })
 _SKIPPED = frozenset({"script", "style", "head", "title"})
@@ -66,15 +66,15 @@ class _TextParser(HTMLParser):
             self.skip += 1
         elif tag == "br":
             self.paragraphs[-1].append("\n")
+        elif tag == "li":  # list items: one line each, in the list's paragraph
+            self.paragraphs[-1].append("\n- ")
         elif tag in _BLOCKS:
             self.paragraphs.append([])
-            if tag == "li":
-                self.paragraphs[-1].append("- ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED:
             self.skip = max(0, self.skip - 1)
-        elif tag in _BLOCKS and tag != "br":
+        elif tag in _BLOCKS:
             self.paragraphs.append([])
 
     def handle_data(self, data: str) -> None:

@@ -68,9 +68,13 @@ def parse(data: bytes, label: str) -> Element:
         root: Element = SafeTree.fromstring(data, forbid_dtd=False, forbid_entities=True,
                                             forbid_external=True)
     except EntitiesForbidden as exc:
+        if exc.sysid or exc.pubid:
+            raise DataError(f"{label}: refused: the XML declares an external entity "
+                            f"({exc.name!r} -> {exc.sysid or exc.pubid}); wic never "
+                            "reads files or URLs an XML document names") from None
         raise DataError(f"{label}: refused: the XML declares an entity ({exc.name!r}); "
-                        "entities can expand to gigabytes or read local files, so wic "
-                        "never expands them") from None
+                        "entities can expand to gigabytes (a 'billion laughs' attack), "
+                        "so wic never expands them") from None
     except ExternalReferenceForbidden:
         raise DataError(f"{label}: refused: the XML refers to an external resource, "
                         "which wic never fetches") from None
