@@ -61,15 +61,26 @@ def _indexed(event: Event) -> list[tuple[int, Session]]:
     return [(i, s) for i, s in enumerate(event.sessions) if not s.cancelled]
 
 
-def _clashes(items: list[tuple[int, Session]]) -> Iterator[tuple[int, Session, int, Session]]:
-    """Pairs that overlap in time: (earlier index, earlier, later index, later)."""
+def _clashes(
+    items: list[tuple[int, Session]],
+) -> Iterator[tuple[int, Session, list[Session]]]:
+    """Each session that overlaps earlier-starting ones: (index, session, those it overlaps).
+
+    One result per session, not per pair, so a crowded slot gives n warnings, not n².
+    """
     ordered = sorted(items, key=lambda pair: (pair[1].start, pair[0]))
-    for pos, (i, first) in enumerate(ordered):
-        for j, second in ordered[pos + 1:]:
-            if second.start >= first.end:
-                break
-            a, b = sorted(((i, first), (j, second)), key=lambda pair: pair[0])
-            yield a[0], a[1], b[0], b[1]
+    active: list[Session] = []
+    for index, session in ordered:
+        active = [other for other in active if other.end > session.start]
+        if active:
+            yield index, session, list(active)
+        active.append(session)
+
+
+def _others(clashing: list[Session], zone: tzinfo) -> str:
+    first = clashing[0]
+    more = f" and {len(clashing) - 1} more" if len(clashing) > 1 else ""
+    return f"{first.id!r} ({when(first, zone)}){more}"
 
 
 def _venue_overlaps(event: Event, zone: tzinfo) -> Iterator[Finding]:
@@ -78,12 +89,12 @@ def _venue_overlaps(event: Event, zone: tzinfo) -> Iterator[Finding]:
         if session.venue is not None:
             by_venue[session.venue].append((index, session))
     for venue, items in by_venue.items():
-        for _, first, j, second in _clashes(items):
+        for index, session, clashing in _clashes(items):
             yield Finding(
-                VENUE_OVERLAP, f"sessions[{j}].venue",
-                f"{second.id!r} ({when(second, zone)}) overlaps {first.id!r} "
-                f"({when(first, zone)}) at venue {venue!r}",
-                second.id,
+                VENUE_OVERLAP, f"sessions[{index}].venue",
+                f"{session.id!r} ({when(session, zone)}) overlaps {_others(clashing, zone)} "
+                f"at venue {venue!r}",
+                session.id,
             )
 
 
@@ -102,13 +113,13 @@ def _person_overlaps(event: Event, zone: tzinfo) -> Iterator[Finding]:
         for key in _people(session):
             by_person[key].append((index, session))
     for key, items in by_person.items():
-        for _, first, j, second in _clashes(items):
-            name, field = _people(second)[key]
+        for index, session, clashing in _clashes(items):
+            name, field = _people(session)[key]
             yield Finding(
-                PERSON_OVERLAP, f"sessions[{j}].{field}",
-                f"{name!r} is booked in {first.id!r} ({when(first, zone)}) and "
-                f"{second.id!r} ({when(second, zone)}) at once",
-                second.id,
+                PERSON_OVERLAP, f"sessions[{index}].{field}",
+                f"{name!r} is booked in {session.id!r} ({when(session, zone)}) and "
+                f"{_others(clashing, zone)} at once",
+                session.id,
             )
 
 
