@@ -243,3 +243,32 @@ def test_nothing_matches(run: Runner, shared: Path) -> None:
     assert result.code == 0
     assert "warning: no sessions match the filters" in result.stderr
     assert xml_errors(shared, result.stdout) == []
+
+
+def test_text_xml_cannot_carry_and_very_long_sessions(run: Runner, tmp_path: Path,
+                                                      shared: Path) -> None:
+    event = write(tmp_path / "odd.toml", """
+[event]
+id = "odd"
+name = "Odd \\u000b Event"
+timezone = "UTC"
+start = 2025-01-01
+end = 2025-01-06
+
+[[sessions]]
+id = "expo"
+title = "Five-day expo \\u0001"
+kind = "expo"
+start = 2025-01-01T09:00:00
+end = 2025-01-06T17:00:00
+""")
+    result = run("-e", str(event), "export-frab")
+    assert result.code == 0, result.stderr
+    assert xml_errors(shared, result.stdout) == []
+    assert "<title>Five-day expo </title>" in result.stdout
+    assert "<duration>99:59</duration>" in result.stdout
+    assert ("warning: 1 session last 100 hours or more; schedule.xml says 99:59 "
+            "(schedule.json has the real end)") in result.stderr
+    document = json.loads(run("-e", str(event), "export-frab", "-f", "json").stdout)
+    assert events_of(document)[0]["duration"] == "128:00"
+    assert json_errors(shared, document) == []

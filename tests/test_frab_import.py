@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import DATA, Runner, write
 from test_frab_export import json_errors, xml_errors
@@ -344,3 +346,95 @@ def test_format_option_and_bad_zone(run: Runner) -> None:
     zone = run("import", str(DATA / "frab-messy.xml"), "--timezone", "Mars/Olympus")
     assert zone.code == 2
     assert zone.stderr.startswith("error: --timezone: unknown time zone 'Mars/Olympus'")
+
+
+# --------------------------------------------------------------------------- never crash
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=3),
+    max_leaves=6,
+)
+EVENT_FIELDS = ["date", "start", "duration", "end", "room", "slug", "url", "title", "subtitle",
+                "track", "type", "abstract", "description", "persons", "links", "id", "guid"]
+CONFERENCE_FIELDS = ["acronym", "title", "start", "end", "time_zone_name", "url",
+                     "timeslot_duration", "tracks", "rooms"]
+
+
+def one_event_schedule() -> dict[str, Any]:
+    document = generated_schedule(3)
+    return document
+
+
+def outcome(data: bytes, **options: Any) -> dict[str, Any] | None:
+    """The imported data, or None for a clean refusal; anything else is a crash."""
+    from wiccli.errors import WicError
+    from wiccli.frab.importer import ImportOptions, import_text
+
+    try:
+        return import_text(data, "fuzz", ImportOptions(**options)).data
+    except WicError:
+        return None
+
+
+@settings(max_examples=150, deadline=None)
+@given(field=st.sampled_from(EVENT_FIELDS), value=JSON_VALUES)
+def test_any_event_value_is_imported_or_refused(field: str, value: Any) -> None:
+    document = one_event_schedule()
+    rooms = document["schedule"]["conference"]["days"][0]["rooms"]
+    next(iter(rooms.values()))[0][field] = value
+    data = outcome(json.dumps(document).encode())
+    assert data is not None  # one bad event is skipped or repaired, never fatal
+    assert 2 <= len(data["sessions"]) <= 3
+
+
+@settings(max_examples=100, deadline=None)
+@given(field=st.sampled_from(CONFERENCE_FIELDS), value=JSON_VALUES)
+def test_any_conference_value_is_imported_or_refused(field: str, value: Any) -> None:
+    document = one_event_schedule()
+    document["schedule"]["conference"][field] = value
+    outcome(json.dumps(document).encode())
+
+
+XML_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tag=st.sampled_from(["date", "start", "duration", "room", "slug", "url", "title",
+                            "track", "type", "abstract", "persons", "links", "novel"]),
+       text=XML_TEXT)
+def test_any_xml_text_is_imported_or_refused(tag: str, text: str) -> None:
+    from xml.etree.ElementTree import tostring
+
+    import defusedxml.ElementTree as SafeTree
+
+    root = SafeTree.fromstring((DATA / "frab-messy.xml").read_bytes())
+    event = next(root.iter("event"))
+    node = event.find(tag)
+    if node is None:
+        node = event.makeelement(tag, {})
+        event.append(node)
+    node.text = text
+    data = outcome(tostring(root, encoding="utf-8"))
+    assert data is not None
+    assert len(data["sessions"]) in (4, 5)
+
+
+@given(text=st.text(max_size=80))
+def test_slugify_gives_a_valid_id_or_nothing(text: str) -> None:
+    from wiccli.frab.text import slugify
+    from wiccli.load import SLUG_RE
+
+    slug = slugify(text)
+    assert slug == "" or SLUG_RE.match(slug)
+    assert len(slug) <= 64
+
+
+@given(text=st.text(max_size=200))
+def test_html_to_text_never_fails(text: str) -> None:
+    from wiccli.frab.text import html_to_text
+
+    result = html_to_text(text)
+    assert "\n\n\n" not in result
+    assert result == result.strip()

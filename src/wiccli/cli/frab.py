@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -83,19 +83,27 @@ def export_frab(
                             days=filters.days, generator_version=__version__)
     document = build_schedule(state.event(), sessions, options, state.zone())
     if fmt is FrabFormat.xml:
-        from wiccli.frab.xmlwrite import to_xml
+        from wiccli.frab.xmlwrite import MAX_DURATION, to_xml, too_long
 
         text = to_xml(document)
+        long = [e for e in _entries(document) if too_long(e)]
+        if long:
+            state.env.warn(f"{_plural(len(long), 'session')} last 100 hours or more; "
+                           f"schedule.xml says {MAX_DURATION} (schedule.json has the real end)")
     else:
         text = to_json(document)
     where = _write(state, output, text)
     _export_summary(state, document, where)
 
 
-def _export_summary(state: State, document: dict[str, object], where: str) -> None:
-    conference = document["schedule"]["conference"]  # type: ignore[index]
-    days = conference["days"]
-    count = sum(len(items) for day in days for items in day["rooms"].values())
+def _entries(document: dict[str, Any]) -> list[dict[str, Any]]:
+    days = document["schedule"]["conference"]["days"]
+    return [e for day in days for items in day["rooms"].values() for e in items]
+
+
+def _export_summary(state: State, document: dict[str, Any], where: str) -> None:
+    days = document["schedule"]["conference"]["days"]
+    count = len(_entries(document))
     rooms = {name for day in days for name in day["rooms"]}
     state.env.message(f"wrote {_plural(count, 'session')} in {_plural(len(days), 'day')} "
                       f"and {_plural(len(rooms), 'room')} to {where}")

@@ -205,7 +205,8 @@ class _Converter:
             session["provisional"] = True
         if description:
             session["description"] = description
-        speakers = list(dict.fromkeys(p for p in event.persons if p.strip()))
+        names = (" ".join(tidy(p).split()) for p in event.persons)
+        speakers = list(dict.fromkeys(name for name in names if name))
         if speakers:
             session["speakers"] = speakers
         url = self.url(event)
@@ -239,7 +240,7 @@ class _Converter:
         return length
 
     def title(self, text: str) -> tuple[str, str]:
-        title = " ".join(text.split())
+        title = " ".join(tidy(text).split())
         status = "confirmed"
         match = CANCELLED_TITLE_RE.match(title)
         if match:

@@ -100,9 +100,13 @@ def html_to_text(text: str) -> str:
     return parser.text()
 
 
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def tidy(text: str | None) -> str:
-    """Trimmed text with Windows line ends and trailing spaces gone."""
+    """Trimmed text: Windows line ends, trailing spaces and control characters gone."""
     if not text:
         return ""
+    text = _CONTROL_RE.sub("", text.replace("\t", "    "))
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(line.rstrip() for line in lines).strip()

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 _HTTP_RE = re.compile(r"^https?://")
 _XML_SLUG_RE = re.compile(r"^[a-z0-9_]{4,}-[a-z0-9\-_]{4,}$")
 _XML_TRACK_SLUG_RE = re.compile(r"^[a-z][a-z0-9-]+$")
+# Characters XML 1.0 cannot carry at all (control characters, lone surrogates).
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MAX_DURATION = "99:59"  # the XSD allows two digits of hours
 
 
 def to_xml(document: dict[str, Any]) -> str:
@@ -38,9 +41,15 @@ def to_xml(document: dict[str, Any]) -> str:
 def _text(parent: Element, tag: str, value: Any, attrs: dict[str, str] | None = None) -> Element:
     from xml.etree.ElementTree import SubElement
 
-    child = SubElement(parent, tag, attrs or {})
-    child.text = "" if value is None else str(value)
+    clean = {k: _NOT_XML_RE.sub("", v) for k, v in (attrs or {}).items()}
+    child = SubElement(parent, tag, clean)
+    child.text = "" if value is None else _NOT_XML_RE.sub("", str(value))
     return child
+
+
+def too_long(entry: dict[str, Any]) -> bool:
+    """A session of 100 hours or more: schedule.xml cannot say how long it is."""
+    return len(entry["duration"].split(":")[0]) > 2
 
 
 def _conference(node: Element, conference: dict[str, Any]) -> None:
@@ -76,8 +85,9 @@ def _event(room: Element, entry: dict[str, Any]) -> None:
     from xml.etree.ElementTree import SubElement
 
     node = SubElement(room, "event", {"id": str(entry["id"]), "guid": entry["guid"]})
-    for tag in ("date", "start", "duration", "room"):
+    for tag in ("date", "start", "room"):
         _text(node, tag, entry[tag])
+    _text(node, "duration", MAX_DURATION if too_long(entry) else entry["duration"])
     if _XML_SLUG_RE.match(entry["slug"]):
         _text(node, "slug", entry["slug"])
     if _HTTP_RE.match(entry["url"]):
