@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import DATA, ROOT, Runner, write
 from wiccli.load import bundled_path
@@ -225,3 +227,27 @@ def test_example_event_validates(run: Runner) -> None:
         pytest.skip("no example event")
     result = run("validate", str(example))
     assert result.code == 0, result.stderr
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "id": st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True),
+    "title": _TEXT,
+    "description": _TEXT,
+    "speakers": st.lists(_TEXT, max_size=3),
+}), min_size=1, max_size=5), st.booleans())
+def test_locator_agrees_with_a_toml_writer(sessions: list[dict[str, object]], multi: bool) -> None:
+    import tomli_w
+
+    text = tomli_w.dumps({"event": {"id": "x"}, "sessions": sessions}, multiline_strings=multi)
+    lines = text.split("\n")  # TOML ends lines at LF only, not at U+0085 or U+2028
+    locator = KeyLocator(text)
+    for index, session in enumerate(sessions):
+        for key in session:
+            line = locator.line(f"sessions[{index}].{key}")
+            assert line is not None
+            # Tables inside an inline array are not indexed: the array's line is given.
+            assert lines[line - 1].startswith((f"{key} = ", "sessions = [")), (key, text)

@@ -192,7 +192,7 @@ def _init_plan(env: Env, name: str | None, start: str | None, end: str | None,
         first = first or _ask(env, "First day (YYYY-MM-DD)", env.now().date().isoformat(),
                               lambda s: scaffold.parse_day(s, "first day"))
         last = last or _ask(env, "Last day", first.isoformat(),
-                            lambda s: scaffold.parse_day(s, "last day"))
+                            lambda s: _not_before(scaffold.parse_day(s, "last day"), first))
         timezone = timezone or _ask(env, "Time zone (IANA)", scaffold.DEFAULT_ZONE,
                                     scaffold.check_zone)
     defaulted = [opt for opt, value in (("--name", name), ("--start", first),
@@ -204,6 +204,12 @@ def _init_plan(env: Env, name: str | None, start: str | None, end: str | None,
         env.message(f"note: no {', '.join(defaulted)} given: used name {plan.name!r}, "
                     f"start {plan.start}, time zone {plan.timezone}; edit the file to change them")
     return plan
+
+
+def _not_before(day: date, first: date) -> date:
+    if day < first:
+        raise UsageError(f"{day} is before the first day, {first}")
+    return day
 
 
 def _after_init(env: Env, path: Path, plan: Any) -> None:
