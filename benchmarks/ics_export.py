@@ -69,13 +69,10 @@ def icalendar_only(rows: list[dict[str, Any]], tzid: str, year: int) -> bytes:
     return data
 
 
-def best(runs: int, work: Callable[[], bytes]) -> tuple[float, int]:
-    times, size = [], 0
-    for _ in range(runs):
-        began = time.perf_counter()
-        size = len(work())
-        times.append(time.perf_counter() - began)
-    return statistics.median(times), size
+def timed(work: Callable[[], bytes]) -> tuple[float, int]:
+    began = time.perf_counter()
+    size = len(work())
+    return time.perf_counter() - began, size
 
 
 def main() -> None:
@@ -93,9 +90,14 @@ def main() -> None:
     rows = prepared(event, zone, stamp)
     import icalendar  # noqa: F401  (import cost counted in neither)
 
-    base, base_size = best(args.runs, lambda: icalendar_only(rows, event.timezone,
-                                                               event.start.year))
-    wic, wic_size = best(args.runs, lambda: ics.calendar_bytes(event, sessions, spec, zone))
+    base_times, wic_times = [], []
+    for _ in range(args.runs):  # alternate, so a busy machine slows both alike
+        elapsed, base_size = timed(lambda: icalendar_only(rows, event.timezone,
+                                                          event.start.year))
+        base_times.append(elapsed)
+        elapsed, wic_size = timed(lambda: ics.calendar_bytes(event, sessions, spec, zone))
+        wic_times.append(elapsed)
+    base, wic = statistics.median(base_times), statistics.median(wic_times)
     print(f"{len(sessions)} sessions, median of {args.runs} runs")
     print(f"icalendar only: {base:7.3f} s  ({base_size / 1e6:.1f} MB)")
     print(f"wic export-ics: {wic:7.3f} s  ({wic_size / 1e6:.1f} MB)")
