@@ -1,0 +1,421 @@
+"""`wic invites`: commands, status rules, CSV import, export, through the real entry point."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, FIXED_NOW, ROOT, Runner, write
+from wiccli import invites as core
+
+GUESTS = ROOT / "examples" / "wic2018-guests.csv"
+
+
+def ledger_args(tmp_path: Path) -> list[str]:
+    return ["invites", "--ledger", str(tmp_path / "guests.invites.toml")]
+
+
+def add(run: Runner, tmp_path: Path, name: str, *extra: str, **kwargs: object) -> str:
+    result = run(*ledger_args(tmp_path), "add", name, "--category", "experts",
+                 "--country", "DE", *extra, **kwargs)
+    assert result.code == 0, result.stderr
+    return result.stdout.strip()
+
+
+def entries(run: Runner, tmp_path: Path, *filters: str) -> list[dict[str, object]]:
+    result = run(*ledger_args(tmp_path), "list", *filters, "-f", "json")
+    assert result.code == 0, result.stderr
+    found: list[dict[str, object]] = json.loads(result.stdout)
+    return found
+
+
+# --------------------------------------------------------------------------- add, list
+
+
+def test_add_prints_the_new_id_and_normalises_the_country(run: Runner, tmp_path: Path) -> None:
+    result = run(*ledger_args(tmp_path), "add", "Sample Delegate 0001", "-c", "gov",
+                 "--country", "germany", "--org", "Sample Organisation 001",
+                 "--email", "d1@example.org", "--quantity", "3", "--note", "delegation")
+    assert result.code == 0, result.stderr
+    new_id = result.stdout.strip()
+    assert len(new_id) == 6
+    assert result.stdout == new_id + "\n"
+    assert "DE Germany" in result.stderr
+    [entry] = entries(run, tmp_path)
+    assert entry["id"] == new_id
+    assert entry["category"] == "government"
+    assert (entry["country"], entry["country_name"]) == ("DE", "Germany")
+    assert entry["quantity"] == 3
+    assert entry["status"] == "invited"
+    assert entry["created"] == FIXED_NOW.isoformat()
+
+
+@pytest.mark.parametrize("country", ["DEU", "de", "Germany"])
+def test_country_accepts_alpha3_and_names(run: Runner, tmp_path: Path, country: str) -> None:
+    result = run(*ledger_args(tmp_path), "add", "Sample Delegate", "-c", "experts",
+                 "--country", country)
+    assert result.code == 0, result.stderr
+    assert entries(run, tmp_path)[0]["country"] == "DE"
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--country", "Atlantis", "not a country"),
+    ("--category", "astronauts", "choose from: government, international-organizations"),
+    ("--email", "nobody-at-example", "not an e-mail address"),
+    ("--quantity", "0", "quantity must be 1 or more"),
+])
+def test_add_refuses_bad_input(run: Runner, tmp_path: Path, option: str, value: str,
+                               message: str) -> None:
+    args = {"--country": "DE", "--category": "experts", option: value}
+    result = run(*ledger_args(tmp_path), "add", "Sample Delegate",
+                 *[item for pair in args.items() for item in pair])
+    assert result.code != 0
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ")
+    assert message in result.stderr
+    assert not (tmp_path / "guests.invites.toml").exists()
+
+
+def test_add_refuses_a_duplicate(run: Runner, tmp_path: Path) -> None:
+    first = add(run, tmp_path, "Sample Delegate", "--email", "same@example.org")
+    result = run(*ledger_args(tmp_path), "add", "Other Name", "-c", "experts",
+                 "--country", "FR", "--email", "SAME@example.org")
+    assert result.code == 1
+    assert first in result.stderr
+    assert len(entries(run, tmp_path)) == 1
+
+
+def test_list_filters(run: Runner, tmp_path: Path) -> None:
+    a = add(run, tmp_path, "Sample Delegate 0001", "--org", "Sample University")
+    b = add(run, tmp_path, "Sample Delegate 0002")
+    run(*ledger_args(tmp_path), "add", "Sample Delegate 0003", "-c", "government",
+        "--country", "CN")
+    assert run(*ledger_args(tmp_path), "accept", b).code == 0
+    assert {e["id"] for e in entries(run, tmp_path, "--status", "accepted")} == {b}
+    assert {e["id"] for e in entries(run, tmp_path, "--search", "university")} == {a}
+    assert [e["name"] for e in entries(run, tmp_path, "--country", "China")] == [
+        "Sample Delegate 0003"]
+    assert len(entries(run, tmp_path, "--category", "exp")) == 2
+    ids = [e["id"] for e in entries(run, tmp_path)]
+    assert ids == sorted(ids)
+
+
+def test_list_table_on_a_pipe_and_empty_message(run: Runner, tmp_path: Path) -> None:
+    empty = run(*ledger_args(tmp_path), "list")
+    assert (empty.code, empty.stdout) == (0, "")
+    assert "no invitations match" in empty.stderr
+    add(run, tmp_path, "Sample Delegate 0001")
+    table = run(*ledger_args(tmp_path), "list")
+    assert table.code == 0
+    assert "DE Germany" in table.stdout
+    assert "\x1b[" not in table.stdout
+
+
+def test_list_stale(run: Runner, tmp_path: Path) -> None:
+    old_time = FIXED_NOW - timedelta(days=30)
+    waiting = add(run, tmp_path, "Sample Delegate 0001", now=old_time)
+    answered = add(run, tmp_path, "Sample Delegate 0002", now=old_time)
+    run(*ledger_args(tmp_path), "accept", answered, now=old_time)
+    recent = add(run, tmp_path, "Sample Delegate 0003", now=FIXED_NOW - timedelta(days=2))
+    assert [e["id"] for e in entries(run, tmp_path, "--stale", "14")] == [waiting]
+    assert {e["id"] for e in entries(run, tmp_path, "--stale", "1")} == {waiting, recent}
+
+
+# --------------------------------------------------------------------------- status rules
+
+
+@pytest.mark.parametrize(("steps", "refused"), [
+    (["declined", "attended"], "only a guest who accepted"),
+    (["no-show"], "only a guest who accepted"),
+    (["accepted", "attended", "declined"], "already recorded as attended"),
+    (["withdrawn", "accepted"], "re-invite first"),
+    (["accepted", "invited"], "has answered already"),
+])
+def test_senseless_changes_are_refused_unless_forced(run: Runner, tmp_path: Path,
+                                                     steps: list[str], refused: str) -> None:
+    entry = add(run, tmp_path, "Sample Delegate")
+    for step in steps[:-1]:
+        assert run(*ledger_args(tmp_path), "set", entry, step).code == 0
+    result = run(*ledger_args(tmp_path), "set", entry, steps[-1])
+    assert result.code == 1
+    assert refused in result.stderr
+    assert "--force" in result.stderr
+    assert entries(run, tmp_path)[0]["status"] == (steps[-2] if len(steps) > 1 else "invited")
+    forced = run(*ledger_args(tmp_path), "set", entry, steps[-1], "--force")
+    assert forced.code == 0, forced.stderr
+    assert entries(run, tmp_path)[0]["status"] == steps[-1]
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(
+    (old, new) for old, allowed in core.TRANSITIONS.items() for new in allowed))
+def test_every_allowed_transition_has_no_refusal(old: str, new: str) -> None:
+    assert core.refusal(old, new) is None
+
+
+def test_set_accept_decline_and_history(run: Runner, tmp_path: Path) -> None:
+    entry = add(run, tmp_path, "Sample Delegate", "--note", "first contact")
+    later = FIXED_NOW + timedelta(hours=1)
+    assert run(*ledger_args(tmp_path), "set", entry, "Tentative", now=later).code == 0
+    assert run(*ledger_args(tmp_path), "decline", entry, "--note", "travel", now=later).code == 0
+    result = run(*ledger_args(tmp_path), "accept", entry[:4], now=later)
+    assert result.code == 0, result.stderr
+    assert "declined -> accepted" in result.stderr
+    history = run(*ledger_args(tmp_path), "history", entry, "-f", "json")
+    assert history.code == 0
+    changes = json.loads(history.stdout)
+    assert [c["status"] for c in changes] == ["invited", "tentative", "declined", "accepted"]
+    assert [c["note"] for c in changes] == ["first contact", "", "travel", ""]
+    assert changes[-1]["at"] == later.isoformat()
+    table = run(*ledger_args(tmp_path), "history", entry)
+    assert "now accepted" in table.stdout
+
+
+def test_set_same_status_changes_nothing(run: Runner, tmp_path: Path) -> None:
+    entry = add(run, tmp_path, "Sample Delegate")
+    ledger = tmp_path / "guests.invites.toml"
+    before = ledger.read_bytes()
+    result = run(*ledger_args(tmp_path), "set", entry, "invited")
+    assert result.code == 0
+    assert "nothing changed" in result.stderr
+    assert ledger.read_bytes() == before
+
+
+def test_unknown_id_and_unknown_status(run: Runner, tmp_path: Path) -> None:
+    entry = add(run, tmp_path, "Sample Delegate")
+    missing = run(*ledger_args(tmp_path), "accept", "zzzzzz")
+    assert missing.code == 1
+    assert "no invitation with id 'zzzzzz'" in missing.stderr
+    bad = run(*ledger_args(tmp_path), "set", entry, "maybe")
+    assert bad.code == 2
+    assert "choose from: invited, tentative, accepted" in bad.stderr
+
+
+def test_new_id_skips_taken_ids() -> None:
+    values = iter([b"\x00" * 5, b"\x00" * 5, b"\xff" * 5])
+    assert core.new_id({"aaaaaa"}, lambda n: next(values)) == "777777"
+
+
+# --------------------------------------------------------------------------- status
+
+
+def test_status_counts_quantities_and_rates(run: Runner, tmp_path: Path) -> None:
+    a = add(run, tmp_path, "Delegation A", "--quantity", "4", "--country", "CN")
+    b = add(run, tmp_path, "Sample Delegate B", "--country", "FR")
+    c = add(run, tmp_path, "Sample Delegate C")
+    run(*ledger_args(tmp_path), "accept", a)
+    run(*ledger_args(tmp_path), "decline", b)
+    run(*ledger_args(tmp_path), "set", c, "tentative")
+    result = run(*ledger_args(tmp_path), "status", "-f", "json")
+    assert result.code == 0
+    summary = json.loads(result.stdout)
+    totals = summary["totals"]
+    assert (totals["entries"], totals["invited"], totals["accepted"]) == (3, 6, 4)
+    assert (totals["declined"], totals["pending"], totals["target"]) == (1, 1, 1500)
+    assert totals["response_rate"] == round(5 / 6, 4)
+    assert totals["acceptance_rate"] == round(4 / 5, 4)
+    assert totals["countries"] == 1
+    groups = {g["group"]: g for g in summary["groups"]}
+    assert list(groups) == ["government", "international-organizations", "enterprises",
+                            "experts"]
+    assert groups["experts"]["invited"] == 6
+
+
+def test_status_table_by_country_and_status(run: Runner, tmp_path: Path) -> None:
+    add(run, tmp_path, "Sample Delegate", "--country", "JP")
+    by_country = run(*ledger_args(tmp_path), "status", "--by", "country")
+    assert by_country.code == 0
+    assert "JP Japan" in by_country.stdout
+    assert "Invited: 1 of 1,500 (0%)" in by_country.stdout
+    by_status = run(*ledger_args(tmp_path), "status", "--by", "status", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(by_status.stdout)))
+    assert [r["group"] for r in rows] == ["invited", "total"]
+
+
+def test_status_on_a_terminal_draws_a_bar(run: Runner, tmp_path: Path) -> None:
+    add(run, tmp_path, "Sample Delegate")
+    result = run(*ledger_args(tmp_path), "status", tty=True)
+    assert result.code == 0
+    assert "━" in result.stdout
+    assert "1 of 1,500" in result.stdout
+
+
+def test_status_of_an_empty_ledger_says_how_to_start(run: Runner, tmp_path: Path) -> None:
+    result = run(*ledger_args(tmp_path), "status")
+    assert result.code == 0
+    assert result.stdout == ""
+    assert "wic invites add" in result.stderr
+    assert "wic invites import" in result.stderr
+    as_json = run(*ledger_args(tmp_path), "status", "-f", "json")
+    assert json.loads(as_json.stdout)["totals"]["entries"] == 0
+
+
+def test_an_event_without_categories_says_so(run: Runner, tmp_path: Path) -> None:
+    result = run("-e", str(DATA / "minimal.toml"), *ledger_args(tmp_path), "add", "Sample",
+                 "-c", "experts", "--country", "DE")
+    assert result.code == 1
+    assert "defines no invitation categories" in result.stderr
+
+
+# --------------------------------------------------------------------------- import
+
+
+def test_import_the_example_guest_list(run: Runner, tmp_path: Path) -> None:
+    result = run(*ledger_args(tmp_path), "import", str(GUESTS))
+    assert result.code == 0, result.stderr
+    rows = GUESTS.read_text(encoding="utf-8").count("\n") - 1
+    assert f"created {rows}, updated 0, unchanged 0" in result.stderr
+    summary = json.loads(run(*ledger_args(tmp_path), "status", "-f", "json").stdout)
+    assert summary["totals"]["entries"] == rows
+    assert summary["totals"]["invited"] > 1500
+    assert summary["totals"]["countries"] > 76
+    again = run(*ledger_args(tmp_path), "import", str(GUESTS))
+    assert f"created 0, updated 0, unchanged {rows}" in again.stderr
+
+
+def test_import_is_all_or_nothing(run: Runner, tmp_path: Path) -> None:
+    add(run, tmp_path, "Sample Delegate 0000")
+    ledger = tmp_path / "guests.invites.toml"
+    before = ledger.read_bytes()
+    source = DATA / "guests-bad-rows.csv"
+    result = run(*ledger_args(tmp_path), "import", str(source))
+    assert result.code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert all(line.startswith("error: ") for line in lines)
+    assert "3 bad row(s); nothing was imported" in lines[0]
+    assert f"{source}:3: country 'Atlantis'" in result.stderr
+    assert f"{source}:5: unknown category 'astronauts'" in result.stderr
+    assert f"{source}:6: " in result.stderr
+    assert ledger.read_bytes() == before
+
+
+def test_import_updates_instead_of_duplicating(run: Runner, tmp_path: Path) -> None:
+    entry = add(run, tmp_path, "Sample Delegate 0001", "--email", "delegate0001@example.org")
+    by_name = add(run, tmp_path, "Sample Delegate 0009", "--org", "Sample Organisation 009")
+    source = write(tmp_path / "update.csv",
+                   "name,organization,category,country,email,status\n"
+                   "Renamed Delegate,,experts,FR,DELEGATE0001@example.org,accepted\n"
+                   "sample delegate 0009,Sample  Organisation 009,,,,declined\n")
+    result = run(*ledger_args(tmp_path), "import", str(source))
+    assert result.code == 0, result.stderr
+    assert "created 0, updated 2, unchanged 0" in result.stderr
+    found = {e["id"]: e for e in entries(run, tmp_path)}
+    assert set(found) == {entry, by_name}
+    assert (found[entry]["name"], found[entry]["country"]) == ("Renamed Delegate", "FR")
+    assert found[entry]["status"] == "accepted"
+    assert found[by_name]["status"] == "declined"
+
+
+def test_import_dry_run_writes_nothing(run: Runner, tmp_path: Path) -> None:
+    result = run(*ledger_args(tmp_path), "import", str(GUESTS), "--dry-run")
+    assert result.code == 0
+    assert "would create" in result.stderr
+    assert not (tmp_path / "guests.invites.toml").exists()
+
+
+def test_import_handles_bom_crlf_and_loose_names(run: Runner, tmp_path: Path) -> None:
+    result = run(*ledger_args(tmp_path), "import", str(DATA / "guests-bom-crlf.csv"))
+    assert result.code == 0, result.stderr
+    found = entries(run, tmp_path)
+    assert [(e["category"], e["country"]) for e in found if e["name"].endswith("1")] == [
+        ("government", "DE")]
+    assert {e["country"] for e in found} == {"DE", "FR"}
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"name,category,country,phone\nA,experts,DE,123\n", "unknown column(s) 'phone'"),
+    (b"name,category\nA,experts\n", "missing column(s): country"),
+    (b"name,category,country\nJos\xe9,experts,DE\n", ":2: the file is not UTF-8 text"),
+    (b"", "the file is empty"),
+    (b"name,category,country\nA,experts,DE,extra\n", "4 cells, but the header names 3"),
+])
+def test_import_refuses_bad_files(run: Runner, tmp_path: Path, content: bytes,
+                                  message: str) -> None:
+    source = tmp_path / "guests.csv"
+    source.write_bytes(content)
+    result = run(*ledger_args(tmp_path), "import", str(source))
+    assert result.code == 1
+    assert message in result.stderr
+    assert not (tmp_path / "guests.invites.toml").exists()
+
+
+def test_import_caps_the_errors_shown(run: Runner, tmp_path: Path) -> None:
+    rows = "".join(f"Sample {n},experts,Atlantis\n" for n in range(30))
+    source = write(tmp_path / "many.csv", "name,category,country\n" + rows)
+    result = run(*ledger_args(tmp_path), "import", str(source))
+    assert result.code == 1
+    assert "30 bad row(s)" in result.stderr
+    assert "… and 10 more bad rows" in result.stderr
+    assert result.stderr.count("error: ") == 22
+
+
+def test_import_refuses_a_guest_twice_in_one_file(run: Runner, tmp_path: Path) -> None:
+    source = write(tmp_path / "twice.csv", "name,category,country,email\n"
+                   "A,experts,DE,a@example.org\nB,experts,DE,A@example.org\n")
+    result = run(*ledger_args(tmp_path), "import", str(source))
+    assert result.code == 1
+    assert "twice.csv:3: same guest as line 2" in result.stderr
+
+
+# --------------------------------------------------------------------------- export
+
+
+def test_export_neutralises_formulas(run: Runner, tmp_path: Path) -> None:
+    assert run(*ledger_args(tmp_path), "import", str(DATA / "guests-formulas.csv")).code == 0
+    result = run(*ledger_args(tmp_path), "export")
+    assert result.code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    names = {r["name"] for r in rows}
+    assert names == {"'=1+2", "'-Sample Delegate 0002"}
+    assert {r["organization"] for r in rows} >= {"'+Sample Organisation 001"}
+    assert "'@SUM(A1:A2)" in {r["note"] for r in rows}
+    tsv = run(*ledger_args(tmp_path), "export", "-f", "tsv")
+    assert "\t'=1+2\t" in tsv.stdout
+    as_json = json.loads(run(*ledger_args(tmp_path), "export", "-f", "json").stdout)
+    assert {r["name"] for r in as_json} == {"=1+2", "-Sample Delegate 0002"}
+
+
+@pytest.mark.parametrize("value", ["=x", "+x", "-x", "@x", "\tx", "\rx"])
+def test_neutralise_every_formula_start(value: str) -> None:
+    assert core.neutralise(value) == "'" + value
+    assert core.neutralise("x" + value) == "x" + value
+
+
+def test_export_then_import_round_trips(run: Runner, tmp_path: Path) -> None:
+    assert run(*ledger_args(tmp_path), "import", str(DATA / "guests-formulas.csv")).code == 0
+    exported = write(tmp_path / "export.csv", run(*ledger_args(tmp_path), "export").stdout)
+    result = run(*ledger_args(tmp_path), "import", str(exported))
+    assert result.code == 0, result.stderr
+    assert "created 0, updated 0, unchanged 2" in result.stderr
+
+
+def test_export_redact_leaves_out_names_and_emails(run: Runner, tmp_path: Path) -> None:
+    add(run, tmp_path, "Secret Person", "--email", "secret@example.org", "--org", "Sample Org")
+    for fmt in ("csv", "json", "jsonl", "tsv"):
+        result = run(*ledger_args(tmp_path), "export", "--redact", "-f", fmt)
+        assert result.code == 0
+        assert "Secret" not in result.stdout
+        assert "secret@example.org" not in result.stdout
+        assert "Sample Org" in result.stdout
+    record = json.loads(run(*ledger_args(tmp_path), "export", "--redact", "-f", "json").stdout)[0]
+    assert "name" not in record
+    assert "email" not in record
+    assert record["history"][0]["status"] == "invited"
+
+
+def test_export_refuses_table(run: Runner, tmp_path: Path) -> None:
+    result = run(*ledger_args(tmp_path), "export", "-f", "table")
+    assert result.code == 2
+    assert "wic invites list" in result.stderr
+
+
+def test_history_times_are_aware(run: Runner, tmp_path: Path) -> None:
+    entry = add(run, tmp_path, "Sample Delegate")
+    record = json.loads(run(*ledger_args(tmp_path), "history", entry, "-f", "json").stdout)[0]
+    assert datetime.fromisoformat(record["at"]).tzinfo is not None
+    assert datetime.fromisoformat(record["at"]) == FIXED_NOW.astimezone(UTC)
