@@ -81,3 +81,38 @@ def test_options_of_other_types_still_parse(run: Runner) -> None:
     ok = run("--event", str(DATA / "minimal.toml"), "agenda", "-f", "json")
     assert ok.code == 0, ok.stderr
     assert [r["id"] for r in json.loads(ok.stdout)] == ["keynote", "web-forum"]
+
+
+def test_the_command_table_matches_the_modules() -> None:
+    import typer
+
+    from wiccli.cli.app import WicGroup
+
+    modules = dict.fromkeys(module for module, _ in WicGroup.COMMANDS.values())
+    found: dict[str, tuple[str, str]] = {}
+    for name in modules:
+        scratch = typer.Typer(rich_markup_mode=None)
+        __import__(name, fromlist=["register"]).register(scratch)
+        for command_name, command in typer.main.get_group(scratch).commands.items():
+            found[command_name] = (name, command.get_short_help_str(10_000))
+    assert found == dict(WicGroup.COMMANDS)
+
+
+def test_help_lists_every_command_without_importing_them(tmp_path: Path, run: Runner) -> None:
+    from wiccli.cli.app import WicGroup
+
+    loaded = imported_by(tmp_path, "--help")
+    assert not {m for m in loaded if m.startswith("wiccli.cli.")} - {
+        "wiccli.cli.app", "wiccli.cli.coerce", "wiccli.cli.lazy", "wiccli.cli.main",
+        "wiccli.cli.state"}
+    shown = run("--help").stdout
+    for name in WicGroup.COMMANDS:
+        assert f"\n  {name} " in shown
+
+
+def test_agenda_imports_only_its_own_command_module(tmp_path: Path) -> None:
+    loaded = imported_by(tmp_path, "agenda", "-d", "2")
+    assert "wiccli.cli.agenda" in loaded
+    for other in ("wiccli.cli.export_ics", "wiccli.cli.authoring", "wiccli.cli.frab",
+                  "wiccli.cli.invites", "wiccli.ledger", "wiccli.ics"):
+        assert other not in loaded
