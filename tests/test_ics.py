@@ -342,6 +342,8 @@ def test_failed_write_keeps_old_file_and_leaves_no_temp(
         (["--split", "theme"], "--split needs --out-dir"),
         (["--split", "day", "--out-dir", "d", "-o", "x.ics"], "do not go together"),
         (["--out-dir", "d"], "--out-dir is for --split"),
+        (["--split", "day", "--out-dir", ""], "--out-dir: give a folder name"),
+        (["-o", ""], "-o/--output: give a file name"),
         (["--theme", "nope"], "unknown theme 'nope'"),
         (["--day", "2019-01-01"], "is not a day of WIC 2018"),
     ],
@@ -512,3 +514,54 @@ def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
     reader.join(timeout=10)
     assert received == [b"BEGIN:VCALENDAR\r\n"]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+TEXT_CHARS = st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(",;:\\\n\"")
+
+
+@given(title=st.text(TEXT_CHARS, min_size=1, max_size=200),
+       about=st.text(TEXT_CHARS, max_size=400))
+def test_any_text_is_folded_and_round_trips(title: str, about: str) -> None:
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from wiccli.model import Event, Session
+
+    start = datetime(2025, 3, 29, 9, tzinfo=UTC)
+    session = Session(id="s", title=title, kind="talk", start=start,
+                      end=start.replace(hour=10), description=about)
+    event = Event(id="demo", name="Demo", timezone="UTC", start=date(2025, 3, 29),
+                  end=date(2025, 3, 29), sessions=(session,))
+    spec = ics.CalendarSpec(name=title, description="d", stamp=start)
+    data = ics.calendar_bytes(event, [session], spec, ZoneInfo("UTC"))
+    for line in lines_of(data):
+        assert len(line) <= 75
+        assert b"\r" not in line
+        assert b"\n" not in line
+        line.decode("utf-8")
+    (vevent,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == title
+    if about.strip():
+        assert str(vevent["DESCRIPTION"]) == about.strip()
+    parsed = vobject.readOne(data.decode("utf-8"))
+    assert parsed.vevent.summary.value == title
+    assert parsed.contents["x-wr-calname"][0].value == title
+
+
+def test_sessions_without_theme_never_join_a_theme_called_no_theme() -> None:
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from wiccli.model import Event, Session, Theme
+
+    start = datetime(2025, 3, 29, 9, tzinfo=UTC)
+    themed = Session(id="a", title="A", kind="talk", start=start, end=start.replace(hour=10),
+                     theme="no-theme")
+    loose = Session(id="b", title="B", kind="talk", start=start, end=start.replace(hour=10))
+    event = Event(id="e", name="E", timezone="UTC", start=date(2025, 3, 29),
+                  end=date(2025, 3, 29), themes=(Theme("no-theme", "Called no-theme"),),
+                  sessions=(themed, loose))
+    parts = ics.split_sessions(event, [themed, loose], "theme", ZoneInfo("UTC"))
+    assert [(p.label, [s.id for s in p.sessions]) for p in parts] == [
+        ("Called no-theme", ["a"]), ("Other sessions", ["b"])]
+    assert ics.unique_file_names(p.stem for p in parts) == ["no-theme.ics", "no-theme-2.ics"]

@@ -50,7 +50,7 @@ class CalendarSpec:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One file of a split export: a file stem, the name's suffix, its sessions."""
+    """One file of a split export: its file stem, its label (added to the name), sessions."""
 
     stem: str
     label: str
@@ -95,8 +95,13 @@ def filter_label(event: Event, filters: Filters) -> str:
     return SEPARATOR.join(" + ".join(g) for g in groups if g)
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
 def day_label(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """``8 November 2018``, in English whatever the locale (the bytes must not vary)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def calendar_name(event: Event, filters: Filters, name: str | None, extra: str = "") -> str:
@@ -120,11 +125,12 @@ def split_sessions(
 ) -> list[Part]:
     """One part per theme (file order), day or session; a multi-day session is on each day."""
     if by == "theme":
-        groups: dict[str, list[Session]] = {t.id: [] for t in event.themes}
+        # None (no theme) is its own group, even beside a theme whose id is "no-theme".
+        groups: dict[str | None, list[Session]] = {t.id: [] for t in event.themes}
         for s in sessions:
-            groups.setdefault(s.theme or NO_THEME, []).append(s)
+            groups.setdefault(s.theme, []).append(s)
         names = {t.id: t.name for t in event.themes}
-        return [Part(key, names.get(key, "Other sessions"), items)
+        return [Part(key or NO_THEME, names.get(key or "", "Other sessions"), items)
                 for key, items in groups.items() if items]
     if by == "day":
         days: dict[date, list[Session]] = {}
@@ -162,7 +168,7 @@ def safe_file_name(stem: str, suffix: str = ".ics") -> str:
     text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
     name = _UNSAFE.sub("_", text).strip("_-") or "unnamed"
     if len(name) > MAX_STEM:
-        digest = hashlib.sha256(stem.encode("utf-8")).hexdigest()[:10]
+        digest = hashlib.sha256(stem.encode("utf-8", "surrogatepass")).hexdigest()[:10]
         name = f"{name[:MAX_STEM - 11].rstrip('_-')}-{digest}"
     if name in _RESERVED:
         name += "_"

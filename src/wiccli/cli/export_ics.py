@@ -41,7 +41,7 @@ SplitOpt = Annotated[
                  help="One file per theme, day or session, in --out-dir."),
 ]
 OutDirOpt = Annotated[
-    Path | None,
+    str | None,
     typer.Option("--out-dir", metavar="DIR", help="Folder for the --split files (created)."),
 ]
 AlarmOpt = Annotated[
@@ -78,12 +78,12 @@ def export_ics(
     if not sessions:
         state.env.warn("no sessions match the filters")
     if split is not None and out_dir is not None:
-        _export_split(state, filters, sessions, split.value, out_dir, alarm, name)
+        _export_split(state, filters, sessions, split.value, Path(out_dir), alarm, name)
     else:
         _export_one(state, filters, sessions, output, alarm, name)
 
 
-def _check_usage(output: str | None, split: Split | None, out_dir: Path | None,
+def _check_usage(output: str | None, split: Split | None, out_dir: str | None,
                  name: str | None) -> None:
     if split is not None and out_dir is None:
         raise UsageError("--split needs --out-dir DIR (the folder for the files)")
@@ -94,6 +94,8 @@ def _check_usage(output: str | None, split: Split | None, out_dir: Path | None,
         raise UsageError("--out-dir is for --split theme|day|session")
     if output is not None and not output.strip():
         raise UsageError("-o/--output: give a file name or '-' for stdout")
+    if out_dir is not None and not out_dir.strip():
+        raise UsageError("--out-dir: give a folder name")
     if name is not None and not name.strip():
         raise UsageError("--name must not be empty")
 
