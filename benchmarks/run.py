@@ -8,9 +8,11 @@ Every command runs as a whole process, as a user runs it: the interpreter, impor
 reading the files, writing the output (to /dev/null). Rounds are interleaved (each
 round runs every command once, in a shuffled order) after warm-up rounds, so a
 busy machine slows all commands alike. Reported: the median wall time, its spread
-(interquartile range) and the peak RSS of each command, then the ratios wic is held
-to. Targets are reported, never asserted: the exit status is non-zero only when a
-command crashes (a traceback or a signal); one that fails is reported as "failed". Commands that do not exist yet are reported as "missing".
+(interquartile range), CPU time (user + system, steadier on a busy machine) and the
+peak RSS of each command, then the ratios wic is held to (of wall time; CPU
+alongside). Targets are reported, never asserted: the exit status is non-zero only when a
+command crashes (a traceback or a signal); one that fails is reported as "failed",
+one that does not exist yet as "missing".
 
 Pure standard library; wic is run through the ``wic`` script beside this Python
 (or ``python -m wiccli``), and every file it writes lives in a temporary folder.
@@ -57,6 +59,7 @@ class Case:
     crashed: bool = False  # a traceback or a signal, not an error message
     error: str = ""
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system
     rss_kib: list[int] = field(default_factory=list)
 
 
@@ -87,8 +90,11 @@ def wic_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "wiccli"]
 
 
-def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int, str]:
-    """Wall seconds, peak RSS (KiB), exit status and the end of stderr of one process."""
+def run_once(
+    argv: Sequence[str], env: dict[str, str], cwd: Path
+) -> tuple[float, float, int, int, str]:
+    """Wall and CPU seconds, peak RSS (KiB), exit status and the end of stderr of one
+    process."""
     with tempfile.TemporaryFile(dir=cwd) as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -99,7 +105,7 @@ def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", "replace")
     rss = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)
-    return elapsed, rss, proc.returncode, tail
+    return elapsed, usage.ru_utime + usage.ru_stime, rss, proc.returncode, tail
 
 
 def available(wic: list[str], needs: tuple[str, ...], env: dict[str, str], cwd: Path) -> bool:
@@ -126,13 +132,14 @@ def measure(cases: list[Case], runs: int, warmup: int, env: dict[str, str], cwd:
                 continue
             if case.prepare:
                 case.prepare()
-            seconds, rss, code, tail = run_once(case.argv, {**env, **case.env}, cwd)
+            seconds, cpu, rss, code, tail = run_once(case.argv, {**env, **case.env}, cwd)
             if code != 0:
                 case.status, case.error = "failed", f"exit {code}: {last_line(tail)}"
                 case.crashed = code < 0 or "Traceback (most recent call last)" in tail
                 continue
             if round_no >= warmup:
                 case.times.append(seconds)
+                case.cpu.append(cpu)
                 case.rss_kib.append(rss)
         progress(f"round {round_no + 1}/{warmup + runs}")
 
@@ -229,7 +236,8 @@ def summary(case: Case) -> dict[str, Any]:
         times = sorted(case.times)
         q1, _, q3 = statistics.quantiles(times, n=4) if len(times) > 1 else (times[0],) * 3
         out.update(median_s=statistics.median(times), q1_s=q1, q3_s=q3, min_s=times[0],
-                   max_s=times[-1], peak_rss_mib=max(case.rss_kib) / 1024)
+                   max_s=times[-1], cpu_s=statistics.median(case.cpu),
+                   peak_rss_mib=max(case.rss_kib) / 1024)
     return out
 
 
@@ -240,9 +248,10 @@ def ratios(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"target": target.label, "limit": target.limit}
         if case and base and "median_s" in case and "median_s" in base:
             row["ratio"] = case["median_s"] / base["median_s"]
+            row["cpu_ratio"] = case["cpu_s"] / base["cpu_s"]
             row["verdict"] = "ok" if row["ratio"] <= target.limit else "over"
         else:
-            row["ratio"] = None
+            row["ratio"] = row["cpu_ratio"] = None
             row["verdict"] = (case or {}).get("status", "not run")
         rows.append(row)
     return rows
@@ -265,19 +274,20 @@ def text_report(report: dict[str, Any]) -> str:
     out = [f"wic benchmarks: {report['runs']} runs (slow commands {report['heavy_runs']}), "
            f"{report['warmup']} warm-up, median and interquartile range; "
            f"python {report['python']}, {report['cpus']} CPUs", ""]
-    out.append(f"{'command':<52} {'median':>8} {'IQR':>17} {'peak RSS':>9}")
+    out.append(f"{'command':<52} {'median':>8} {'IQR':>13} {'CPU':>7} {'peak RSS':>9}")
     for r in report["results"]:
         if "median_s" in r and r["status"] == "ok":
             iqr = f"{r['q1_s']:.3f}–{r['q3_s']:.3f}"
-            out.append(f"{r['command']:<52} {r['median_s']:>7.3f}s {iqr:>17} "
-                       f"{r['peak_rss_mib']:>6.1f}MiB")
+            out.append(f"{r['command']:<52} {r['median_s']:>7.3f}s {iqr:>13} "
+                       f"{r['cpu_s']:>6.3f}s {r['peak_rss_mib']:>6.1f}MiB")
         else:
             out.append(f"{r['command']:<52} {r['status']:>8} {r.get('error', '')}")
-    out += ["", f"{'ratio':<52} {'value':>8} {'target':>8}  verdict"]
+    out += ["", f"{'ratio of medians':<52} {'wall':>7} {'CPU':>7} {'target':>8}  verdict"]
     for row in report["ratios"]:
-        value = f"{row['ratio']:.2f}x" if row["ratio"] is not None else "—"
-        out.append(f"{row['target']:<52} {value:>8} {'<= ' + str(row['limit']) + 'x':>8}  "
-                   f"{row['verdict']}")
+        wall = f"{row['ratio']:.2f}x" if row["ratio"] is not None else "—"
+        cpu = f"{row['cpu_ratio']:.2f}x" if row["cpu_ratio"] is not None else "—"
+        out.append(f"{row['target']:<52} {wall:>7} {cpu:>7} "
+                   f"{'<= ' + str(row['limit']) + 'x':>8}  {row['verdict']}")
     if report["memory"]:
         out += ["", "peak RSS of agenda -f json above wic --help (linear growth: flat per "
                 "session)"]
@@ -325,6 +335,9 @@ def child_env(folder: Path) -> dict[str, str]:
     env.update(XDG_CACHE_HOME=str(folder / "cache"), XDG_DATA_HOME=str(folder / "data"),
                XDG_CONFIG_HOME=str(folder / "config"), NO_COLOR="1")
     env.pop("COLUMNS", None)  # piped tables are 80 columns wide
+    # Compiled bytecode is cached, as after any install, but in the temporary folder.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
     return env
 
 
