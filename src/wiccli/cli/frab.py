@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -19,11 +17,7 @@ from wiccli.cli.options import (
     select_sessions,
 )
 from wiccli.cli.state import State, get_state
-from wiccli.env import Env
 from wiccli.errors import DataError, UsageError
-
-# Above this many events, a terminal shows a progress bar while importing.
-PROGRESS_FROM = 500
 
 
 class FrabFormat(StrEnum):
@@ -151,7 +145,8 @@ def import_schedule(
     = False,
 ) -> None:
     """Import a frab / c3voc schedule (pentabarf, frab, pretalx, OSEM) as a wic event file."""
-    from wiccli.frab.importer import ImportOptions, import_text, to_toml
+    from wiccli.frab.importer import ImportOptions, convert, read_schedule, to_toml
+    from wiccli.render_progress import work_progress
 
     _check_output(output)
     state = get_state(ctx)
@@ -161,8 +156,9 @@ def import_schedule(
     data, label = _read_source(state, source)
     options = ImportOptions(format=fmt.value, timezone=timezone,
                             tracks_as_forums=tracks_as_forums)
-    with _progress(state.env) as tick:
-        result = import_text(data, label, options, progress=tick)
+    raw = read_schedule(data, label, options.format)
+    with work_progress(state.env, len(raw.events), "importing events") as tick:
+        result = convert(raw, label, options, progress=lambda done, total: tick(done))
     for line in result.warnings:
         state.env.warn(line)
     text = to_toml(result.data, label)
@@ -195,30 +191,6 @@ def _read_source(state: State, source: str) -> tuple[bytes, str]:
     if not raw.strip():
         raise DataError(f"{source}: the file is empty")
     return raw, source
-
-
-@contextmanager
-def _progress(env: Env) -> Iterator[Callable[[int, int], None]]:
-    """A callback ``(done, total)``: a Rich bar on a terminal for big files, else nothing."""
-    if not env.stderr_isatty:
-        yield lambda done, total: None
-        return
-    from rich.progress import Progress
-
-    from wiccli.render import console
-
-    with Progress(console=console(env, stderr=True), transient=True) as bar:
-        task = None
-
-        def tick(done: int, total: int) -> None:
-            nonlocal task
-            if total < PROGRESS_FROM:
-                return
-            if task is None:
-                task = bar.add_task("importing events", total=total)
-            bar.update(task, completed=done)
-
-        yield tick
 
 
 def register(app: typer.Typer) -> None:

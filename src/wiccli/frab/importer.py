@@ -52,16 +52,19 @@ class ImportResult:
 
 def import_text(data: bytes, label: str, options: ImportOptions,
                 progress: Progress | None = None) -> ImportResult:
-    """Parse a schedule (XML or JSON, by ``options.format`` or its first character)."""
-    if detect_format(data, options.format, label) == "xml":
+    """Parse a schedule and turn it into event data."""
+    return convert(read_schedule(data, label, options.format), label, options, progress)
+
+
+def read_schedule(data: bytes, label: str, wanted: str = "auto") -> RawSchedule:
+    """Parse a schedule: XML or JSON, by ``wanted`` or by its first character."""
+    if detect_format(data, wanted, label) == "xml":
         from wiccli.frab.xmlread import read_xml
 
-        raw = read_xml(data, label)
-    else:
-        from wiccli.frab.jsonread import read_json
+        return read_xml(data, label)
+    from wiccli.frab.jsonread import read_json
 
-        raw = read_json(data, label)
-    return convert(raw, label, options, progress)
+    return read_json(data, label)
 
 
 def detect_format(data: bytes, wanted: str, label: str) -> str:
@@ -78,7 +81,7 @@ def detect_format(data: bytes, wanted: str, label: str) -> str:
 
 def convert(raw: RawSchedule, label: str, options: ImportOptions,
             progress: Progress | None = None) -> ImportResult:
-    converter = _Converter(raw, options)
+    converter = _Converter(raw, options, label)
     data = converter.run(progress or (lambda done, total: None))
     _check(data, label)
     return ImportResult(data, converter.warnings())
@@ -96,8 +99,9 @@ def _check(data: dict[str, Any], label: str) -> None:
 
 
 class _Converter:
-    def __init__(self, raw: RawSchedule, options: ImportOptions) -> None:
+    def __init__(self, raw: RawSchedule, options: ImportOptions, label: str) -> None:
         self.raw = raw
+        self.label = label
         self.options = options
         self.changed: Counter[str] = Counter()
         self.skipped: Counter[str] = Counter(raw.skipped)
@@ -144,7 +148,8 @@ class _Converter:
         if raw.start and raw.end and raw.start <= raw.end:
             days += [raw.start, raw.end]
         if not days:
-            raise DataError("not a usable schedule: it has no events and no conference dates")
+            raise DataError(f"{self.label}: not a usable schedule: it has no events and no "
+                            "conference dates")
         head["start"], head["end"] = min(days), max(days)
         if _URL_RE.match(raw.url):
             head["url"] = raw.url
