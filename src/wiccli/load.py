@@ -72,7 +72,7 @@ def read_text(path: Path, what: str = "event file") -> str:
     except FileNotFoundError:
         raise DataError(f"{path}: no such {what}") from None
     except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not an {what}") from None
+        raise DataError(f"{path}: is a folder, not {_article(what)}") from None
     except PermissionError:
         raise DataError(f"{path}: permission denied") from None
     except OSError as exc:
@@ -80,11 +80,15 @@ def read_text(path: Path, what: str = "event file") -> str:
     if not raw.strip():
         raise DataError(f"{path}: the {what} is empty")
     if b"\x00" in raw:
-        raise DataError(f"{path}: is a binary file, not an {what} (TOML text)")
+        raise DataError(f"{path}: is a binary file, not {_article(what)}")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: is not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def _article(what: str) -> str:
+    return f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
 
 
 def parse_toml(text: str, source: str) -> dict[str, Any]:

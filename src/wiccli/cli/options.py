@@ -55,32 +55,38 @@ FormatOpt = Annotated[
 ]
 DayOpt = Annotated[
     str | None,
-    typer.Option("--day", "-d", help="A date (2018-11-08), day number (1, 2…), today or tomorrow.",
+    typer.Option("--day", "-d", metavar="DAY",
+                 help="A date (2018-11-08), day number (1, 2…), today or tomorrow.",
                  autocompletion=_complete_day),
 ]
 DaysOpt = Annotated[
     list[str] | None,
-    typer.Option("--day", "-d", help="A date (2018-11-08), day number (1, 2…), today or tomorrow.",
+    typer.Option("--day", "-d", metavar="DAY",
+                 help="A date (2018-11-08), day number (1, 2…), today or tomorrow.",
                  autocompletion=_complete_day),
 ]
 ThemesOpt = Annotated[
     list[str] | None,
-    typer.Option("--theme", "-t", help="Theme id, name or unique prefix (repeatable).",
+    typer.Option("--theme", "-t", metavar="THEME",
+                 help="Theme id, name or unique prefix (repeatable).",
                  autocompletion=_complete_theme),
 ]
 VenuesOpt = Annotated[
     list[str] | None,
-    typer.Option("--venue", help="Venue id, name or unique prefix (repeatable).",
+    typer.Option("--venue", metavar="VENUE",
+                 help="Venue id, name or unique prefix (repeatable).",
                  autocompletion=_complete_venue),
 ]
 KindsOpt = Annotated[
     list[str] | None,
-    typer.Option("--kind", "-k", help="Session kind: ceremony, plenary, sub-forum… (repeatable).",
+    typer.Option("--kind", "-k", metavar="KIND",
+                 help="Session kind: ceremony, plenary, sub-forum… (repeatable).",
                  autocompletion=_complete_kind),
 ]
 TzOpt = Annotated[
     str | None,
-    typer.Option("--tz", help="Show times in this IANA time zone instead of the event's."),
+    typer.Option("--tz", metavar="ZONE",
+                 help="Show times in this IANA time zone instead of the event's."),
 ]
 SessionsOpt = Annotated[
     list[str] | None,
