@@ -196,7 +196,7 @@ def test_dumps_reuses_the_text_of_untouched_entries() -> None:
     text = store.dumps(ledger)
     assert text == tomli_w.dumps({"schema": store.SCHEMA, "event": "wic2018",
                                   "invitations": [store.entry_table(e) for e in entries]})
-    blocks = store._split_blocks(text.encode(), ledger)
+    blocks = store.split_texts(text.encode(), ledger)
     assert set(blocks) == {"id0", "id1", "id2"}
     assert store.dumps(ledger, blocks) == text
 
@@ -239,3 +239,26 @@ def test_twenty_processes_adding_at_once_all_land(tmp_path: Path) -> None:
     assert len(entries) == 20  # type: ignore[arg-type]
     assert {e["id"] for e in entries} == printed  # type: ignore[attr-defined]
     assert len({e["name"] for e in entries}) == 20  # type: ignore[attr-defined]
+
+
+def test_the_fast_path_of_set_writes_what_the_general_path_writes(run: Runner,
+                                                                  tmp_path: Path) -> None:
+    ledger = tmp_path / "old.toml"
+    shutil.copy(DATA / "ledger-schema-1.toml", ledger)
+    args = ("invites", "--ledger", str(ledger))
+    # The first change reads the hand-written file in full (the general path) ...
+    assert run(*args, "set", "old001", "attended").code == 0
+    general = ledger.read_bytes()
+    # ... the same change to a restored copy takes the fast path: same bytes.
+    shutil.copy(DATA / "ledger-schema-1.toml", ledger)
+    assert run(*args, "set", "old001", "attended").code == 0
+    assert ledger.read_bytes() == general
+    # A change to the file wic wrote takes the fast path too, and is a plain tomli-w file.
+    assert run(*args, "set", "old002", "invited").code == 0
+    data = load(ledger)
+    assert ledger.read_text(encoding="utf-8") == tomli_w.dumps(data)
+    assert [e["status"] for e in data["invitations"]] == [  # type: ignore[attr-defined]
+        "attended", "invited"]
+    refused = run(*args, "set", "old001", "declined")
+    assert refused.code == 1
+    assert "already recorded as attended" in refused.stderr

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -100,15 +100,20 @@ def new_id(taken: Collection[str], random_bytes: Callable[[int], bytes]) -> str:
 
 def find(ledger: Ledger, text: str) -> Invitation:
     """The entry with this id (any case), or with an id that starts with it (unique)."""
+    wanted = find_id([i.id for i in ledger.invitations], text)
+    return next(i for i in ledger.invitations if i.id == wanted)
+
+
+def find_id(ids: Sequence[str], text: str) -> str:
+    """The id equal to ``text`` (any case), or the only one that starts with it."""
     wanted = text.strip().casefold()
-    hits = [i for i in ledger.invitations if i.id.casefold() == wanted]
+    hits = [i for i in ids if i.casefold() == wanted]
     if not hits and wanted:
-        hits = [i for i in ledger.invitations if i.id.casefold().startswith(wanted)]
+        hits = [i for i in ids if i.casefold().startswith(wanted)]
     if len(hits) == 1:
         return hits[0]
     if hits:
-        raise UsageError(f"id {text!r} is ambiguous: it could be "
-                         f"{', '.join(i.id for i in hits[:10])}")
+        raise UsageError(f"id {text!r} is ambiguous: it could be {', '.join(hits[:10])}")
     raise NotFoundError(f"no invitation with id {text!r}; `wic invites list` shows the ids")
 
 

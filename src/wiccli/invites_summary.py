@@ -8,18 +8,32 @@ no-show) / answered. Countries: distinct codes among accepted and attended.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
 
-from wiccli.invites import ANSWERED, PENDING, SAID_YES, STATUSES, Invitation, Ledger
+from wiccli.invites import ANSWERED, PENDING, SAID_YES, STATUSES
 from wiccli.model import Event
+
+
+class Counted(Protocol):
+    """What counting needs of an entry (an Invitation, or a cached tally of one)."""
+
+    @property
+    def category(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def quantity(self) -> int: ...
+
 
 GROUPINGS = ("category", "country", "status")
 COUNT_KEYS = ("entries", "invited", "accepted", "declined", "pending", "tentative",
               "withdrawn", "attended", "no_show")
 
 
-def _counts(entries: Iterable[Invitation]) -> dict[str, int]:
+def _counts(entries: Iterable[Counted]) -> dict[str, int]:
     by_status = dict.fromkeys(STATUSES, 0)
     entries_count = 0
     for entry in entries:
@@ -38,7 +52,7 @@ def _counts(entries: Iterable[Invitation]) -> dict[str, int]:
     }
 
 
-def _rates(entries: list[Invitation], counts: dict[str, int]) -> dict[str, float | None]:
+def _rates(entries: Sequence[Counted], counts: dict[str, int]) -> dict[str, float | None]:
     answered = sum(e.quantity for e in entries if e.status in ANSWERED)
     said_yes = sum(e.quantity for e in entries if e.status in SAID_YES)
     open_invitations = counts["invited"] - counts["withdrawn"]
@@ -52,7 +66,7 @@ def _ratio(part: int, whole: int | None) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _group_key(by: str) -> Callable[[Invitation], str]:
+def _group_key(by: str) -> Callable[[Counted], str]:
     if by == "category":
         return lambda e: e.category
     if by == "country":
@@ -60,7 +74,7 @@ def _group_key(by: str) -> Callable[[Invitation], str]:
     return lambda e: e.status
 
 
-def _group_order(event: Event, by: str, found: dict[str, list[Invitation]]) -> list[str]:
+def _group_order(event: Event, by: str, found: dict[str, list[Counted]]) -> list[str]:
     if by == "category":
         known = [c.id for c in event.invitations.categories]
         return known + sorted(k for k in found if k not in known)
@@ -70,14 +84,13 @@ def _group_order(event: Event, by: str, found: dict[str, list[Invitation]]) -> l
     return sorted(found, key=lambda k: (-sum(e.quantity for e in found[k]), k))
 
 
-def summarise(ledger: Ledger, event: Event, by: str = "category",
+def summarise(entries: Sequence[Counted], event: Event, by: str = "category",
               names: Callable[[str], str] | None = None) -> dict[str, Any]:
     """Totals and one group per category (country, status), as plain data.
 
     ``names`` gives a group's display name; categories are named from the event.
     """
-    entries = list(ledger.invitations)
-    found: dict[str, list[Invitation]] = {}
+    found: dict[str, list[Counted]] = {}
     key = _group_key(by)
     for entry in entries:
         found.setdefault(key(entry), []).append(entry)

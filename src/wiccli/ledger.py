@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,12 +34,14 @@ T = TypeVar("T")
 
 @dataclass
 class Loaded:
-    """A ledger as read, with what a save needs: the old bytes, the reusable entry texts."""
+    """A ledger as read, with what a save needs: the old bytes and their digest."""
 
     path: Path
     ledger: Ledger
     raw: bytes | None = None
-    blocks: dict[str, tuple[Invitation, str]] = field(default_factory=dict)
+    digest: str = ""
+    canonical: bool = False  # written by wic, so each entry's text can be reused as is
+    lines: ledger_cache.Lines | None = None  # the cached form of each entry, reused on save
 
 
 # --------------------------------------------------------------------------- locating
@@ -70,26 +73,47 @@ def locate(event: Event, option: str | None, environ: Mapping[str, str], cwd: Pa
 
 def read(path: Path, event_id: str) -> Loaded:
     """The ledger at ``path`` (empty when there is none); refused if it is another event's."""
-    raw = _read_bytes(path)
+    raw = read_bytes(path)
     if raw is None or not raw.strip():
         return Loaded(path, Ledger(event_id), raw)
-    digest = hashlib.blake2b(raw, digest_size=20).hexdigest()
-    cached = ledger_cache.load(path, digest)
+    digest = digest_of(raw)
+    cached = ledger_cache.load(digest)
     if cached is not None:
-        ledger, canonical = cached
+        ledger, canonical, lines = cached
     else:
         from wiccli.ledger_check import parse
 
-        ledger, canonical = parse(raw, str(path)), False
-        ledger_cache.store(path, digest, ledger, canonical=False)
-    if ledger.event != event_id:
-        raise DataError(f"{path}: this ledger is for event {ledger.event!r}, not {event_id!r} "
+        ledger, canonical, lines = parse(raw, str(path)), False, None
+        ledger_cache.store(digest, ledger, canonical=False)
+    check_event(path, ledger.event, event_id)
+    return Loaded(path, ledger, raw, digest, canonical, lines)
+
+
+def read_tally(path: Path, event_id: str) -> list[ledger_cache.Tally]:
+    """What counting needs of each entry: from the cache's header when the file is
+    unchanged since wic last read it, so a big ledger counts without being loaded."""
+    raw = read_bytes(path)
+    if raw is None or not raw.strip():
+        return []
+    cached = ledger_cache.load_tally(digest_of(raw))
+    if cached is None:
+        return [ledger_cache.tally(e) for e in read(path, event_id).ledger.invitations]
+    event, tally = cached
+    check_event(path, event, event_id)
+    return tally
+
+
+def check_event(path: Path, found: str, event_id: str) -> None:
+    if found != event_id:
+        raise DataError(f"{path}: this ledger is for event {found!r}, not {event_id!r} "
                         "(the event in use); pass --ledger or --event to pick the right pair")
-    blocks = _split_blocks(raw, ledger) if canonical else {}
-    return Loaded(path, ledger, raw, blocks)
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def digest_of(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def read_bytes(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -102,17 +126,30 @@ def _read_bytes(path: Path) -> bytes | None:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def _split_blocks(raw: bytes, ledger: Ledger) -> dict[str, tuple[Invitation, str]]:
-    """The text of each entry of a file wic wrote itself (so it is in canonical form).
+def _known_texts(loaded: Loaded) -> dict[str, tuple[Invitation, str]]:
+    """The text of each entry as read, when it is the text wic would write for it."""
+    if loaded.raw is None or not loaded.digest:
+        return {}
+    source = loaded.raw if loaded.canonical else ledger_cache.load_canonical(loaded.digest)
+    return split_texts(source, loaded.ledger) if source else {}
+
+
+def split_parts(raw: bytes) -> list[str]:
+    """The header and then the text of each entry of a ledger in the form wic writes.
 
     Strings are written on one line with escapes, so a line ``[[invitations]]``
     can only start an entry.
     """
-    parts = raw.decode("utf-8").split("\n" + BLOCK_START)[1:]
-    if len(parts) != len(ledger.invitations):
+    head, *parts = raw.decode("utf-8").split("\n" + BLOCK_START)
+    return [head, *(BLOCK_START + part for part in parts)]
+
+
+def split_texts(raw: bytes, ledger: Ledger) -> dict[str, tuple[Invitation, str]]:
+    """The text of each entry (by id) of a ledger in the form wic writes."""
+    texts = split_parts(raw)[1:]
+    if len(texts) != len(ledger.invitations):
         return {}
-    pairs = zip(ledger.invitations, parts, strict=True)
-    return {entry.id: (entry, BLOCK_START + text) for entry, text in pairs}
+    return {e.id: (e, text) for e, text in zip(ledger.invitations, texts, strict=True)}
 
 
 # --------------------------------------------------------------------------- writing
@@ -136,38 +173,63 @@ def entry_table(entry: Invitation) -> dict[str, Any]:
     return table
 
 
-def dumps(ledger: Ledger, blocks: Mapping[str, tuple[Invitation, str]] | None = None) -> str:
-    """The ledger's TOML text; an entry found unchanged in ``blocks`` keeps its old text.
-
-    The result is exactly ``tomli_w.dumps`` of the whole document (a test checks it).
-    """
+def entry_texts(ledger: Ledger, known: Mapping[str, tuple[Invitation, str]]) -> list[str]:
+    """The TOML text of each entry; one found unchanged in ``known`` keeps its text."""
     import tomli_w
 
-    known = blocks or {}
-    parts = [tomli_w.dumps({"schema": SCHEMA, "event": ledger.event})]
+    texts = []
     for entry in ledger.invitations:
         old = known.get(entry.id)
         if old is not None and old[0] is entry:
-            parts.append(old[1])
+            texts.append(old[1])
         else:
-            parts.append(tomli_w.dumps({"invitations": [entry_table(entry)]}))
-    return "\n".join(parts)
+            texts.append(tomli_w.dumps({"invitations": [entry_table(entry)]}))
+    return texts
+
+
+def dumps(ledger: Ledger, known: Mapping[str, tuple[Invitation, str]] | None = None) -> str:
+    """The ledger's TOML text: exactly ``tomli_w.dumps`` of the whole document (a test
+    checks it), built entry by entry so that untouched entries cost nothing."""
+    import tomli_w
+
+    header = tomli_w.dumps({"schema": SCHEMA, "event": ledger.event})
+    return "\n".join([header, *entry_texts(ledger, known or {})])
 
 
 def save(loaded: Loaded, ledger: Ledger) -> None:
     """Write ``ledger`` over the file of ``loaded`` (atomic, fsynced, old one kept as .bak)."""
+    import tomli_w
+
     path = loaded.path
-    data = dumps(ledger, loaded.blocks).encode("utf-8")
+    known = _known_texts(loaded)
+    texts = entry_texts(ledger, known)
+    header = tomli_w.dumps({"schema": SCHEMA, "event": ledger.event})
+    data = "\n".join([header, *texts]).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, data, loaded.raw)
+        write_atomic(path, data, loaded.raw)
     except OSError as exc:
         raise DataError(f"{path}: cannot write the ledger: {exc.strerror or exc}") from None
-    digest = hashlib.blake2b(data, digest_size=20).hexdigest()
-    ledger_cache.store(path, digest, ledger, canonical=True)
+    ledger_cache.store(digest_of(data), ledger, canonical=True, lines=loaded.lines)
+    if not loaded.canonical and loaded.digest:
+        _remember_texts(loaded, ledger, texts, known)
 
 
-def _write_atomic(path: Path, data: bytes, old: bytes | None) -> None:
+def _remember_texts(loaded: Loaded, ledger: Ledger, texts: list[str],
+                    known: Mapping[str, tuple[Invitation, str]]) -> None:
+    """For a file wic did not write: keep the same ledger as wic writes it, so saving
+    that file again (a copy restored, a change undone) does not encode every entry."""
+    if known or not loaded.digest:
+        return
+    import tomli_w
+
+    now = {e.id: (e, text) for e, text in zip(ledger.invitations, texts, strict=True)}
+    header = tomli_w.dumps({"schema": SCHEMA, "event": loaded.ledger.event})
+    old = entry_texts(loaded.ledger, now)
+    ledger_cache.store_canonical(loaded.digest, "\n".join([header, *old]).encode("utf-8"))
+
+
+def write_atomic(path: Path, data: bytes, old: bytes | None) -> None:
     mode = _mode_for(path)
     tmp = _write_temp(path, data, mode)
     try:
@@ -237,26 +299,32 @@ def _fsync_folder(folder: Path) -> None:
 # --------------------------------------------------------------------------- updating
 
 
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold ``<ledger>.lock`` (waiting for another wic to finish) around a change."""
+    from filelock import FileLock, Timeout
+
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(lock_path), timeout=LOCK_TIMEOUT):
+            yield
+    except Timeout:
+        raise DataError(f"{path}: still locked by another wic after {LOCK_TIMEOUT:.0f} s "
+                        f"(lock file {lock_path})") from None
+    except PermissionError as exc:
+        raise DataError(f"{exc.filename or path}: permission denied") from None
+
+
 def update(path: Path, event_id: str, change: Callable[[Ledger], tuple[Ledger, T]]) -> T:
     """Read, change and save the ledger under its lock, so concurrent runs all land.
 
     ``change`` returns the new ledger (the same object when nothing changed: then
     nothing is written) and a result passed back to the caller.
     """
-    from filelock import FileLock, Timeout
-
-    lock_path = path.with_name(path.name + ".lock")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT)
-        with lock:
-            loaded = read(path, event_id)
-            ledger, result = change(loaded.ledger)
-            if ledger is not loaded.ledger:
-                save(loaded, ledger)
-            return result
-    except Timeout:
-        raise DataError(f"{path}: still locked by another wic after {LOCK_TIMEOUT:.0f} s "
-                        f"(lock file {lock_path})") from None
-    except PermissionError as exc:
-        raise DataError(f"{exc.filename or path}: permission denied") from None
+    with locked(path):
+        loaded = read(path, event_id)
+        ledger, result = change(loaded.ledger)
+        if ledger is not loaded.ledger:
+            save(loaded, ledger)
+        return result

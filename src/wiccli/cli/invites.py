@@ -95,16 +95,16 @@ def status(
     from wiccli.invites_summary import summarise
 
     state, event, path = _where(ctx)
-    ledger = store.read(path, event.id).ledger
+    tally = store.read_tally(path, event.id)
     names = countries.name if by is By.country else None
-    summary = summarise(ledger, event, by.value, names=names)
-    if not ledger.invitations:
+    summary = summarise(tally, event, by.value, names=names)
+    if not tally:
         state.env.message(f"no invitations yet in {path}; {EMPTY_HINT}")
     if fmt is Format.json:
         write_json(state.env, summary)
     elif fmt is not Format.table:
         emit_status_rows(state.env, fmt, summary)
-    elif ledger.invitations:
+    elif tally:
         draw_status(state.env, summary, event)
 
 
@@ -189,18 +189,22 @@ def add(
 
 
 def _set(ctx: typer.Context, entry_id: str, new_status: str, note: str, force: bool) -> None:
+    from wiccli.ledger_fast import update_entry
+
     state, event, path = _where(ctx)
     now = _now(state)
-    outcome: dict[str, core.Invitation] = {}
 
-    def change(ledger: core.Ledger) -> tuple[core.Ledger, None]:
+    def change_entry(entry: core.Invitation) -> core.Invitation:
+        return core.change_status(entry, new_status, note=note.strip(), now=now, force=force)
+
+    def change(ledger: core.Ledger) -> tuple[core.Ledger, tuple[core.Invitation, ...]]:
         entry = core.find(ledger, entry_id)
-        changed = core.change_status(entry, new_status, note=note.strip(), now=now, force=force)
-        outcome["old"], outcome["new"] = entry, changed
-        return (ledger if changed is entry else core.put(ledger, changed)), None
+        changed = change_entry(entry)
+        return (ledger if changed is entry else core.put(ledger, changed)), (entry, changed)
 
-    store.update(path, event.id, change)
-    old, new = outcome["old"], outcome["new"]
+    # One entry of a ledger the cache knows is changed without loading the others.
+    done = update_entry(path, event.id, entry_id, change_entry)
+    old, new = done if done is not None else store.update(path, event.id, change)
     if new is old:
         state.env.message(f"{old.id} is already {old.status}; nothing changed")
     else:
