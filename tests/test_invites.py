@@ -419,3 +419,17 @@ def test_history_times_are_aware(run: Runner, tmp_path: Path) -> None:
     record = json.loads(run(*ledger_args(tmp_path), "history", entry, "-f", "json").stdout)[0]
     assert datetime.fromisoformat(record["at"]).tzinfo is not None
     assert datetime.fromisoformat(record["at"]) == FIXED_NOW.astimezone(UTC)
+
+
+def test_help_lists_every_status_and_startup_loads_no_ledger_code() -> None:
+    import subprocess
+    import sys
+
+    from wiccli.cli import invites as cli
+
+    assert cli.STATUSES == core.STATUSES
+    probe = ("import sys, wiccli.cli.app; print(sorted(m for m in sys.modules "
+             "if m.startswith(('wiccli.invites', 'wiccli.ledger', 'wiccli.countries'))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

@@ -1,7 +1,8 @@
 """``wic invites``: track who was invited, who answered, who came.
 
 Each command parses its options, makes one call into the core (wiccli.invites,
-wiccli.invites_summary, wiccli.invites_import, wiccli.ledger) and renders.
+wiccli.invites_summary, wiccli.invites_import, wiccli.ledger) and renders. The
+core is imported inside the commands, so other wic commands never load it.
 """
 
 from __future__ import annotations
@@ -13,16 +14,6 @@ from typing import Annotated, Any
 
 import typer
 
-from wiccli import countries
-from wiccli import invites as core
-from wiccli import ledger as store
-from wiccli.cli.invites_view import (
-    draw_history,
-    draw_status,
-    emit_entries,
-    emit_export,
-    emit_status_rows,
-)
 from wiccli.cli.options import FormatOpt
 from wiccli.cli.state import State, get_state
 from wiccli.errors import DataError, UsageError
@@ -30,6 +21,8 @@ from wiccli.model import Event
 from wiccli.render import Format, write_json
 
 LEDGER_KEY = "wic.invites.ledger"
+# The same as wiccli.invites.STATUSES (a test checks), here so that help needs no import.
+STATUSES = ("invited", "tentative", "accepted", "declined", "withdrawn", "attended", "no-show")
 EMPTY_HINT = ("add one with `wic invites add NAME --category C --country CC`, "
               "or import a guest list with `wic invites import FILE.csv`")
 
@@ -69,6 +62,8 @@ def invites_root(
 
 
 def _where(ctx: typer.Context) -> tuple[State, Event, Path]:
+    from wiccli import ledger as store
+
     state = get_state(ctx)
     event = state.event()
     path = store.locate(event, ctx.meta.get(LEDGER_KEY), state.env.environ, state.env.cwd)
@@ -92,6 +87,9 @@ def status(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Counts per group and in total, progress towards the targets, response rates."""
+    from wiccli import countries
+    from wiccli import ledger as store
+    from wiccli.cli.invites_view import draw_status, emit_status_rows
     from wiccli.invites_summary import summarise
 
     state, event, path = _where(ctx)
@@ -126,6 +124,10 @@ def list_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The invitations, sorted by id, optionally filtered."""
+    from wiccli import invites as core
+    from wiccli import ledger as store
+    from wiccli.cli.invites_view import emit_entries
+
     state, event, path = _where(ctx)
     sel = core.Selection(
         statuses=frozenset(core.resolve_status(s) for s in status or []),
@@ -139,6 +141,8 @@ def list_(
 
 
 def _country(text: str, what: str) -> str:
+    from wiccli import countries
+
     try:
         return countries.normalise(text)
     except ValueError as exc:
@@ -159,6 +163,10 @@ def add(
     note: NoteOpt = "",
 ) -> None:
     """Add an invitation; prints its new id."""
+    from wiccli import countries
+    from wiccli import invites as core
+    from wiccli import ledger as store
+
     state, event, path = _where(ctx)
     if not name.strip():
         raise UsageError("NAME must not be empty")
@@ -189,6 +197,8 @@ def add(
 
 
 def _set(ctx: typer.Context, entry_id: str, new_status: str, note: str, force: bool) -> None:
+    from wiccli import invites as core
+    from wiccli import ledger as store
     from wiccli.ledger_fast import update_entry
 
     state, event, path = _where(ctx)
@@ -213,10 +223,12 @@ def _set(ctx: typer.Context, entry_id: str, new_status: str, note: str, force: b
 
 def set_(ctx: typer.Context, entry_id: IdArg,
          new_status: Annotated[str, typer.Argument(
-             metavar="STATUS", help=f"One of: {', '.join(core.STATUSES)}.")],
+             metavar="STATUS", help=f"One of: {', '.join(STATUSES)}.")],
          note: NoteOpt = "", force: ForceOpt = False) -> None:
     """Set an invitation's status (the change is kept in its history)."""
-    _set(ctx, entry_id, core.resolve_status(new_status), note, force)
+    from wiccli.invites import resolve_status
+
+    _set(ctx, entry_id, resolve_status(new_status), note, force)
 
 
 def accept(ctx: typer.Context, entry_id: IdArg, note: NoteOpt = "",
@@ -240,6 +252,8 @@ def import_(
     force: ForceOpt = False,
 ) -> None:
     """Import guests from CSV: all rows or none; known guests are updated, not repeated."""
+    from wiccli import invites as core
+    from wiccli import ledger as store
     from wiccli.invites_import import MAX_SHOWN, plan, read_rows
     from wiccli.render_progress import work_progress
 
@@ -276,14 +290,21 @@ def export(
     """Every invitation, for a spreadsheet or a script (formula-like cells neutralised)."""
     if fmt is Format.table:
         raise UsageError("export writes csv, tsv, json or jsonl; `wic invites list` shows a table")
+    from wiccli import ledger as store
+    from wiccli.cli.invites_view import emit_export
+
     state, event, path = _where(ctx)
     emit_export(state.env, fmt, store.read(path, event.id).ledger, redact=redact)
 
 
 def history(ctx: typer.Context, entry_id: IdArg, fmt: FormatOpt = Format.table) -> None:
     """An invitation's changes of status, oldest first."""
+    from wiccli import ledger as store
+    from wiccli.cli.invites_view import draw_history
+    from wiccli.invites import find
+
     state, event, path = _where(ctx)
-    entry = core.find(store.read(path, event.id).ledger, entry_id)
+    entry = find(store.read(path, event.id).ledger, entry_id)
     draw_history(state.env, fmt, entry)
 
 
