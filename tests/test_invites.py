@@ -433,3 +433,15 @@ def test_help_lists_every_status_and_startup_loads_no_ledger_code() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_status_table_leaves_out_rare_columns_that_do_not_fit(run: Runner,
+                                                              tmp_path: Path) -> None:
+    assert run(*ledger_args(tmp_path), "import", str(GUESTS)).code == 0
+    narrow = run(*ledger_args(tmp_path), "status", environ={"COLUMNS": "80"})
+    assert narrow.code == 0
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
+    assert "left out to fit the width: no-show" in narrow.stdout
+    wide = run(*ledger_args(tmp_path), "status", environ={"COLUMNS": "140"})
+    assert "No-show" in wide.stdout
+    assert "left out" not in wide.stdout

@@ -36,12 +36,11 @@ def emit_entries(env: Env, fmt: Format, entries: list[core.Invitation]) -> None:
     records = [core.record(e, countries.name) for e in entries]
     spec = TableSpec(
         columns=[
-            Column("Id", "id", no_wrap=True), Column("Name", "name", min_width=16),
+            Column("Id", "id", no_wrap=True), Column("Name", "name", min_width=12),
             Column("Organisation", "organization", min_width=12),
             Column("Category", "category", max_width=16),
             Column("Country", "country", max_width=18, cell=countries.label),
             Column("Qty", "quantity", justify="right"), Column("Status", "status", no_wrap=True),
-            Column("Updated", "updated", no_wrap=True, cell=lambda v: str(v)[:10]),
         ],
         empty="no invitations match",
         fields=core.RECORD_FIELDS,
@@ -83,22 +82,42 @@ def emit_status_rows(env: Env, fmt: Format, summary: Mapping[str, Any]) -> None:
     emit(env, fmt, _tabular(fmt, records), TableSpec(columns=[], fields=STATUS_FIELDS))
 
 
-def _status_columns(summary: Mapping[str, Any]) -> list[Column]:
+LABEL_WIDTH = 16
+OPTIONAL = (("withdrawn", "Withdrawn"), ("attended", "Attended"), ("no_show", "No-show"))
+
+
+def _width(env: Env) -> int:
+    """The width the table is drawn in: the terminal's, else $COLUMNS, else 80."""
+    import shutil
+
+    text = env.environ.get("COLUMNS", "")
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    return shutil.get_terminal_size().columns if env.stdout_isatty else 80
+
+
+def _status_columns(summary: Mapping[str, Any], width: int) -> tuple[list[Column], list[str]]:
+    """The columns that fit in ``width``, and the headers of the ones left out."""
     rows = [*summary["groups"], summary["totals"]]
     label = {"category": "Category", "country": "Country", "status": "Status"}[summary["by"]]
-    columns = [Column(label, "label", min_width=14),
-               Column("Invited", "invited", justify="right", no_wrap=True, cell=_number)]
-    for key, header in (("accepted", "Accepted"), ("declined", "Declined"),
-                        ("pending", "Pending"), ("withdrawn", "Withdrawn"),
-                        ("attended", "Attended"), ("no_show", "No-show")):
-        # The rarer statuses only when some group has them, so the table stays narrow.
-        if key in ("accepted", "declined", "pending") or any(r[key] for r in rows):
-            columns.append(Column(header, key, justify="right", no_wrap=True, cell=_number))
+    columns = [Column(label, "label", min_width=LABEL_WIDTH)]
+    wanted = [("invited", "Invited"), ("accepted", "Accepted"), ("declined", "Declined"),
+              ("pending", "Pending")]
+    # The rarer statuses only when some group has them, and only while they fit.
+    wanted += [(key, header) for key, header in OPTIONAL if any(r[key] for r in rows)]
     if any(r["target"] for r in summary["groups"]):
-        columns += [Column("Target", "target", justify="right", no_wrap=True, cell=_number),
-                    Column("Progress", "progress", justify="right", no_wrap=True,
-                           cell=_percent)]
-    return columns
+        wanted += [("target", "Target"), ("progress", "Progress")]
+    used, left_out = LABEL_WIDTH, []
+    for key, header in wanted:
+        cell = _percent if key == "progress" else _number
+        cells = [header, *(cell(r.get(key)) for r in rows)]
+        need = max(map(len, cells)) + 2
+        if used + need > width and key not in ("invited", "accepted", "declined", "pending"):
+            left_out.append(header.lower())
+            continue
+        used += need
+        columns.append(Column(header, key, justify="right", no_wrap=True, cell=cell))
+    return columns, left_out
 
 
 def _label(summary: Mapping[str, Any], row: Mapping[str, Any]) -> str:
@@ -112,7 +131,10 @@ def draw_status(env: Env, summary: Mapping[str, Any], event: Event) -> None:
 
     rows = [*summary["groups"], _total_row(summary)]
     records = [{**r, "label": _label(summary, r)} for r in rows]
-    spec = TableSpec(columns=_status_columns(summary),
+    columns, left_out = _status_columns(summary, _width(env))
+    caption = (f"left out to fit the width: {', '.join(left_out)} (see -f json or csv)"
+               if left_out else None)
+    spec = TableSpec(columns=columns, caption=caption,
                      title=f"Invitations to {event.label} by {summary['by']}",
                      row_style=lambda r: "bold" if r["group"] == "total" else "")
     emit(env, Format.table, records, spec)
