@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import random
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -296,12 +297,16 @@ def text_report(report: dict[str, Any]) -> str:
     out.append(f"(peak RSS readings include the harness's own {report['harness_rss_mib']:.1f} "
                "MiB, copied into each child before it starts the command)")
     if report["memory"]:
-        out += ["", "peak RSS of agenda -f json above wic --help (linear growth: flat per "
-                "session)"]
+        out += ["", "peak RSS of agenda -f json, above wic --help"]
         for row in report["memory"]:
             out.append(f"  {row['sessions']:>6,} sessions: {row['peak_rss_mib']:6.1f} MiB, "
                        f"+{row['above_help_mib']:.1f} MiB = {row['kib_per_session']:.1f} "
                        "KiB per session")
+        for low, high in zip(report["memory"], report["memory"][1:]):
+            added = high["sessions"] - low["sessions"]
+            grown = high["peak_rss_mib"] - low["peak_rss_mib"]
+            out.append(f"  {low['sessions']:,} -> {high['sessions']:,} sessions: "
+                       f"+{grown:.1f} MiB = {grown * 1024 / added:.1f} KiB per added session")
     return "\n".join(out)
 
 
@@ -318,6 +323,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                                         "(default 1000,10000)")
     parser.add_argument("--ledger-size", type=int, help="invitations in the ledger "
                                                         "(default 10000)")
+    parser.add_argument("--wic", metavar="COMMAND",
+                        help="how to run wic, e.g. 'python -m wiccli' with PYTHONPATH set to "
+                             "another checkout's src (default: the wic beside this Python)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny sizes and few runs: checks that everything runs (CI)")
@@ -357,7 +365,7 @@ def child_env(folder: Path) -> dict[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    wic = wic_command()
+    wic = shlex.split(args.wic) if args.wic else wic_command()
 
     def progress(text: str) -> None:
         print(f"\r{text}   ", end="", file=sys.stderr, flush=True)
