@@ -302,7 +302,7 @@ def text_report(report: dict[str, Any]) -> str:
             out.append(f"  {row['sessions']:>6,} sessions: {row['peak_rss_mib']:6.1f} MiB, "
                        f"+{row['above_help_mib']:.1f} MiB = {row['kib_per_session']:.1f} "
                        "KiB per session")
-        for low, high in zip(report["memory"], report["memory"][1:]):
+        for low, high in zip(report["memory"], report["memory"][1:], strict=False):
             added = high["sessions"] - low["sessions"]
             grown = high["peak_rss_mib"] - low["peak_rss_mib"]
             out.append(f"  {low['sessions']:,} -> {high['sessions']:,} sessions: "
