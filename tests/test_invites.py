@@ -441,7 +441,17 @@ def test_status_table_leaves_out_rare_columns_that_do_not_fit(run: Runner,
     narrow = run(*ledger_args(tmp_path), "status", environ={"COLUMNS": "80"})
     assert narrow.code == 0
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
-    assert "left out to fit the width: no-show" in narrow.stdout
+    assert "left out to fit the width: attended, no-show" in narrow.stdout
+    assert "Withdrawn" in narrow.stdout
     wide = run(*ledger_args(tmp_path), "status", environ={"COLUMNS": "140"})
     assert "No-show" in wide.stdout
     assert "left out" not in wide.stdout
+
+
+def test_import_on_a_terminal_shows_progress_on_stderr_only(run: Runner,
+                                                            tmp_path: Path) -> None:
+    result = run(*ledger_args(tmp_path), "import", str(GUESTS), tty=True)
+    assert result.code == 0, result.stderr
+    assert result.stdout == ""
+    assert "checking rows" in result.stderr
+    assert "created 1520" in result.stderr

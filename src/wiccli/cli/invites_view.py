@@ -107,12 +107,13 @@ def _status_columns(summary: Mapping[str, Any], width: int) -> tuple[list[Column
     wanted += [(key, header) for key, header in OPTIONAL if any(r[key] for r in rows)]
     if any(r["target"] for r in summary["groups"]):
         wanted += [("target", "Target"), ("progress", "Progress")]
-    used, left_out = LABEL_WIDTH, []
+    used, left_out = LABEL_WIDTH, list[str]()
     for key, header in wanted:
         cell = _percent if key == "progress" else _number
         cells = [header, *(cell(r.get(key)) for r in rows)]
-        need = max(map(len, cells)) + 2
-        if used + need > width and key not in ("invited", "accepted", "declined", "pending"):
+        need = max(map(len, cells)) + 3  # padding and the rule between columns
+        optional = key not in ("invited", "accepted", "declined", "pending")
+        if optional and (left_out or used + need > width):  # the rest after one that does not fit
             left_out.append(header.lower())
             continue
         used += need
