@@ -74,8 +74,8 @@ TARGETS = [
     Target("agenda --day, 1,000 sessions / floor", "agenda-1000", "floor", 1.5),
     Target("agenda --day, 10,000 sessions / floor", "agenda-10000", "floor", 3.0),
     Target("export-ics, 10,000 sessions / icalendar alone", "export-10000", "peer-10000", 1.3),
-    Target("invites status, 10,000 entries / floor", "invites-status", "floor", 3.0),
-    Target("invites set, 10,000 entries / floor", "invites-set", "floor", 4.0),
+    Target("invites status, {entries} entries / floor", "invites-status", "floor", 3.0),
+    Target("invites set, {entries} entries / floor", "invites-set", "floor", 4.0),
 ]
 
 
@@ -247,11 +247,12 @@ def summary(case: Case) -> dict[str, Any]:
     return out
 
 
-def ratios(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def ratios(results: dict[str, dict[str, Any]], entries: int) -> list[dict[str, Any]]:
     rows = []
     for target in TARGETS:
         case, base = results.get(target.case), results.get(target.base)
-        row: dict[str, Any] = {"target": target.label, "limit": target.limit}
+        label = target.label.format(entries=f"{entries:,}")
+        row: dict[str, Any] = {"target": label, "limit": target.limit}
         if case and base and "median_s" in case and "median_s" in base:
             row["ratio"] = case["median_s"] / base["median_s"]
             row["cpu_ratio"] = case["cpu_s"] / base["cpu_s"]
@@ -385,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": args.runs, "heavy_runs": args.heavy_runs, "warmup": args.warmup,
         "sizes": args.sizes, "ledger_size": args.ledger_size, "wic": wic,
         "python": sys.version.split()[0], "cpus": os.cpu_count(), "results": results,
-        "ratios": ratios(by_key), "memory": memory_growth(by_key, args.sizes),
+        "ratios": ratios(by_key, args.ledger_size), "memory": memory_growth(by_key, args.sizes),
         "harness_rss_mib": own_rss_mib(),
     }
     print(json.dumps(report, indent=2) if args.json else text_report(report))
