@@ -105,9 +105,10 @@ def event_toml(sessions: int, days: int, venues: int, themes: int, seed: int) ->
                     f"name = {q(f'{topic[1]} · {topic[2]} {i + 1}')}",
                     f"description = {q(f'Sessions on {topic[1].lower()} ({topic[2]}).')}", ""]
     for i in range(venues):
-        yield from ["[[venues]]", f'id = "venue-{i + 1}"',
-                    f"name = {q(f'Hall {i + 1}, Wuzhen Internet International Convention Center')}",
-                    f"address = {q(f'{i + 1} Longxiang Road, Tongxiang / 桐乡市龙翔街道 {i + 1} 号')}",
+        hall = f"Hall {i + 1}, Wuzhen Internet International Convention Center"
+        address = f"{i + 1} Longxiang Road, Tongxiang / 桐乡市龙翔街道 {i + 1} 号"
+        yield from ["[[venues]]", f'id = "venue-{i + 1}"', f"name = {q(hall)}",
+                    f"address = {q(address)}",
                     f"lat = {30.74 + i / 1000:.4f}", f"lon = {120.49 + i / 1000:.4f}", ""]
     for n in range(sessions):
         yield from session_toml(rng, n, start, days, venues, themes)
@@ -130,7 +131,8 @@ def session_toml(
     title = f"{rng.choice(FORMATS).format(en=en)} · {zh}论坛 ({n + 1})"
     lines = [
         "[[sessions]]", f'id = "s{n + 1:05d}-{slug}"', f"title = {q(title)}",
-        f'kind = "{kind}"', f'theme = "theme-{theme}"', f'venue = "venue-{rng.randrange(venues) + 1}"',
+        f'kind = "{kind}"', f'theme = "theme-{theme}"',
+        f'venue = "venue-{rng.randrange(venues) + 1}"',
         f"start = {begin.isoformat()}", f"end = {finish.isoformat()}",
     ]
     if n % 50 == 7:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import sys
 import tomllib
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
 
 
-def aware(value: Any, zone: ZoneInfo) -> datetime:
+def aware(value: Any, zone: tzinfo) -> datetime:
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
