@@ -156,13 +156,13 @@ def session_toml(
 
 
 def ledger_toml(entries: int, event_id: str, seed: int) -> Iterator[str]:
-    """The lines of an invitation ledger (schema 2) with ``entries`` invitations.
+    """The lines of an invitation ledger (schema 1) with ``entries`` invitations.
 
     The first entry is always still "invited", so ``invites set inv-00001 accepted``
     is a valid change.
     """
     rng = random.Random(seed)
-    yield from ["# Synthetic invitation ledger for wic's benchmarks.", "schema = 2",
+    yield from ["# Synthetic invitation ledger for wic's benchmarks.", "schema = 1",
                 f"event = {q(event_id)}", ""]
     base = datetime(2018, 9, 1, 9, 0)
     for n in range(entries):

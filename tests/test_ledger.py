@@ -108,7 +108,7 @@ def test_a_ledger_of_another_event_is_refused(run: Runner, tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ('schema = 2\nevent = "wic2018"\n[[invitations]\nid = "x"\n', ":3:"),
+    ('schema = 1\nevent = "wic2018"\n[[invitations]\nid = "x"\n', ":3:"),
     ("schema = 9\nevent = 'wic2018'\n", "newer wic"),
     ("event = 'wic2018'\n", "schema:"),
 ])
@@ -138,18 +138,23 @@ def test_a_bad_value_is_named_by_its_key_path(run: Runner, tmp_path: Path) -> No
     assert ledger.read_bytes() == before
 
 
-def test_schema_1_is_migrated_on_read_and_written_as_2(run: Runner, tmp_path: Path) -> None:
-    ledger = tmp_path / "old.toml"
-    shutil.copy(DATA / "ledger-schema-1.toml", ledger)
+def test_a_hand_written_ledger_is_read_and_rewritten_in_order(run: Runner,
+                                                              tmp_path: Path) -> None:
+    ledger = tmp_path / "hand.toml"
+    shutil.copy(DATA / "ledger-hand-written.toml", ledger)
     listed = json.loads(run("invites", "--ledger", str(ledger), "list", "-f", "json").stdout)
     assert [(e["id"], e["status"], e["quantity"]) for e in listed] == [
         ("old001", "accepted", 1), ("old002", "withdrawn", 2)]
-    history = run("invites", "--ledger", str(ledger), "history", "old001", "-f", "json")
-    assert json.loads(history.stdout) == [
-        {"at": "2018-09-10T09:00:00+00:00", "status": "accepted", "note": ""}]
-    assert ledger.read_bytes() == (DATA / "ledger-schema-1.toml").read_bytes()
+    history = run("invites", "--ledger", str(ledger), "history", "old002", "-f", "json")
+    assert json.loads(history.stdout)[-1] == {
+        "at": "2018-09-12T09:00:00+00:00", "status": "withdrawn", "note": "travel cancelled"}
+    assert ledger.read_bytes() == (DATA / "ledger-hand-written.toml").read_bytes()
     assert run("invites", "--ledger", str(ledger), "set", "old001", "attended").code == 0
-    assert load(ledger)["schema"] == store.SCHEMA
+    data = load(ledger)
+    assert data["schema"] == store.SCHEMA
+    assert ledger.read_text(encoding="utf-8") == tomli_w.dumps(data)
+    assert ledger.with_name("hand.toml.bak").read_bytes() == (
+        DATA / "ledger-hand-written.toml").read_bytes()
 
 
 # --------------------------------------------------------------------------- writing
@@ -244,13 +249,13 @@ def test_twenty_processes_adding_at_once_all_land(tmp_path: Path) -> None:
 def test_the_fast_path_of_set_writes_what_the_general_path_writes(run: Runner,
                                                                   tmp_path: Path) -> None:
     ledger = tmp_path / "old.toml"
-    shutil.copy(DATA / "ledger-schema-1.toml", ledger)
+    shutil.copy(DATA / "ledger-hand-written.toml", ledger)
     args = ("invites", "--ledger", str(ledger))
     # The first change reads the hand-written file in full (the general path) ...
     assert run(*args, "set", "old001", "attended").code == 0
     general = ledger.read_bytes()
     # ... the same change to a restored copy takes the fast path: same bytes.
-    shutil.copy(DATA / "ledger-schema-1.toml", ledger)
+    shutil.copy(DATA / "ledger-hand-written.toml", ledger)
     assert run(*args, "set", "old001", "attended").code == 0
     assert ledger.read_bytes() == general
     # A change to the file wic wrote takes the fast path too, and is a plain tomli-w file.

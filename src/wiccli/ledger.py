@@ -26,7 +26,7 @@ from wiccli.errors import DataError
 from wiccli.invites import Invitation, Ledger
 from wiccli.model import Event
 
-SCHEMA = 2  # older schemas are migrated on read (see wiccli.ledger_check.migrate_1)
+SCHEMA = 1  # the ledger format's version; a later format migrates older files on read
 LOCK_TIMEOUT = 60.0
 BLOCK_START = "[[invitations]]\n"
 T = TypeVar("T")

@@ -1,4 +1,4 @@
-"""Ledger text -> checked :class:`~wiccli.invites.Ledger`, migrating older schemas.
+"""Ledger text -> checked :class:`~wiccli.invites.Ledger`.
 
 Every problem is collected and reported at once with its key path
 (``invitations[3].country``); TOML syntax errors name the line and column.
@@ -17,7 +17,6 @@ from wiccli.invites import EMAIL_RE, ID_RE, STATUSES, Change, Invitation, Ledger
 from wiccli.load import toml_error_message
 
 MAX_SHOWN = 50
-OLD_STATUSES: dict[Any, str] = {"confirmed": "accepted", "cancelled": "withdrawn"}
 TOP_KEYS = ("schema", "event", "invitations")
 ENTRY_KEYS = ("id", "name", "organization", "category", "country", "email", "quantity",
               "status", "note", "created", "updated", "history")
@@ -26,7 +25,7 @@ REQUIRED = frozenset({"id", "name", "category", "country", "status", "created", 
 
 
 def parse(raw: bytes, source: str) -> Ledger:
-    """Decode, parse, migrate and check a ledger file's bytes, or raise naming every problem."""
+    """Decode, parse and check a ledger file's bytes, or raise naming every problem."""
     from wiccli.ledger import SCHEMA
 
     try:
@@ -44,9 +43,7 @@ def parse(raw: bytes, source: str) -> Ledger:
                         f"(an integer, {SCHEMA} for this wic), got {version!r}")
     if version > SCHEMA:
         raise DataError(f"{source}: schema {version} was written by a newer wic; "
-                        f"this one reads schema 1 to {SCHEMA}")
-    if version < 2:
-        data = migrate_1(data)
+                        f"this one reads schema {SCHEMA}")
     checker = _Checker()
     ledger = checker.ledger(data)
     if checker.problems or ledger is None:
@@ -56,22 +53,6 @@ def parse(raw: bytes, source: str) -> Ledger:
         raise DataError(lines[0], details=lines[1:])
     return ledger
 
-
-def migrate_1(data: dict[str, Any]) -> dict[str, Any]:
-    """Schema 1 had no history (it starts with the status at the last update), quantity
-    was optional, and two statuses had other names: confirmed (now accepted) and
-    cancelled (now withdrawn)."""
-    entries = data.get("invitations")
-    for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, dict):
-            continue
-        entry["status"] = OLD_STATUSES.get(entry.get("status"), entry.get("status"))
-        history = entry.setdefault("history", [{"at": entry.get("updated"),
-                                                "status": entry.get("status")}])
-        for change in history if isinstance(history, list) else []:
-            if isinstance(change, dict):
-                change["status"] = OLD_STATUSES.get(change.get("status"), change.get("status"))
-    return data
 
 
 class _Checker:
