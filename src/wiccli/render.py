@@ -61,16 +61,21 @@ def console(env: Env, *, stderr: bool = False) -> Console:
         no_color=not tty or "NO_COLOR" in env.environ,
         highlight=False,
         soft_wrap=False,
-        width=None if tty else _pipe_width(env),
+        width=None if tty else width(env),
         emoji=False,
     )
 
 
-def _pipe_width(env: Env) -> int:
-    try:
-        return max(40, int(env.environ.get("COLUMNS", "")))
-    except ValueError:
-        return 80
+def width(env: Env) -> int:
+    """The width output is laid out in: $COLUMNS, else the terminal's, else 80 on a pipe."""
+    text = env.environ.get("COLUMNS", "")
+    if text.isdigit() and int(text) > 0:
+        return max(40, int(text))
+    if env.stdout_isatty:
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return 80
 
 
 def cell_text(value: Any) -> str:
@@ -148,21 +153,36 @@ def fill_table(table: Any, records: Iterable[Mapping[str, Any]], spec: TableSpec
     from rich.text import Text  # cells are plain text: a "[" in a title is not markup
 
     for record in records:
-        cells = [
-            Text(col.cell(record.get(col.key)) if col.cell else cell_text(record.get(col.key)))
-            for col in spec.columns
-        ]
+        cells = [Text(cell) for cell in _cells(record, spec)]
         style = spec.row_style(record) if spec.row_style else ""
         table.add_row(*cells, style=style or None)
 
 
 def draw_table(env: Env, records: Sequence[Mapping[str, Any]], spec: TableSpec) -> None:
+    """Rich on a terminal; on a pipe the same layout as plain text, far faster."""
     if not records:
         env.message(spec.empty)
+        return
+    if not env.stdout_isatty:
+        draw_plain(env, records, spec)
         return
     table = new_table(env, spec)
     fill_table(table, records, spec)
     draw(env, table)
+
+
+def _cells(record: Mapping[str, Any], spec: TableSpec) -> list[str]:
+    return [col.cell(record.get(col.key)) if col.cell else cell_text(record.get(col.key))
+            for col in spec.columns]
+
+
+def draw_plain(env: Env, records: Sequence[Mapping[str, Any]], spec: TableSpec) -> None:
+    from wiccli.plaintable import PlainColumn, render
+
+    columns = [PlainColumn(c.header, c.justify, c.no_wrap, c.min_width, c.max_width)
+               for c in spec.columns]
+    rows = [_cells(record, spec) for record in records]
+    env.stdout.write(render(columns, rows, width(env), title=spec.title, caption=spec.caption))
 
 
 def draw(env: Env, *renderables: RenderableType) -> None:

@@ -13,7 +13,7 @@ from wiccli.cli.state import State, get_state
 from wiccli.env import Env
 from wiccli.errors import DataError, UsageError, WicError
 from wiccli.model import Event
-from wiccli.render import Column, Format, TableSpec, emit, write_json
+from wiccli.render import Column, Format, TableSpec, emit, width, write_json
 
 
 class CheckFormat(StrEnum):
@@ -92,17 +92,12 @@ def validate(
     else:
         if report.summary is not None:
             _draw_summary(state.env, report.summary)
-        for line in report_lines(report, every=every, width=_width(state.env)):
+        for line in report_lines(report, every=every, width=width(state.env)):
             state.env.message(line)
     if not report.passed(strict):
         raise typer.Exit(1)
 
 
-def _width(env: Env) -> int:
-    try:
-        return max(60, int(env.environ.get("COLUMNS", "")))
-    except ValueError:
-        return 100
 
 
 def _day(text: str) -> str:
@@ -221,10 +216,10 @@ def _after_init(env: Env, path: Path, plan: Any) -> None:
     steps = [(f"wic validate {path}", "check it after each edit"),
              (read, "read it as a programme"),
              ("wic schema > wic.schema.json", "checks while you type (see the file's header)")]
-    width = max(len(command) for command, _ in steps)
+    pad = max(len(command) for command, _ in steps)
     env.message("next:")
     for command, why in steps:
-        env.message(f"  {command:<{width}}  {why}")
+        env.message(f"  {command:<{pad}}  {why}")
 
 
 # --------------------------------------------------------------------------- diff

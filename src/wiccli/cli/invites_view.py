@@ -9,7 +9,7 @@ from wiccli import countries
 from wiccli import invites as core
 from wiccli.env import Env
 from wiccli.model import Event
-from wiccli.render import Column, Format, TableSpec, emit
+from wiccli.render import Column, Format, TableSpec, emit, width
 
 STATUS_FIELDS = ("group", "name", "entries", "invited", "accepted", "declined", "pending",
                  "tentative", "withdrawn", "attended", "no_show", "response_rate",
@@ -86,14 +86,6 @@ LABEL_WIDTH = 16
 OPTIONAL = (("withdrawn", "Withdrawn"), ("attended", "Attended"), ("no_show", "No-show"))
 
 
-def _width(env: Env) -> int:
-    """The width the table is drawn in: the terminal's, else $COLUMNS, else 80."""
-    import shutil
-
-    text = env.environ.get("COLUMNS", "")
-    if text.isdigit() and int(text) > 0:
-        return int(text)
-    return shutil.get_terminal_size().columns if env.stdout_isatty else 80
 
 
 def _status_columns(summary: Mapping[str, Any], width: int) -> tuple[list[Column], list[str]]:
@@ -132,7 +124,7 @@ def draw_status(env: Env, summary: Mapping[str, Any], event: Event) -> None:
 
     rows = [*summary["groups"], _total_row(summary)]
     records = [{**r, "label": _label(summary, r)} for r in rows]
-    columns, left_out = _status_columns(summary, _width(env))
+    columns, left_out = _status_columns(summary, width(env))
     caption = (f"left out to fit the width: {', '.join(left_out)} (see -f json or csv)"
                if left_out else None)
     spec = TableSpec(columns=columns, caption=caption,
