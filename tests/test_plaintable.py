@@ -15,10 +15,11 @@ def test_wide_characters_take_two_columns() -> None:
 
 
 def test_wrap_breaks_at_words_and_folds_long_words() -> None:
-    assert wrap("Forum on artificial intelligence", 12) == [
-        "Forum on", "artificial", "intelligence"]
-    assert wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"]
-    assert wrap("one\ntwo", 10) == ["one", "two"]
+    assert wrap("Forum on artificial intelligence", 12) == (
+        "Forum on", "artificial", "intelligence")
+    assert wrap("abcdefghij", 4) == ("abcd", "efgh", "ij")
+    assert wrap("one\ntwo", 10) == ("one", "two")
+    assert wrap("乌镇厅乌镇厅", 5) == ("乌镇", "厅乌", "镇厅")
 
 
 def test_columns_shrink_to_fit_and_no_wrap_columns_keep_their_width() -> None:

@@ -14,14 +14,14 @@ STATUSES = ("confirmed", "tentative", "cancelled")
 SUB_FORUM = "sub-forum"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Theme:
     id: str
     name: str
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Venue:
     id: str
     name: str
@@ -30,7 +30,7 @@ class Venue:
     lon: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Session:
     id: str
     title: str
@@ -56,21 +56,21 @@ class Session:
         return self.end - self.start
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Category:
     id: str
     name: str
     target: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Invitations:
     target: int | None = None
     ledger: str | None = None
     categories: tuple[Category, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Event:
     id: str
     name: str

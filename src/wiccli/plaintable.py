@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 GAP = "  "
 
@@ -24,26 +25,42 @@ class PlainColumn:
     max_width: int | None = None
 
 
+class _Widths(dict[str, int]):
+    """Each character's width, worked out once: lookups of known ones stay in C."""
+
+    def __missing__(self, ch: str) -> int:
+        width = 0 if unicodedata.combining(ch) else (
+            2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1)
+        self[ch] = width
+        return width
+
+
+_WIDTHS = _Widths()
+
+
+@lru_cache(maxsize=8192)  # cells repeat a lot: kinds, venues, themes, times
 def text_width(text: str) -> int:
     """Columns a string takes on a terminal: wide East Asian characters take two."""
     if text.isascii():
         return len(text)
-    return sum(_char_width(ch) for ch in text)
+    return sum(map(_WIDTHS.__getitem__, text))
 
 
 def _char_width(ch: str) -> int:
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return _WIDTHS[ch]
 
 
-def wrap(text: str, width: int) -> list[str]:
+@lru_cache(maxsize=8192)
+def wrap(text: str, width: int) -> tuple[str, ...]:
     """Greedy word wrap to ``width`` columns; a word longer than that is folded."""
+    measure = len if text.isascii() else text_width
+    if "\n" not in text and measure(text) <= width:
+        return (text,)
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0
         for word in paragraph.split():
-            size = text_width(word)
+            size = measure(word)
             if line and used + 1 + size <= width:
                 line, used = f"{line} {word}", used + 1 + size
                 continue
@@ -52,10 +69,10 @@ def wrap(text: str, width: int) -> list[str]:
             while size > width:
                 head, word = _fold(word, width)
                 lines.append(head)
-                size = text_width(word)
+                size = measure(word)
             line, used = word, size
         lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 def _fold(word: str, width: int) -> tuple[str, str]:
@@ -68,22 +85,25 @@ def _fold(word: str, width: int) -> tuple[str, str]:
 
 
 def _longest_word(text: str) -> int:
-    return max((text_width(w) for w in text.split()), default=0)
+    return max(map(len if text.isascii() else text_width, text.split()), default=0)
 
 
 def fit(columns: Sequence[PlainColumn], rows: Sequence[Sequence[str]], width: int) -> list[int]:
     """Column widths that fit ``width``: natural sizes, then wrapping columns give way."""
-    widths, floors = [], []
+    naturals = []
     for index, column in enumerate(columns):
         cells = [column.header, *(row[index] for row in rows)]
         natural = max(text_width(line) for cell in cells for line in cell.split("\n"))
-        if column.max_width:
-            natural = min(natural, column.max_width)
-        floor = natural if column.no_wrap else min(natural, max(
-            column.min_width or 0, max(_longest_word(cell) for cell in cells)))
-        widths.append(max(natural, column.min_width or 0))
-        floors.append(floor)
+        naturals.append(min(natural, column.max_width) if column.max_width else natural)
+    widths = [max(n, c.min_width or 0) for n, c in zip(naturals, columns, strict=True)]
     budget = width - len(GAP) * (len(columns) - 1)
+    if sum(widths) <= budget:
+        return widths
+    floors = [
+        natural if column.no_wrap else min(natural, max(
+            column.min_width or 0, max(_longest_word(row[index]) for row in rows)))
+        for index, (column, natural) in enumerate(zip(columns, naturals, strict=True))
+    ]
     _shrink(widths, floors, budget)
     if sum(widths) > budget:  # still too wide: fold words in the wrapping columns
         _shrink(widths, [w if c.no_wrap else 4 for w, c in zip(widths, columns, strict=True)],
@@ -101,13 +121,15 @@ def _shrink(widths: list[int], floors: list[int], budget: int) -> None:
         widths[widest] -= 1
 
 
-def _lines(cell: str, size: int) -> list[str]:
+def _lines(cell: str, size: int) -> tuple[str, ...]:
     """A no-wrap cell's own lines; only a line wider than its column is folded."""
-    return [piece for line in cell.split("\n")
-            for piece in (wrap(line, size) if text_width(line) > size else [line])]
+    return tuple(piece for line in cell.split("\n")
+                 for piece in (wrap(line, size) if text_width(line) > size else (line,)))
 
 
 def _pad(text: str, width: int, justify: str) -> str:
+    if text.isascii():
+        return text.rjust(width) if justify == "right" else text.ljust(width)
     space = " " * max(0, width - text_width(text))
     return space + text if justify == "right" else text + space
 
