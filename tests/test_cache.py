@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import dataclasses
 import pickle
 from pathlib import Path
 
@@ -54,8 +55,7 @@ def test_second_run_answers_from_the_entry(run: Runner, tmp_path: Path) -> None:
     # Swap the cached event's name: the next run must show it, so it came from the cache.
     with entry.open("rb") as handle:
         key, cached = pickle.load(handle), pickle.load(handle)
-    doctored = type(cached)(**{**{f: getattr(cached, f) for f in cached.__slots__},
-                               "name": "From the cache"})
+    doctored = dataclasses.replace(cached, name="From the cache")
     with entry.open("wb") as handle:
         pickle.dump(key, handle)
         pickle.dump(doctored, handle)
