@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
-import dataclasses
 import pickle
 from pathlib import Path
 
