@@ -127,11 +127,11 @@ def _lines(cell: str, size: int) -> tuple[str, ...]:
                  for piece in (wrap(line, size) if text_width(line) > size else (line,)))
 
 
-def _pad(text: str, width: int, justify: str) -> str:
+def _pad(text: str, width: int, right: bool) -> str:
     if text.isascii():
-        return text.rjust(width) if justify == "right" else text.ljust(width)
+        return text.rjust(width) if right else text.ljust(width)
     space = " " * max(0, width - text_width(text))
-    return space + text if justify == "right" else text + space
+    return space + text if right else text + space
 
 
 def render(
@@ -144,18 +144,16 @@ def render(
 ) -> str:
     """The whole table as text, lines without trailing spaces."""
     widths = fit(columns, rows, width)
+    layout = [(_lines if c.no_wrap else wrap, size, c.justify == "right")
+              for c, size in zip(columns, widths, strict=True)]
     out: list[str] = [title] if title else []
     for cells in [[c.header for c in columns], *rows]:
-        wrapped = [
-            _lines(cell, size) if column.no_wrap else wrap(cell, size)
-            for cell, column, size in zip(cells, columns, widths, strict=True)
-        ]
-        for line in range(max(len(lines) for lines in wrapped)):
-            parts = [
-                _pad(lines[line] if line < len(lines) else "", size, column.justify)
-                for lines, column, size in zip(wrapped, columns, widths, strict=True)
-            ]
-            out.append(GAP.join(parts).rstrip())
+        wrapped = [split(cell, size) for cell, (split, size, _) in zip(cells, layout, strict=True)]
+        for line in range(max(map(len, wrapped))):
+            out.append(GAP.join([
+                _pad(lines[line] if line < len(lines) else "", size, right)
+                for lines, (_, size, right) in zip(wrapped, layout, strict=True)
+            ]).rstrip())
     if caption:
         total = sum(widths) + len(GAP) * (len(widths) - 1)
         out.append(caption.center(total).rstrip())

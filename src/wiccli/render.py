@@ -93,13 +93,20 @@ def emit(env: Env, fmt: Format, records: Sequence[Mapping[str, Any]], spec: Tabl
     if fmt is Format.table:
         draw_table(env, records, spec)
     elif fmt is Format.json:
-        write_json(env, list(records))
+        write_json_lines(env, records)
     elif fmt is Format.jsonl:
         for record in records:
             env.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     else:
         keys = list(spec.fields) or (list(records[0]) if records else [c.key for c in spec.columns])
         write_delimited(env, keys, records, "," if fmt is Format.csv else "\t")
+
+
+def write_json_lines(env: Env, records: Iterable[Mapping[str, Any]]) -> None:
+    """A JSON array with one record a line, as sqlite-utils prints it: greppable, and
+    written by the C encoder (indenting takes the slow pure-Python one)."""
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]
+    env.stdout.write("[" + ",\n ".join(lines) + "]\n")
 
 
 def write_json(env: Env, data: Any) -> None:
