@@ -221,6 +221,17 @@ def test_special_characters_escaped_and_round_trip(run: Runner) -> None:
     assert vobject.readOne(data.decode("utf-8")).vevent.summary.value == title
 
 
+@pytest.mark.parametrize("text", ["C:\\New\\Name", "a literal \\N and \\n", "\\", "x\\;y\\,"])
+def test_backslashes_are_kept_exactly(tmp_path: Path, run: Runner, text: str) -> None:
+    """icalendar alone would turn a literal backslash-N into a line break."""
+    source = (DATA / "minimal.toml").read_text(encoding="utf-8")
+    quoted = text.replace("\\", "\\\\")
+    event = write(tmp_path / "bs.toml", source.replace('title = "Keynote"', f'title = "{quoted}"'))
+    data = raw(run("-e", str(event), "export-ics", "-s", "keynote"))
+    assert str(events_of(data)["keynote@demo.wic"]["SUMMARY"]) == text
+    assert vobject.readOne(data.decode("utf-8")).vevent.summary.value == text
+
+
 def test_carriage_returns_become_newlines(tmp_path: Path, run: Runner) -> None:
     text = (DATA / "minimal.toml").read_text(encoding="utf-8")
     event = write(tmp_path / "cr.toml", text.replace('title = "Keynote"',

@@ -220,7 +220,7 @@ def _calendar_properties(event: Event, spec: CalendarSpec) -> list[tuple[str, An
     from icalendar import vText
 
     # NAME and the X-WR-* names are not known to icalendar as TEXT: escape them explicitly.
-    name, description = vText(_text(spec.name)), vText(_text(spec.description))
+    name, description = _text(spec.name), _text(spec.description)
     return [
         ("prodid", PRODID),
         ("version", "2.0"),
@@ -301,10 +301,10 @@ class _EventBuilder:
             props.append(("location", _text(location)))
         if venue is not None and venue.lat is not None and venue.lon is not None:
             props.append(("geo", (venue.lat, venue.lon)))
-        props.append(("categories", [_text(c) for c in _categories(s, theme)]))
+        props.append(("categories", _category_list(_categories(s, theme))))
         description = _description(s, theme)
         if description:
-            props.append(("description", description))
+            props.append(("description", _text(description)))
         url = s.url or self.event.url
         if url:
             props.append(("url", url))
@@ -321,9 +321,32 @@ class _EventBuilder:
         return alarm
 
 
-def _text(value: str) -> str:
-    """Line breaks as ``\\n`` only (RFC 5545 TEXT has no carriage return)."""
-    return value.replace("\r\n", "\n").replace("\r", "\n")
+def _text(value: str) -> Any:
+    """A TEXT value escaped by RFC 5545 alone; line breaks as ``\\n`` (TEXT has no CR)."""
+    return _exact_text()(value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+@functools.cache
+def _exact_text() -> type:
+    """icalendar's TEXT escaping also turns a literal backslash-N into a line break (a
+    Windows path such as ``C:\\New`` would lose its backslash): escape exactly instead."""
+    from icalendar import vText
+
+    class ExactText(vText):
+        def to_ical(self) -> bytes:
+            text = (str(self).replace("\\", "\\\\").replace(";", "\\;")
+                    .replace(",", "\\,").replace("\n", "\\n"))
+            return text.encode(getattr(self, "encoding", "utf-8"))
+
+    return ExactText
+
+
+def _category_list(values: list[str]) -> Any:
+    from icalendar import vCategory
+
+    categories = vCategory(values)
+    categories.cats = [_text(v) for v in values]  # vCategory would re-wrap them as vText
+    return categories
 
 
 def _location(venue: Venue | None) -> str:
@@ -349,4 +372,4 @@ def _description(session: Session, theme: Theme | None) -> str:
         blocks.append(session.description.strip())
     if session.provisional:
         blocks.append(PROVISIONAL_LINE)
-    return _text("\n\n".join(blocks))
+    return "\n\n".join(blocks)
