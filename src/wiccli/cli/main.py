@@ -1,29 +1,42 @@
-"""The entry point: run the app, turn every WicError into one ``error:`` line."""
+"""The entry point: run the app, turn every mistake into one ``error:`` line.
+
+Typer runs in non-standalone mode so that its own usage errors (an unknown
+option, a bad value) reach this one place too and read like wic's:
+``error: Invalid value for '--alarm': … (see 'wic export-ics --help')``.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from wiccli.env import Env
 from wiccli.errors import ExitStatus, WicError
 
 
 def main(argv: Sequence[str] | None = None, env: Env | None = None) -> None:
+    import typer
+
     from wiccli.cli.app import app
     from wiccli.cli.state import State
 
     state = State(env=env or Env())
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=args, prog_name="wic", obj=state, standalone_mode=True)
+        result = app(args=args, prog_name="wic", obj=state, standalone_mode=False)
     except WicError as exc:
         if state.debug or "--debug" in args:
             raise
         for line in [exc.message, *exc.details]:
             print(f"error: {line}", file=state.env.stderr)
         sys.exit(exc.exit_status)
+    except typer.Abort:
+        print("error: aborted", file=state.env.stderr)
+        sys.exit(ExitStatus.ERROR)
+    except typer.TyperException as exc:  # Typer's (Click's) usage and parameter errors
+        sys.exit(_usage_error(exc, state.env))
     except BrokenPipeError:
         # The reader went away (`wic agenda | head`): stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -32,3 +45,16 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> None:
     except KeyboardInterrupt:
         print("interrupted", file=state.env.stderr)
         sys.exit(ExitStatus.INTERRUPTED)
+    sys.exit(result if isinstance(result, int) else ExitStatus.OK)
+
+
+def _usage_error(exc: Any, env: Env) -> int:
+    """Print a Typer error as one line (``wic`` alone still prints the help); its exit code."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        exc.show()
+        return int(exc.exit_code)
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    print(f"error: {message}{hint}", file=env.stderr)
+    return int(getattr(exc, "exit_code", ExitStatus.USAGE))
