@@ -268,3 +268,17 @@ def test_debug_shows_traceback(run: Runner, tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.toml", "[event]\nid = \n")
     with pytest.raises(Exception, match="bad.toml"):
         run("--debug", "-e", str(bad), "agenda")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["agenda", "--bogus"], "error: No such option: --bogus (see 'wic agenda --help')"),
+    (["agenda", "-f", "xml"], "error: Invalid value for '--format' / '-f'"),
+    (["show"], "error: Missing argument 'ID'."),
+    (["nocommand"], "error: No such command 'nocommand'."),
+])
+def test_usage_errors_are_one_line(run: Runner, args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.splitlines()) == 1
