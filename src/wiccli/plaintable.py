@@ -127,6 +127,13 @@ def _lines(cell: str, size: int) -> tuple[str, ...]:
                  for piece in (wrap(line, size) if text_width(line) > size else (line,)))
 
 
+@lru_cache(maxsize=8192)
+def _block(cell: str, size: int, right: bool, no_wrap: bool) -> tuple[str, ...]:
+    """A cell as the padded lines it takes in its column (the same cells recur a lot)."""
+    lines = _lines(cell, size) if no_wrap else wrap(cell, size)
+    return tuple(_pad(line, size, right) for line in lines)
+
+
 def _pad(text: str, width: int, right: bool) -> str:
     if text.isascii():
         return text.rjust(width) if right else text.ljust(width)
@@ -144,16 +151,15 @@ def render(
 ) -> str:
     """The whole table as text, lines without trailing spaces."""
     widths = fit(columns, rows, width)
-    layout = [(_lines if c.no_wrap else wrap, size, c.justify == "right")
+    layout = [(size, c.justify == "right", c.no_wrap)
               for c, size in zip(columns, widths, strict=True)]
+    blanks = [" " * size for size in widths]
     out: list[str] = [title] if title else []
     for cells in [[c.header for c in columns], *rows]:
-        wrapped = [split(cell, size) for cell, (split, size, _) in zip(cells, layout, strict=True)]
-        for line in range(max(map(len, wrapped))):
-            out.append(GAP.join([
-                _pad(lines[line] if line < len(lines) else "", size, right)
-                for lines, (_, size, right) in zip(wrapped, layout, strict=True)
-            ]).rstrip())
+        blocks = [_block(cell, *how) for cell, how in zip(cells, layout, strict=True)]
+        for line in range(max(map(len, blocks))):
+            out.append(GAP.join([block[line] if line < len(block) else blank
+                                 for block, blank in zip(blocks, blanks, strict=True)]).rstrip())
     if caption:
         total = sum(widths) + len(GAP) * (len(widths) - 1)
         out.append(caption.center(total).rstrip())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -19,11 +19,12 @@ PROVISIONAL_NOTE = "* provisional: title or time not published or not final"
 
 
 def _when(record: Mapping[str, Any]) -> str:
-    """``09:00–12:00``; a session that ends on a later day names that day."""
-    start, end = datetime.fromisoformat(record["start"]), datetime.fromisoformat(record["end"])
-    if end.date() != start.date() and end.time() != time(0):
-        return f"{start:%H:%M}–{end:%H:%M}\n{start:%a}–{end:%a}"
-    return f"{start:%H:%M}–{end:%H:%M}"
+    """``09:00–12:00``; a session that ends on a later day names its days."""
+    start, end = record["start"], record["end"]  # ISO 8601: the clock is [11:16]
+    if start[:10] != end[:10] and end[11:16] != "00:00":
+        first, last = datetime.fromisoformat(start), datetime.fromisoformat(end)
+        return f"{start[11:16]}–{end[11:16]}\n{first:%a}–{last:%a}"
+    return f"{start[11:16]}–{end[11:16]}"
 
 
 def _title(record: Mapping[str, Any]) -> str:
