@@ -146,7 +146,7 @@ def import_schedule(
 ) -> None:
     """Import a frab / c3voc schedule (pentabarf, frab, pretalx, OSEM) as a wic event file."""
     from wiccli.frab.importer import ImportOptions, convert, read_schedule, to_toml
-    from wiccli.render_progress import work_progress
+    from wiccli.render import work_progress
 
     _check_output(output)
     state = get_state(ctx)

@@ -255,7 +255,7 @@ def import_(
     from wiccli import invites as core
     from wiccli import ledger as store
     from wiccli.invites_import import MAX_SHOWN, plan, read_rows
-    from wiccli.render_progress import work_progress
+    from wiccli.render import work_progress
 
     state, event, path = _where(ctx)
     rows = read_rows(file)

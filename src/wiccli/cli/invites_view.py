@@ -120,7 +120,7 @@ def _label(summary: Mapping[str, Any], row: Mapping[str, Any]) -> str:
 
 
 def draw_status(env: Env, summary: Mapping[str, Any], event: Event) -> None:
-    from wiccli.render_progress import draw_target
+    from wiccli.render import draw_target
 
     rows = [*summary["groups"], _total_row(summary)]
     records = [{**r, "label": _label(summary, r)} for r in rows]
