@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from wiccli import ics
-from wiccli.load import load_event, load_zone
+from wiccli.check import load_zone
+from wiccli.load import load_event
 from wiccli.model import Event
 from wiccli.query import Filters, select
 

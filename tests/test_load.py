@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, Runner, write
+from wiccli.check import build_event
 from wiccli.errors import DataError, EventFileError
-from wiccli.load import build_event, load_event, parse_toml
+from wiccli.load import load_event, parse_toml
 
 MINIMAL = (DATA / "minimal.toml").read_text()
 

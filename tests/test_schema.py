@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from conftest import DATA, ROOT, Runner
-from wiccli.load import SLUG_RE, URL_RE, check_event
+from wiccli.check import SLUG_RE, URL_RE, check_event
 from wiccli.model import STATUSES
 from wiccli.schema import event_schema
 

@@ -30,7 +30,7 @@ from wiccli.model import Event
 
 FORMAT = 1  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parent
-CODE = ("__init__.py", "errors.py", "model.py", "load.py", "cache.py")
+CODE = ("__init__.py", "errors.py", "model.py", "check.py", "load.py", "cache.py")
 # Smaller files parse faster than the cache answers (the bundled event is 15 KB).
 MIN_SIZE = 64 * 1024
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from wiccli.load import load_zone
+from wiccli.check import load_zone
 from wiccli.model import SUB_FORUM, Event, Session
 
 VENUE_OVERLAP = "venue-overlap"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wiccli.load import SLUG_RE, URL_RE
+from wiccli.check import SLUG_RE, URL_RE
 from wiccli.model import STATUSES, SUB_FORUM
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

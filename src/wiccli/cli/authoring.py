@@ -226,7 +226,8 @@ def _after_init(env: Env, path: Path, plan: Any) -> None:
 
 
 def _load(state: State, name: str) -> tuple[Event, str, Path | None]:
-    from wiccli.load import build_event, parse_toml
+    from wiccli.check import build_event
+    from wiccli.load import parse_toml
 
     text, label, path = _read(state, name)
     return build_event(parse_toml(text, label), source=label), text, path
@@ -273,7 +274,7 @@ def diff(
 def _show_diff(env: Env, fmt: DiffFormat, changes: list[Any], plan: list[Any],
                old: Event, new: Event, names: tuple[str, str]) -> None:
     from wiccli.announce import bump_record, change_record, describe, markdown, title_of
-    from wiccli.load import load_zone
+    from wiccli.check import load_zone
 
     zone = load_zone(new.timezone)
     assert zone is not None
@@ -311,8 +312,9 @@ def _report_bumps(env: Env, needed: list[Any], new: str, bump: bool) -> None:
 
 def _do_bump(env: Env, path: Path, name: str, text: str, wanted: dict[str, int],
              yes: bool) -> None:
+    from wiccli.check import build_event
     from wiccli.diff import bump_text
-    from wiccli.load import build_event, parse_toml, read_text
+    from wiccli.load import parse_toml, read_text
     from wiccli.outfile import write_atomic
 
     if not yes and not typer.confirm(f"Raise {len(wanted)} sequence(s) in {name}?", err=True):

@@ -44,7 +44,7 @@ class State:
 
     def zone(self, name: str | None = None) -> tzinfo:
         """``--tz NAME`` when given, else the event's time zone."""
-        from wiccli.load import load_zone
+        from wiccli.check import load_zone
 
         zone_name = name or self.event().timezone
         zone = load_zone(zone_name)

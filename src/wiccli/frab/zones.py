@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta, tzinfo
 
+from wiccli.check import load_zone
 from wiccli.errors import UsageError
 from wiccli.frab.raw import RawSchedule
-from wiccli.load import load_zone
 
 
 def choose_zone(raw: RawSchedule, wanted: str | None) -> tuple[str, tzinfo, list[str]]:
