@@ -332,7 +332,7 @@ def test_malicious_xml_is_refused(run: Runner, tmp_path: Path, fixture: str,
 
 
 @pytest.mark.parametrize(("args", "fragment"), [
-    (["nowhere.xml"], "nowhere.xml: no such file"),
+    (["nowhere.xml"], "nowhere.xml: no such schedule file"),
     (["."], "is a folder"),
     (["-"], "<stdin>: no schedule on standard input"),
 ])

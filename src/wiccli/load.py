@@ -53,18 +53,24 @@ def resolve_event_path(
 # --------------------------------------------------------------------------- reading
 
 
+def read_bytes(path: Path, what: str, label: str | None = None) -> bytes:
+    """A user's file as bytes, or one clear DataError naming it (``label``: as typed)."""
+    shown = label or str(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{shown}: no such {what}") from None
+    except IsADirectoryError:
+        raise DataError(f"{shown}: is a folder, not {_article(what)}") from None
+    except PermissionError:
+        raise DataError(f"{shown}: permission denied") from None
+    except OSError as exc:
+        raise DataError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+
+
 def read_text(path: Path, what: str = "event file") -> str:
     """The file's text, or one clear DataError naming the path."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such {what}") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not {_article(what)}") from None
-    except PermissionError:
-        raise DataError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    raw = read_bytes(path, what)
     if not raw.strip():
         raise DataError(f"{path}: the {what} is empty")
     if b"\x00" in raw:

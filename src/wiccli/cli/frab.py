@@ -179,15 +179,9 @@ def _read_source(state: State, source: str) -> tuple[bytes, str]:
         if not raw.strip():
             raise DataError("<stdin>: no schedule on standard input")
         return raw, "<stdin>"
-    path = state.env.cwd / source
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{source}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{source}: is a folder, not a schedule file") from None
-    except OSError as exc:
-        raise DataError(f"{source}: cannot read: {exc.strerror or exc}") from None
+    from wiccli.load import read_bytes
+
+    raw = read_bytes(state.env.cwd / source, "schedule file", label=source)
     if not raw.strip():
         raise DataError(f"{source}: the file is empty")
     return raw, source
