@@ -230,8 +230,10 @@ def _remember_texts(loaded: Loaded, ledger: Ledger, texts: list[str],
 
 
 def write_atomic(path: Path, data: bytes, old: bytes | None) -> None:
-    mode = _mode_for(path)
-    tmp = _write_temp(path, data, mode)
+    from wiccli.outfile import file_mode, temp_beside
+
+    mode = file_mode(path)
+    tmp = temp_beside(path, data, mode)
     try:
         if old is not None and path.exists():
             _backup(path, old, mode)
@@ -240,23 +242,6 @@ def write_atomic(path: Path, data: bytes, old: bytes | None) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_folder(path.parent)
-
-
-def _write_temp(path: Path, data: bytes, mode: int) -> str:
-    """A flushed, fsynced temporary file beside ``path`` holding ``data``."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
 
 
 def _backup(path: Path, old: bytes, mode: int) -> None:
@@ -269,18 +254,10 @@ def _backup(path: Path, old: bytes, mode: int) -> None:
         os.link(path, link)
         os.replace(link, bak)
     except OSError:
+        from wiccli.outfile import temp_beside
+
         link.unlink(missing_ok=True)
-        os.replace(_write_temp(path, old, mode), bak)
-
-
-def _mode_for(path: Path) -> int:
-    """The permissions of the file being replaced, or the usual ones for a new file."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        os.replace(temp_beside(path, old, mode), bak)
 
 
 def _fsync_folder(folder: Path) -> None:

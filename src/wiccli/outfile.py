@@ -7,7 +7,6 @@ over the target, so a failure (full disk, Ctrl-C) never leaves half a file.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from wiccli.errors import DataError
@@ -34,15 +33,10 @@ def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
     if not real.parent.is_dir():
         raise DataError(f"{shown}: cannot write: its folder does not exist")
     try:
-        fd, temp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
+        temp = temp_beside(real, data, file_mode(real))
     except OSError as exc:
         raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
     try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, _file_mode(real))
         os.replace(temp, real)
     except OSError as exc:
         _discard(temp)
@@ -50,6 +44,24 @@ def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
     except BaseException:
         _discard(temp)
         raise
+
+
+def temp_beside(path: Path, data: bytes, mode: int) -> str:
+    """A temporary file in ``path``'s folder holding ``data``, flushed to disk, with
+    ``mode``: ready to be moved over ``path`` in one step. Removed again on failure."""
+    import tempfile
+
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, mode)
+    except BaseException:
+        _discard(temp)
+        raise
+    return temp
 
 
 def _write_stream(path: Path, data: bytes, shown: str) -> None:
@@ -60,7 +72,7 @@ def _write_stream(path: Path, data: bytes, shown: str) -> None:
         raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
 
 
-def _file_mode(path: Path) -> int:
+def file_mode(path: Path) -> int:
     """Keep an existing file's mode; a new file gets the usual 0o666 minus the umask."""
     try:
         return path.stat().st_mode & 0o7777
