@@ -114,16 +114,12 @@ def digest_of(data: bytes) -> str:
 
 
 def read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
+    """The ledger's bytes, or None when there is no ledger yet (it reads as empty)."""
+    from wiccli.load import read_bytes as read_file
+
+    if not path.exists() and not path.is_symlink():
         return None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not a ledger file") from None
-    except PermissionError:
-        raise DataError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return read_file(path, "ledger file")
 
 
 def _known_texts(loaded: Loaded) -> dict[str, tuple[Invitation, str]]:

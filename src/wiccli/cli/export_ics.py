@@ -11,6 +11,7 @@ import typer
 from wiccli.cli.options import (
     DaysOpt,
     KindsOpt,
+    OutputOpt,
     PickOpt,
     SessionsOpt,
     ThemesOpt,
@@ -30,11 +31,6 @@ class Split(StrEnum):
     session = "session"
 
 
-OutputOpt = Annotated[
-    str | None,
-    typer.Option("--output", "-o", metavar="PATH|-",
-                 help="Write the calendar to PATH (default: stdout; '-' is stdout)."),
-]
 SplitOpt = Annotated[
     Split | None,
     typer.Option("--split", case_sensitive=False,

@@ -10,6 +10,7 @@ import typer
 from wiccli.cli.options import (
     DaysOpt,
     KindsOpt,
+    OutputOpt,
     PickOpt,
     SessionsOpt,
     ThemesOpt,
@@ -35,12 +36,6 @@ class SourceFormat(StrEnum):
     frab_xml = "frab-xml"
     frab_json = "frab-json"
 
-
-OutputOpt = Annotated[
-    str | None,
-    typer.Option("--output", "-o", metavar="PATH|-",
-                 help="Write to PATH (default: stdout; '-' is stdout)."),
-]
 
 
 def export_frab(

@@ -88,6 +88,11 @@ TzOpt = Annotated[
     typer.Option("--tz", metavar="ZONE",
                  help="Show times in this IANA time zone instead of the event's."),
 ]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option("--output", "-o", metavar="PATH|-",
+                 help="Write to PATH, replacing it in one step (default: stdout; '-' is stdout)."),
+]
 SessionsOpt = Annotated[
     list[str] | None,
     typer.Option("--session", "-s", metavar="ID", help="Only this session (repeatable)."),
