@@ -211,6 +211,14 @@ class _Checker:
                 result[key] = converted
         return result
 
+    def item(
+        self, value: Any, path: str, spec: Mapping[str, tuple[bool, Convert]]
+    ) -> dict[str, Any] | None:
+        """A table's converted values, or None unless every required key is valid."""
+        fields = self.table(value, path, spec)
+        required = {key for key, (needed, _) in spec.items() if needed}
+        return fields if fields is not None and required <= fields.keys() else None
+
     def array(self, value: Any, path: str) -> list[Any]:
         if value is None:
             return []
@@ -314,18 +322,18 @@ class _Checker:
         return built
 
     def theme(self, value: Any, path: str) -> Theme | None:
-        fields = self.table(
+        fields = self.item(
             value,
             path,
             {"id": (True, self.slug), "name": (True, self.text),
              "description": (False, self.string)},
         )
-        if fields is None or not {"id", "name"} <= fields.keys():
+        if fields is None:
             return None
         return Theme(**fields)
 
     def venue(self, value: Any, path: str) -> Venue | None:
-        fields = self.table(
+        fields = self.item(
             value,
             path,
             {
@@ -336,16 +344,14 @@ class _Checker:
                 "lon": (False, self.coordinate(180)),
             },
         )
-        if fields is None or not {"id", "name"} <= fields.keys():
+        if fields is None:
             return None
         if ("lat" in fields) != ("lon" in fields):
             self.fail(path, "give both lat and lon, or neither")
         return Venue(**fields)
 
-    SESSION_REQUIRED = frozenset({"id", "title", "kind", "start", "end"})
-
     def session(self, value: Any, path: str) -> Session | None:
-        fields = self.table(
+        fields = self.item(
             value,
             path,
             {
@@ -365,7 +371,7 @@ class _Checker:
                 "sequence": (False, self.count),
             },
         )
-        if fields is None or not self.SESSION_REQUIRED <= fields.keys():
+        if fields is None:
             return None
         if fields["end"] <= fields["start"]:
             self.fail(f"{path}.end", f"{fields['end'].isoformat()} is not after the start")
@@ -390,12 +396,12 @@ class _Checker:
         return Invitations(**fields, categories=tuple(c for _, c in categories))
 
     def category(self, value: Any, path: str) -> Category | None:
-        fields = self.table(
+        fields = self.item(
             value,
             path,
             {"id": (True, self.slug), "name": (True, self.text), "target": (False, self.count)},
         )
-        if fields is None or not {"id", "name"} <= fields.keys():
+        if fields is None:
             return None
         return Category(**fields)
 
