@@ -39,11 +39,6 @@ class Env:
     def now(self) -> datetime:
         return self.clock()
 
-    @property
-    def color(self) -> bool:
-        """Colour only on a terminal, and never with NO_COLOR set (any value)."""
-        return bool(self.stdout_isatty) and "NO_COLOR" not in self.environ
-
     def message(self, text: str) -> None:
         """A line for people, on stderr."""
         print(text, file=self.stderr)

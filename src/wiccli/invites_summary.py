@@ -28,11 +28,6 @@ class Counted(Protocol):
     def quantity(self) -> int: ...
 
 
-GROUPINGS = ("category", "country", "status")
-COUNT_KEYS = ("entries", "invited", "accepted", "declined", "pending", "tentative",
-              "withdrawn", "attended", "no_show")
-
-
 def _counts(entries: Iterable[Counted]) -> dict[str, int]:
     by_status = dict.fromkeys(STATUSES, 0)
     entries_count = 0

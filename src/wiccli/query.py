@@ -89,10 +89,6 @@ class Filters:
     kinds: frozenset[str] = frozenset()
     ids: frozenset[str] = frozenset()
 
-    @property
-    def empty(self) -> bool:
-        return not (self.days or self.themes or self.venues or self.kinds or self.ids)
-
 
 def build_filters(
     event: Event,
