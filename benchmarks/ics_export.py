@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from wiccli import ics
-from wiccli.check import load_zone
-from wiccli.load import load_event
-from wiccli.model import Event
-from wiccli.query import Filters, select
+from wiccli.event.check import load_zone
+from wiccli.event.load import load_event
+from wiccli.event.model import Event
+from wiccli.event.query import Filters, select
 
 
 def prepared(event: Event, zone: Any, stamp: datetime) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, Runner, write
-from wiccli import cache
+from wiccli.event import cache
 
 SESSION = """
 [[sessions]]

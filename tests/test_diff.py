@@ -14,7 +14,7 @@ import pytest
 from conftest import DATA, Runner, write
 from wiccli.cli.main import main
 from wiccli.env import Env
-from wiccli.load import bundled_path
+from wiccli.event.load import bundled_path
 
 OLD = DATA / "diff-old.toml"
 NEW = DATA / "diff-new.toml"

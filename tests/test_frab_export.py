@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from conftest import DATA, Runner, write
-from wiccli.ids import session_guid
-from wiccli.load import bundled_path, load_event
+from wiccli.event.ids import session_guid
+from wiccli.event.load import bundled_path, load_event
 
 EVENT = DATA / "frab-event.toml"
 

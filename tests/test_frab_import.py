@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import DATA, Runner, write
 from test_frab_export import json_errors, xml_errors
-from wiccli.load import load_event
+from wiccli.event.load import load_event
 
 DEMOCON = Path("examples") / "pretalx-democon.json"
 
@@ -159,7 +159,7 @@ def test_bundled_event_survives_import(run: Runner, tmp_path: Path) -> None:
 
 
 def load_bundled() -> Path:
-    from wiccli.load import bundled_path
+    from wiccli.event.load import bundled_path
 
     return bundled_path()
 
@@ -423,7 +423,7 @@ def test_any_xml_text_is_imported_or_refused(tag: str, text: str) -> None:
 
 @given(text=st.text(max_size=80))
 def test_slugify_gives_a_valid_id_or_nothing(text: str) -> None:
-    from wiccli.check import SLUG_RE
+    from wiccli.event.check import SLUG_RE
     from wiccli.frab.text import slugify
 
     slug = slugify(text)

@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from conftest import DATA, Result, Runner, write
 from wiccli import __version__, ics
 from wiccli.errors import DataError
-from wiccli.ids import session_uid
-from wiccli.outfile import inside, write_atomic
+from wiccli.event.ids import session_uid
+from wiccli.output.files import inside, write_atomic
 
 # Read at import: the `run` fixture clears WIC_* variables before each test.
 REGEN = os.environ.get("WIC_REGEN_GOLDEN") == "1"
@@ -340,7 +340,7 @@ def test_failed_write_keeps_old_file_and_leaves_no_temp(
     def broken(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("wiccli.outfile.os.replace", broken)
+    monkeypatch.setattr("wiccli.output.files.os.replace", broken)
     with pytest.raises(DataError, match="No space left on device"):
         write_atomic(target, b"new")
     assert target.read_text() == "old"
@@ -536,7 +536,7 @@ def test_any_text_is_folded_and_round_trips(title: str, about: str) -> None:
     from datetime import date
     from zoneinfo import ZoneInfo
 
-    from wiccli.model import Event, Session
+    from wiccli.event.model import Event, Session
 
     start = datetime(2025, 3, 29, 9, tzinfo=UTC)
     session = Session(id="s", title=title, kind="talk", start=start,
@@ -563,7 +563,7 @@ def test_sessions_without_theme_never_join_a_theme_called_no_theme() -> None:
     from datetime import date
     from zoneinfo import ZoneInfo
 
-    from wiccli.model import Event, Session, Theme
+    from wiccli.event.model import Event, Session, Theme
 
     start = datetime(2025, 3, 29, 9, tzinfo=UTC)
     themed = Session(id="a", title="A", kind="talk", start=start, end=start.replace(hour=10),

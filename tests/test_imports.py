@@ -114,5 +114,5 @@ def test_agenda_imports_only_its_own_command_module(tmp_path: Path) -> None:
     loaded = imported_by(tmp_path, "agenda", "-d", "2")
     assert "wiccli.cli.agenda" in loaded
     for other in ("wiccli.cli.export_ics", "wiccli.cli.authoring", "wiccli.cli.frab",
-                  "wiccli.cli.invites", "wiccli.ledger", "wiccli.ics"):
+                  "wiccli.cli.invites", "wiccli.invites.ledger", "wiccli.ics"):
         assert other not in loaded

@@ -15,8 +15,8 @@ import pytest
 import tomli_w
 
 from conftest import DATA, ROOT, Runner, write
-from wiccli import ledger as store
-from wiccli.invites import Change, Invitation, Ledger
+from wiccli.invites import ledger as store
+from wiccli.invites.model import Change, Invitation, Ledger
 
 EVENT_WITH_CATEGORIES = """\
 [event]

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, Runner, write
-from wiccli.check import build_event
 from wiccli.errors import DataError, EventFileError
-from wiccli.load import load_event, parse_toml
+from wiccli.event.check import build_event
+from wiccli.event.load import load_event, parse_toml
 
 MINIMAL = (DATA / "minimal.toml").read_text()
 

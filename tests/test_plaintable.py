@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wiccli.plaintable import PlainColumn, fit, render, text_width, wrap
+from wiccli.output.plaintable import PlainColumn, fit, render, text_width, wrap
 
 
 def test_wide_characters_take_two_columns() -> None:

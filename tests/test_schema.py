@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from conftest import DATA, ROOT, Runner
-from wiccli.check import SLUG_RE, URL_RE, check_event
-from wiccli.model import STATUSES
-from wiccli.schema import event_schema
+from wiccli.authoring.schema import event_schema
+from wiccli.event.check import SLUG_RE, URL_RE, check_event
+from wiccli.event.model import STATUSES
 
 jsonschema = pytest.importorskip("jsonschema")
 

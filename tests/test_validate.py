@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, ROOT, Runner, write
-from wiccli.load import bundled_path
-from wiccli.locate import KeyLocator
+from wiccli.authoring.keys import KeyLocator
+from wiccli.event.load import bundled_path
 
 EVERY_ERROR = DATA / "invalid-every-error.toml"
 EVERY_WARNING = DATA / "warnings-every-class.toml"

@@ -1,7 +1,7 @@
 """Sessions -> iCalendar (RFC 5545) bytes, built with the icalendar library.
 
 Calendar apps update an event on re-import when its UID is the same and its
-SEQUENCE is not lower, so the UID comes from :func:`wiccli.ids.session_uid`
+SEQUENCE is not lower, so the UID comes from :func:`wiccli.event.ids.session_uid`
 (event id + session id: independent of filters and order) and the clock is
 passed in (``SOURCE_DATE_EPOCH`` makes two runs byte-identical).
 
@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from wiccli import __version__
 from wiccli.errors import UsageError
-from wiccli.ids import session_uid
-from wiccli.model import Event, Session, Theme, Venue
-from wiccli.query import Filters, local_days, sort_sessions
+from wiccli.event.ids import session_uid
+from wiccli.event.model import Event, Session, Theme, Venue
+from wiccli.event.query import Filters, local_days, sort_sessions
 
 if TYPE_CHECKING:
     from icalendar import Component

@@ -1,1 +1,1 @@
-"""The command-line layer: options in, one core call, output through :mod:`wiccli.render`."""
+"""The command-line layer: options in, one core call, output through :mod:`wiccli.output.render`."""

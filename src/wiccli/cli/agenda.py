@@ -11,9 +11,9 @@ import typer
 from wiccli.cli.options import DayOpt, FormatOpt, KindsOpt, ThemesOpt, TzOpt, VenuesOpt
 from wiccli.cli.state import State, get_state
 from wiccli.errors import NotFoundError
-from wiccli.query import build_filters, count_by_kind, forums_per_theme, select
-from wiccli.records import SESSION_FIELDS, session_record
-from wiccli.render import Column, Format, TableSpec, draw_fields, emit, write_json
+from wiccli.event.query import build_filters, count_by_kind, forums_per_theme, select
+from wiccli.event.records import SESSION_FIELDS, session_record
+from wiccli.output.render import Column, Format, TableSpec, draw_fields, emit, write_json
 
 PROVISIONAL_NOTE = "* provisional: title or time not published or not final"
 
@@ -112,7 +112,7 @@ def forums(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Sub-forums grouped by theme, in time order."""
-    from wiccli.query import group_by_theme, sub_forums
+    from wiccli.event.query import group_by_theme, sub_forums
 
     state = get_state(ctx)
     event = state.event()

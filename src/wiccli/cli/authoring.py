@@ -12,8 +12,8 @@ import typer
 from wiccli.cli.state import State, get_state
 from wiccli.env import Env
 from wiccli.errors import DataError, UsageError, WicError
-from wiccli.model import Event
-from wiccli.render import Column, Format, TableSpec, emit, width, write_json
+from wiccli.event.model import Event
+from wiccli.output.render import Column, Format, TableSpec, emit, width, write_json
 
 
 class CheckFormat(StrEnum):
@@ -50,7 +50,7 @@ def _resolve(path: Path, env: Env) -> Path:
 
 def _read(state: State, name: str) -> tuple[str, str, Path | None]:
     """(text, label, path) of a file argument; ``-`` is stdin."""
-    from wiccli.load import read_text
+    from wiccli.event.load import read_text
 
     if name == "-":
         text = state.env.stdin.read()
@@ -79,7 +79,7 @@ def validate(
         "--format", "-f", case_sensitive=False, help="Output format.")] = CheckFormat.table,
 ) -> None:
     """Check an event file: every error and warning, with its line, and a summary."""
-    from wiccli.validate import check_text, report_lines, report_record
+    from wiccli.authoring.validate import check_text, report_lines, report_record
 
     state = get_state(ctx)
     if path is None:
@@ -150,9 +150,9 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ) -> None:
     """Write a new, commented event file to start from."""
-    from wiccli import scaffold
-    from wiccli.outfile import write_atomic
-    from wiccli.validate import check_text
+    from wiccli.authoring import scaffold
+    from wiccli.authoring.validate import check_text
+    from wiccli.output.files import write_atomic
 
     state = get_state(ctx)
     env = state.env
@@ -173,7 +173,7 @@ def init(
 
 def _init_plan(env: Env, name: str | None, start: str | None, end: str | None,
                timezone: str | None, event_id: str | None) -> Any:
-    from wiccli import scaffold
+    from wiccli.authoring import scaffold
 
     first = scaffold.parse_day(start, "--start") if start else None
     last = scaffold.parse_day(end, "--end") if end else None
@@ -226,8 +226,8 @@ def _after_init(env: Env, path: Path, plan: Any) -> None:
 
 
 def _load(state: State, name: str) -> tuple[Event, str, Path | None]:
-    from wiccli.check import build_event
-    from wiccli.load import parse_toml
+    from wiccli.event.check import build_event
+    from wiccli.event.load import parse_toml
 
     text, label, path = _read(state, name)
     return build_event(parse_toml(text, label), source=label), text, path
@@ -246,7 +246,7 @@ def diff(
         "--exit-code", help="Exit with 1 when the files differ, like diff(1).")] = False,
 ) -> None:
     """What changed between two versions of an event file, and which sequences to raise."""
-    from wiccli.diff import bumps, diff_events
+    from wiccli.authoring.diff import bumps, diff_events
 
     state = get_state(ctx)
     if old == "-" and new == "-":
@@ -273,8 +273,8 @@ def diff(
 
 def _show_diff(env: Env, fmt: DiffFormat, changes: list[Any], plan: list[Any],
                old: Event, new: Event, names: tuple[str, str]) -> None:
-    from wiccli.announce import bump_record, change_record, describe, markdown, title_of
-    from wiccli.check import load_zone
+    from wiccli.authoring.announce import bump_record, change_record, describe, markdown, title_of
+    from wiccli.event.check import load_zone
 
     zone = load_zone(new.timezone)
     assert zone is not None
@@ -312,10 +312,10 @@ def _report_bumps(env: Env, needed: list[Any], new: str, bump: bool) -> None:
 
 def _do_bump(env: Env, path: Path, name: str, text: str, wanted: dict[str, int],
              yes: bool) -> None:
-    from wiccli.check import build_event
-    from wiccli.diff import bump_text
-    from wiccli.load import parse_toml, read_text
-    from wiccli.outfile import write_atomic
+    from wiccli.authoring.diff import bump_text
+    from wiccli.event.check import build_event
+    from wiccli.event.load import parse_toml, read_text
+    from wiccli.output.files import write_atomic
 
     if not yes and not typer.confirm(f"Raise {len(wanted)} sequence(s) in {name}?", err=True):
         env.message(f"{name} left unchanged")
@@ -336,7 +336,7 @@ def _do_bump(env: Env, path: Path, name: str, text: str, wanted: dict[str, int],
 
 def schema(ctx: typer.Context) -> None:
     """Print a JSON Schema of the event file, for editors that check TOML as you type."""
-    from wiccli.schema import event_schema
+    from wiccli.authoring.schema import event_schema
 
     write_json(get_state(ctx).env, event_schema())
 

@@ -21,8 +21,8 @@ from wiccli.cli.options import (
 from wiccli.cli.state import State, get_state
 from wiccli.env import Env
 from wiccli.errors import UsageError
-from wiccli.model import Session
-from wiccli.query import Filters
+from wiccli.event.model import Session
+from wiccli.event.query import Filters
 
 
 class Split(StrEnum):
@@ -99,7 +99,7 @@ def _check_usage(output: str | None, split: Split | None, out_dir: str | None,
 def _export_one(state: State, filters: Filters, sessions: list[Session], output: str | None,
                 alarm: int | None, name: str | None) -> None:
     from wiccli import ics
-    from wiccli.outfile import write_atomic
+    from wiccli.output.files import write_atomic
 
     event = state.event()
     stamp = ics.export_stamp(event, state.env.environ, state.env.now)
@@ -120,7 +120,7 @@ def _export_one(state: State, filters: Filters, sessions: list[Session], output:
 def _export_split(state: State, filters: Filters, sessions: list[Session], by: str,
                   out_dir: Path, alarm: int | None, name: str | None) -> None:
     from wiccli import ics
-    from wiccli.outfile import inside, prepare_folder, write_atomic
+    from wiccli.output.files import inside, prepare_folder, write_atomic
 
     event = state.event()
     zone = state.zone()

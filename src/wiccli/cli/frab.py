@@ -111,7 +111,7 @@ def _check_output(output: str | None) -> None:
 
 def _write(state: State, output: str | None, text: str) -> str:
     """Text to stdout, or atomically to a file; where it went, for the summary."""
-    from wiccli.outfile import write_atomic
+    from wiccli.output.files import write_atomic
 
     if output is None or output == "-":
         state.env.stdout.write(text)
@@ -141,7 +141,7 @@ def import_schedule(
 ) -> None:
     """Import a frab / c3voc schedule (pentabarf, frab, pretalx, OSEM) as a wic event file."""
     from wiccli.frab.importer import ImportOptions, convert, read_schedule, to_toml
-    from wiccli.render import work_progress
+    from wiccli.output.render import work_progress
 
     _check_output(output)
     state = get_state(ctx)
@@ -174,7 +174,7 @@ def _read_source(state: State, source: str) -> tuple[bytes, str]:
         if not raw.strip():
             raise DataError("<stdin>: no schedule on standard input")
         return raw, "<stdin>"
-    from wiccli.load import read_bytes
+    from wiccli.event.load import read_bytes
 
     raw = read_bytes(state.env.cwd / source, "schedule file", label=source)
     if not raw.strip():

@@ -1,7 +1,7 @@
 """``wic invites``: track who was invited, who answered, who came.
 
-Each command parses its options, makes one call into the core (wiccli.invites,
-wiccli.invites_summary, wiccli.invites_import, wiccli.ledger) and renders. The
+Each command parses its options, makes one call into the core (wiccli.invites.model,
+wiccli.invites.summary, wiccli.invites.importcsv, wiccli.invites.ledger) and renders. The
 core is imported inside the commands, so other wic commands never load it.
 """
 
@@ -17,11 +17,11 @@ import typer
 from wiccli.cli.options import FormatOpt
 from wiccli.cli.state import State, get_state
 from wiccli.errors import DataError, UsageError
-from wiccli.model import Event
-from wiccli.render import Format, write_json
+from wiccli.event.model import Event
+from wiccli.output.render import Format, write_json
 
 LEDGER_KEY = "wic.invites.ledger"
-# The same as wiccli.invites.STATUSES (a test checks), here so that help needs no import.
+# The same as wiccli.invites.model.STATUSES (a test checks), here so that help needs no import.
 STATUSES = ("invited", "tentative", "accepted", "declined", "withdrawn", "attended", "no-show")
 EMPTY_HINT = ("add one with `wic invites add NAME --category C --country CC`, "
               "or import a guest list with `wic invites import FILE.csv`")
@@ -62,7 +62,7 @@ def invites_root(
 
 
 def _where(ctx: typer.Context) -> tuple[State, Event, Path]:
-    from wiccli import ledger as store
+    from wiccli.invites import ledger as store
 
     state = get_state(ctx)
     event = state.event()
@@ -87,10 +87,10 @@ def status(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Counts per group and in total, progress towards the targets, response rates."""
-    from wiccli import countries
-    from wiccli import ledger as store
     from wiccli.cli.invites_view import draw_status, emit_status_rows
-    from wiccli.invites_summary import summarise
+    from wiccli.invites import countries
+    from wiccli.invites import ledger as store
+    from wiccli.invites.summary import summarise
 
     state, event, path = _where(ctx)
     tally = store.read_tally(path, event.id)
@@ -124,9 +124,9 @@ def list_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The invitations, sorted by id, optionally filtered."""
-    from wiccli import invites as core
-    from wiccli import ledger as store
     from wiccli.cli.invites_view import emit_entries
+    from wiccli.invites import ledger as store
+    from wiccli.invites import model as core
 
     state, event, path = _where(ctx)
     sel = core.Selection(
@@ -141,7 +141,7 @@ def list_(
 
 
 def _country(text: str, what: str) -> str:
-    from wiccli import countries
+    from wiccli.invites import countries
 
     try:
         return countries.normalise(text)
@@ -163,9 +163,9 @@ def add(
     note: NoteOpt = "",
 ) -> None:
     """Add an invitation; prints its new id."""
-    from wiccli import countries
-    from wiccli import invites as core
-    from wiccli import ledger as store
+    from wiccli.invites import countries
+    from wiccli.invites import ledger as store
+    from wiccli.invites import model as core
 
     state, event, path = _where(ctx)
     if not name.strip():
@@ -197,9 +197,9 @@ def add(
 
 
 def _set(ctx: typer.Context, entry_id: str, new_status: str, note: str, force: bool) -> None:
-    from wiccli import invites as core
-    from wiccli import ledger as store
-    from wiccli.ledger_fast import update_entry
+    from wiccli.invites import ledger as store
+    from wiccli.invites import model as core
+    from wiccli.invites.fast import update_entry
 
     state, event, path = _where(ctx)
     now = _now(state)
@@ -226,7 +226,7 @@ def set_(ctx: typer.Context, entry_id: IdArg,
              metavar="STATUS", help=f"One of: {', '.join(STATUSES)}.")],
          note: NoteOpt = "", force: ForceOpt = False) -> None:
     """Set an invitation's status (the change is kept in its history)."""
-    from wiccli.invites import resolve_status
+    from wiccli.invites.model import resolve_status
 
     _set(ctx, entry_id, resolve_status(new_status), note, force)
 
@@ -252,10 +252,10 @@ def import_(
     force: ForceOpt = False,
 ) -> None:
     """Import guests from CSV: all rows or none; known guests are updated, not repeated."""
-    from wiccli import invites as core
-    from wiccli import ledger as store
-    from wiccli.invites_import import MAX_SHOWN, plan, read_rows
-    from wiccli.render import work_progress
+    from wiccli.invites import ledger as store
+    from wiccli.invites import model as core
+    from wiccli.invites.importcsv import MAX_SHOWN, plan, read_rows
+    from wiccli.output.render import work_progress
 
     state, event, path = _where(ctx)
     rows = read_rows(file)
@@ -290,8 +290,8 @@ def export(
     """Every invitation, for a spreadsheet or a script (formula-like cells neutralised)."""
     if fmt is Format.table:
         raise UsageError("export writes csv, tsv, json or jsonl; `wic invites list` shows a table")
-    from wiccli import ledger as store
     from wiccli.cli.invites_view import emit_export
+    from wiccli.invites import ledger as store
 
     state, event, path = _where(ctx)
     emit_export(state.env, fmt, store.read(path, event.id).ledger, redact=redact)
@@ -299,9 +299,9 @@ def export(
 
 def history(ctx: typer.Context, entry_id: IdArg, fmt: FormatOpt = Format.table) -> None:
     """An invitation's changes of status, oldest first."""
-    from wiccli import ledger as store
     from wiccli.cli.invites_view import draw_history
-    from wiccli.invites import find
+    from wiccli.invites import ledger as store
+    from wiccli.invites.model import find
 
     state, event, path = _where(ctx)
     entry = find(store.read(path, event.id).ledger, entry_id)

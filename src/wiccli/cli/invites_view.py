@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from wiccli import countries
-from wiccli import invites as core
 from wiccli.env import Env
-from wiccli.model import Event
-from wiccli.render import Column, Format, TableSpec, emit, width
+from wiccli.event.model import Event
+from wiccli.invites import countries
+from wiccli.invites import model as core
+from wiccli.output.render import Column, Format, TableSpec, emit, width
 
 STATUS_FIELDS = ("group", "name", "entries", "invited", "accepted", "declined", "pending",
                  "tentative", "withdrawn", "attended", "no_show", "response_rate",
@@ -120,7 +120,7 @@ def _label(summary: Mapping[str, Any], row: Mapping[str, Any]) -> str:
 
 
 def draw_status(env: Env, summary: Mapping[str, Any], event: Event) -> None:
-    from wiccli.render import draw_target
+    from wiccli.output.render import draw_target
 
     rows = [*summary["groups"], _total_row(summary)]
     records = [{**r, "label": _label(summary, r)} for r in rows]

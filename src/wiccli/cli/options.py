@@ -9,16 +9,16 @@ import typer
 
 from wiccli.cli.state import State
 from wiccli.errors import UsageError
-from wiccli.model import Session
-from wiccli.query import Filters, build_filters, select
-from wiccli.render import Format
+from wiccli.event.model import Session
+from wiccli.event.query import Filters, build_filters, select
+from wiccli.output.render import Format
 
 
 def _complete(kind: str, incomplete: str) -> list[tuple[str, str]]:
     """Completion candidates from the event the user would load; quiet on any problem."""
     try:
         from wiccli.cli.state import State
-        from wiccli.query import kind_choices, theme_choices, venue_choices
+        from wiccli.event.query import kind_choices, theme_choices, venue_choices
 
         event = State().event()
         choices = {"theme": theme_choices, "venue": venue_choices, "kind": kind_choices}[kind]
@@ -118,7 +118,7 @@ def select_sessions(
 
     Shared by ``export-ics`` and ``export-frab`` so both select exactly alike.
     """
-    from wiccli.picks import read_pick_file
+    from wiccli.event.picks import read_pick_file
 
     event = state.event()
     ids = list(sessions or [])

@@ -13,7 +13,7 @@ import typer
 
 from wiccli.env import Env
 from wiccli.errors import UsageError
-from wiccli.model import Event
+from wiccli.event.model import Event
 
 
 @dataclass
@@ -24,7 +24,7 @@ class State:
     _event: Event | None = None
 
     def event_path(self) -> tuple[Path, bool]:
-        from wiccli.load import resolve_event_path
+        from wiccli.event.load import resolve_event_path
 
         return resolve_event_path(self.event_option, self.env.environ, self.env.cwd)
 
@@ -33,8 +33,8 @@ class State:
         if self._event is None:
             from functools import partial
 
-            from wiccli.cache import load_cached
-            from wiccli.load import load_event
+            from wiccli.event.cache import load_cached
+            from wiccli.event.load import load_event
 
             path, bundled = self.event_path()
             with _no_cyclic_gc():
@@ -44,7 +44,7 @@ class State:
 
     def zone(self, name: str | None = None) -> tzinfo:
         """``--tz NAME`` when given, else the event's time zone."""
-        from wiccli.check import load_zone
+        from wiccli.event.check import load_zone
 
         zone_name = name or self.event().timezone
         zone = load_zone(zone_name)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from wiccli.event.ids import WIC_NAMESPACE, session_guid
+from wiccli.event.model import Event, Session
 from wiccli.frab.conventions import (
     CANCELLED_PREFIX,
     NOTE_CANCELLED,
@@ -28,8 +30,6 @@ from wiccli.frab.conventions import (
     acronym,
     session_slug,
 )
-from wiccli.ids import WIC_NAMESPACE, session_guid
-from wiccli.model import Event, Session
 
 # JSON schema patterns the optional values must meet (else they are left out).
 _ZONE_RE = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")

@@ -2,7 +2,7 @@
 
 Real schedules are large and untidy; nothing in one is fatal below the
 document's shape. What is skipped or changed is counted, and the counts come
-back as warnings. The result always passes :func:`wiccli.check.check_event`.
+back as warnings. The result always passes :func:`wiccli.event.check.check_event`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from wiccli.check import SLUG_RE
 from wiccli.errors import DataError
+from wiccli.event.check import SLUG_RE
+from wiccli.event.model import SUB_FORUM
 from wiccli.frab.conventions import (
     CANCELLED_TITLE_RE,
     NOTE_CANCELLED,
@@ -28,7 +29,6 @@ from wiccli.frab.conventions import (
 from wiccli.frab.raw import RawEvent, RawSchedule
 from wiccli.frab.text import UniqueIds, html_to_text, looks_like_html, slugify, tidy
 from wiccli.frab.zones import choose_zone
-from wiccli.model import SUB_FORUM
 
 Progress = Callable[[int, int], None]
 _URL_RE = re.compile(r"^https?://\S+$")
@@ -89,7 +89,7 @@ def convert(raw: RawSchedule, label: str, options: ImportOptions,
 
 def _check(data: dict[str, Any], label: str) -> None:
     """A safety net: never hand on an event the loader would refuse."""
-    from wiccli.check import check_event
+    from wiccli.event.check import check_event
 
     _, problems = check_event(data, source=label)
     if problems:

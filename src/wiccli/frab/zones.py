@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta, tzinfo
 
-from wiccli.check import load_zone
 from wiccli.errors import UsageError
+from wiccli.event.check import load_zone
 from wiccli.frab.raw import RawSchedule
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wiccli.model import Event, Session
+from wiccli.event.model import Event, Session
 
 # Change kinds, in the order they are reported.
 ADDED, REMOVED, CANCELLED, RESTORED = "added", "removed", "cancelled", "restored"

@@ -1,7 +1,7 @@
 """Check an event file: every error the loader finds and every warning, with lines.
 
 Pure: text in, :class:`Report` out. The rules are the loader's
-(:func:`wiccli.check.check_event`) and the linter's (:mod:`wiccli.lint`); this
+(:func:`wiccli.event.check.check_event`) and the linter's (:mod:`wiccli.authoring.lint`); this
 module adds line numbers and shapes the result for people and for scripts.
 """
 
@@ -12,9 +12,9 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiccli import lint
-from wiccli.check import check_event
-from wiccli.locate import KeyLocator, syntax_position
+from wiccli.authoring import lint
+from wiccli.authoring.keys import KeyLocator, syntax_position
+from wiccli.event.check import check_event
 
 # Warning classes about one id each: many of them read best as one line listing the ids.
 _GROUPED = {

@@ -1,6 +1,6 @@
 """Parsed TOML -> validated, frozen :class:`Event`, or every problem with its key path.
 
-The rules of the event format live here; :mod:`wiccli.load` finds and reads the
+The rules of the event format live here; :mod:`wiccli.event.load` finds and reads the
 file, ``wic validate`` adds line numbers, ``wic schema`` mirrors the same rules.
 """
 
@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from wiccli.errors import EventFileError, Problem
-from wiccli.model import (
+from wiccli.event.model import (
     STATUSES,
     SUB_FORUM,
     Category,

@@ -8,7 +8,7 @@ from wiccli.errors import DataError
 
 
 def read_pick_file(path: Path) -> list[str]:
-    from wiccli.load import read_text
+    from wiccli.event.load import read_text
 
     try:
         text = read_text(path, what="pick file")

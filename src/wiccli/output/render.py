@@ -185,7 +185,7 @@ def _cells(record: Mapping[str, Any], spec: TableSpec) -> list[str]:
 
 
 def draw_plain(env: Env, records: Sequence[Mapping[str, Any]], spec: TableSpec) -> None:
-    from wiccli.plaintable import PlainColumn, render
+    from wiccli.output.plaintable import PlainColumn, render
 
     columns = [PlainColumn(c.header, c.justify, c.no_wrap, c.min_width, c.max_width)
                for c in spec.columns]

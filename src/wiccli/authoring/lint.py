@@ -1,6 +1,6 @@
 """Warnings and a summary over a loaded event: things that load fine but look wrong.
 
-Pure functions over :class:`~wiccli.model.Event`. The loader decides what is an
+Pure functions over :class:`~wiccli.event.model.Event`. The loader decides what is an
 error; this module only points at what a person writing the file should look at
 again. Key paths index the file's own arrays (``sessions[4]``): a loaded event
 keeps the sessions, themes and venues in file order.
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
-from wiccli.check import load_zone
-from wiccli.model import SUB_FORUM, Event, Session
+from wiccli.event.check import load_zone
+from wiccli.event.model import SUB_FORUM, Event, Session
 
 VENUE_OVERLAP = "venue-overlap"
 PERSON_OVERLAP = "person-overlap"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from wiccli.errors import NotFoundError, UsageError
-from wiccli.model import SUB_FORUM, Event, Session
+from wiccli.event.model import SUB_FORUM, Event, Session
 
 
 def resolve_day(text: str, event: Event, today: date) -> date:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import Any
 
-from wiccli.model import Event, Session
+from wiccli.event.model import Event, Session
 
 SESSION_FIELDS = (
     "id", "title", "kind", "theme", "theme_name", "venue", "venue_name", "day",

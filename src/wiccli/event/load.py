@@ -1,7 +1,7 @@
 """Find and read an event file: path -> bytes -> TOML -> :class:`Event`.
 
 A file that cannot be read is one clear error naming the path; a TOML syntax
-error names the line and column. The rules of the format are in :mod:`wiccli.check`.
+error names the line and column. The rules of the format are in :mod:`wiccli.event.check`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from wiccli.check import build_event
 from wiccli.errors import DataError
-from wiccli.model import Event
+from wiccli.event.check import build_event
+from wiccli.event.model import Event
 
 BUNDLED_NAME = "wic2018.toml"
 _TOML_POS_RE = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
@@ -27,10 +27,11 @@ _TOML_EOF_RE = re.compile(r"^(?P<msg>.*?)\s*\(at end of document\)$")
 def bundled_path() -> Path:
     """The bundled WIC 2018 event: inside the wheel, or ``data/`` in a source checkout."""
     # Beside this module in an installed wheel (importlib.resources would cost 4 ms to import).
-    packaged = Path(__file__).resolve().parent / "data" / BUNDLED_NAME
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "data" / BUNDLED_NAME
     if packaged.is_file():
         return packaged
-    return Path(__file__).resolve().parents[2] / "data" / BUNDLED_NAME
+    return package.parents[1] / "data" / BUNDLED_NAME
 
 
 def resolve_event_path(

@@ -1,4 +1,4 @@
-"""Ledger text -> checked :class:`~wiccli.invites.Ledger`.
+"""Ledger text -> checked :class:`~wiccli.invites.model.Ledger`.
 
 Every problem is collected and reported at once with its key path
 (``invitations[3].country``); TOML syntax errors name the line and column.
@@ -11,10 +11,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from wiccli import countries
 from wiccli.errors import DataError, Problem
-from wiccli.invites import EMAIL_RE, ID_RE, STATUSES, Change, Invitation, Ledger
-from wiccli.load import toml_error_message
+from wiccli.event.load import toml_error_message
+from wiccli.invites import countries
+from wiccli.invites.model import EMAIL_RE, ID_RE, STATUSES, Change, Invitation, Ledger
 
 MAX_SHOWN = 50
 TOP_KEYS = ("schema", "event", "invitations")
@@ -26,7 +26,7 @@ REQUIRED = frozenset({"id", "name", "category", "country", "status", "created", 
 
 def parse(raw: bytes, source: str) -> Ledger:
     """Decode, parse and check a ledger file's bytes, or raise naming every problem."""
-    from wiccli.ledger import SCHEMA
+    from wiccli.invites.ledger import SCHEMA
 
     try:
         text = raw.decode("utf-8-sig")

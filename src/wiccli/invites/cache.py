@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wiccli.invites import Change, Invitation, Ledger
+from wiccli.invites.model import Change, Invitation, Ledger
 
 VERSION = 2
 KEEP = 12  # cached ledgers kept; older ones are removed when a new one is stored

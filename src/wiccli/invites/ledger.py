@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from wiccli import ledger_cache
 from wiccli.errors import DataError
-from wiccli.invites import Invitation, Ledger
-from wiccli.model import Event
+from wiccli.event.model import Event
+from wiccli.invites import cache as ledger_cache
+from wiccli.invites.model import Invitation, Ledger
 
 SCHEMA = 1  # the ledger format's version; a later format migrates older files on read
 LOCK_TIMEOUT = 60.0
@@ -81,7 +81,7 @@ def read(path: Path, event_id: str) -> Loaded:
     if cached is not None:
         ledger, canonical, lines = cached
     else:
-        from wiccli.ledger_check import parse
+        from wiccli.invites.check import parse
 
         ledger, canonical, lines = parse(raw, str(path)), False, None
         ledger_cache.store(digest, ledger, canonical=False)
@@ -115,7 +115,7 @@ def digest_of(data: bytes) -> str:
 
 def read_bytes(path: Path) -> bytes | None:
     """The ledger's bytes, or None when there is no ledger yet (it reads as empty)."""
-    from wiccli.load import read_bytes as read_file
+    from wiccli.event.load import read_bytes as read_file
 
     if not path.exists() and not path.is_symlink():
         return None
@@ -226,7 +226,7 @@ def _remember_texts(loaded: Loaded, ledger: Ledger, texts: list[str],
 
 
 def write_atomic(path: Path, data: bytes, old: bytes | None) -> None:
-    from wiccli.outfile import file_mode, temp_beside
+    from wiccli.output.files import file_mode, temp_beside
 
     mode = file_mode(path)
     tmp = temp_beside(path, data, mode)
@@ -250,7 +250,7 @@ def _backup(path: Path, old: bytes, mode: int) -> None:
         os.link(path, link)
         os.replace(link, bak)
     except OSError:
-        from wiccli.outfile import temp_beside
+        from wiccli.output.files import temp_beside
 
         link.unlink(missing_ok=True)
         os.replace(temp_beside(path, old, mode), bak)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from wiccli.check import SLUG_RE, URL_RE
-from wiccli.model import STATUSES, SUB_FORUM
+from wiccli.event.check import SLUG_RE, URL_RE
+from wiccli.event.model import STATUSES, SUB_FORUM
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"

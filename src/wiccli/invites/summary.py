@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
-from wiccli.invites import ANSWERED, PENDING, SAID_YES, STATUSES
-from wiccli.model import Event
+from wiccli.event.model import Event
+from wiccli.invites.model import ANSWERED, PENDING, SAID_YES, STATUSES
 
 
 class Counted(Protocol):

@@ -1,9 +1,9 @@
 """Changing one entry of a big ledger without loading the others (``wic invites set``).
 
-When the cache knows the ledger file (see :mod:`wiccli.ledger_cache`), the
+When the cache knows the ledger file (see :mod:`wiccli.invites.cache`), the
 entry is found by id in the cache's header, only its line is decoded, and the
 new file is the old text with that one entry's text replaced. The result is
-byte for byte what the general path (:func:`wiccli.ledger.update`) writes.
+byte for byte what the general path (:func:`wiccli.invites.ledger.update`) writes.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from wiccli import ledger_cache
-from wiccli.invites import Invitation, Ledger, find_id
-from wiccli.ledger import (
+from wiccli.invites import cache as ledger_cache
+from wiccli.invites.ledger import (
     check_event,
     digest_of,
     entry_texts,
@@ -22,6 +21,7 @@ from wiccli.ledger import (
     split_parts,
     write_atomic,
 )
+from wiccli.invites.model import Invitation, Ledger, find_id
 
 Change = Callable[[Invitation], Invitation]
 

@@ -1,6 +1,6 @@
 """Changes between two event versions, written for people: table cells, JSON, Markdown.
 
-Pure: :class:`wiccli.diff.Change` objects in, strings and dicts out. Times are
+Pure: :class:`wiccli.authoring.diff.Change` objects in, strings and dicts out. Times are
 shown in the new event's time zone.
 """
 
@@ -10,10 +10,10 @@ import re
 from datetime import datetime, time, tzinfo
 from typing import Any
 
-from wiccli import diff
-from wiccli.diff import Bump, Change
-from wiccli.model import Event, Session
-from wiccli.records import session_record
+from wiccli.authoring import diff
+from wiccli.authoring.diff import Bump, Change
+from wiccli.event.model import Event, Session
+from wiccli.event.records import session_record
 
 _HEADINGS = {
     diff.ADDED: "New sessions",

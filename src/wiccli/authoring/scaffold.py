@@ -11,8 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from wiccli.check import SLUG_RE, load_zone
 from wiccli.errors import UsageError
+from wiccli.event.check import SLUG_RE, load_zone
 
 DEFAULT_NAME = "My Conference"
 DEFAULT_ZONE = "UTC"

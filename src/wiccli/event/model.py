@@ -1,7 +1,7 @@
 """The event model: frozen dataclasses, no I/O.
 
 Times are timezone-aware ``datetime`` objects; dates are ``date``. Everything
-here is built by :mod:`wiccli.load` after validation, so code that receives an
+here is built by :mod:`wiccli.event.load` after validation, so code that receives an
 ``Event`` can trust it.
 """
 

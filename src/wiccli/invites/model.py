@@ -1,8 +1,8 @@
 """Invitations: the entries of a ledger, status rules, lookups, filters and records.
 
 Pure functions over frozen dataclasses: "now" and the random source are passed
-in, nothing here reads a file, prints or exits. :mod:`wiccli.ledger` reads and
-writes the ledger; :mod:`wiccli.invites_summary` counts; :mod:`wiccli.invites_import`
+in, nothing here reads a file, prints or exits. :mod:`wiccli.invites.ledger` reads and
+writes the ledger; :mod:`wiccli.invites.summary` counts; :mod:`wiccli.invites.importcsv`
 plans a CSV import.
 """
 
@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from wiccli.errors import NotFoundError, UsageError, WicError
-from wiccli.model import Event
-from wiccli.query import Choice, match
+from wiccli.event.model import Event
+from wiccli.event.query import Choice, match
 
 STATUSES = ("invited", "tentative", "accepted", "declined", "withdrawn", "attended", "no-show")
 PENDING = frozenset({"invited", "tentative"})

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from wiccli import countries
 from wiccli.errors import DataError, WicError
-from wiccli.invites import (
+from wiccli.event.model import Event
+from wiccli.invites import countries
+from wiccli.invites.model import (
     FORMULA_START,
     Invitation,
     Ledger,
@@ -26,7 +27,6 @@ from wiccli.invites import (
     resolve_category,
     resolve_status,
 )
-from wiccli.model import Event
 
 COLUMNS = ("name", "category", "country", "organization", "email", "quantity", "status", "note")
 # Written by `wic invites export`, so an export can be edited and imported back:
@@ -79,7 +79,7 @@ def read_rows(path: Path) -> list[Row]:
 
 
 def _decode(path: Path) -> str:
-    from wiccli.load import read_bytes
+    from wiccli.event.load import read_bytes
 
     raw = read_bytes(path, "CSV file")
     try:

@@ -1,7 +1,7 @@
 """A cache of parsed, validated events, so a large event file is not re-parsed on every run.
 
 Parsing TOML is the slowest thing wic does: about 1.5 s for a 10,000-session file,
-against under 0.1 s to unpickle the same validated :class:`~wiccli.model.Event`.
+against under 0.1 s to unpickle the same validated :class:`~wiccli.event.model.Event`.
 
 One entry per event file, under ``user_cache_dir("wic")`` (``$XDG_CACHE_HOME/wic`` on
 Linux). An entry is used only when everything that could change the result matches:
@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from wiccli import __version__
-from wiccli.model import Event
+from wiccli.event.model import Event
 
 FORMAT = 1  # bump when the layout of an entry changes
-PACKAGE = Path(__file__).resolve().parent
-CODE = ("__init__.py", "errors.py", "model.py", "check.py", "load.py", "cache.py")
+PACKAGE = Path(__file__).resolve().parents[1]
+CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/load.py",
+        "event/cache.py")
 # Smaller files parse faster than the cache answers (the bundled event is 15 KB).
 MIN_SIZE = 64 * 1024
 

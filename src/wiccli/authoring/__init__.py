@@ -1,0 +1,1 @@
+"""Keeping the event file right: validate, lint, schema, scaffold, diff, announce."""

@@ -1,0 +1,1 @@
+"""The event: frozen model, reading and checking the TOML, queries, records, cache."""

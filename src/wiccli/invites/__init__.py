@@ -1,0 +1,1 @@
+"""The guest ledger: model, reading and checking, storing, CSV import, summary, countries."""
