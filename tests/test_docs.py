@@ -1,14 +1,18 @@
-"""Every command is documented: it has help text and the README shows it in use."""
+"""Every command is documented: it has help text, and the README or a page in docs/ shows it
+in use; every link between those pages resolves."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, Runner
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+PAGES = sorted((ROOT / "docs").glob("*.md"))
+DOCS = README + "\n".join(p.read_text(encoding="utf-8") for p in PAGES)
 
 
 def commands(run: Runner, *group: str) -> list[str]:
@@ -29,11 +33,25 @@ def test_every_command_is_listed_with_help(run: Runner) -> None:
 
 
 @pytest.mark.parametrize("group", [(), ("invites",)])
-def test_every_command_appears_in_the_readme(run: Runner, group: tuple[str, ...]) -> None:
+def test_every_command_appears_in_the_docs(run: Runner, group: tuple[str, ...]) -> None:
     prefix = " ".join(["wic", *group])
     for name in commands(run, *group):
-        used = f"{prefix} {name}" in README or (group and f"`{name}" in README)
-        assert used, f"README shows no example of `{prefix} {name}`"
+        used = f"{prefix} {name}" in DOCS or (group and f"`{name}" in DOCS)
+        assert used, f"neither README nor docs/ show an example of `{prefix} {name}`"
+
+
+def test_every_top_level_command_is_in_the_readme_tour(run: Runner) -> None:
+    missing = [n for n in commands(run) if f"wic {n}" not in README]
+    assert missing == [], f"the README's tour does not show: {missing}"
+
+
+@pytest.mark.parametrize("page", [ROOT / "README.md", *PAGES], ids=lambda p: p.name)
+def test_relative_links_resolve(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        if "://" in target or target.startswith("mailto:"):
+            continue
+        assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
 
 
 def test_readme_quick_start_is_two_commands() -> None:
