@@ -44,12 +44,8 @@ def _run(
         environ={**base, **(environ or {})}, cwd=cwd or Path.cwd(),
         clock=lambda: now, stdout_isatty=tty, stderr_isatty=tty,
     )
-    code = 0
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(argv, env)
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        code = main(argv, env)
     return Result(code, out.getvalue(), err.getvalue())
 
 

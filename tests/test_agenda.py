@@ -266,8 +266,11 @@ def test_broken_event_is_reported_without_traceback(run: Runner, tmp_path: Path)
 
 def test_debug_shows_traceback(run: Runner, tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.toml", "[event]\nid = \n")
-    with pytest.raises(Exception, match="bad.toml"):
-        run("--debug", "-e", str(bad), "agenda")
+    result = run("--debug", "-e", str(bad), "agenda")
+    assert result.code == 1
+    assert result.stderr.startswith("Traceback (most recent call last):")
+    assert "\nwiccli.errors." in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"error: {bad}:2:")
 
 
 @pytest.mark.parametrize(("args", "message"), [

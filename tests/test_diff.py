@@ -218,9 +218,7 @@ def test_bump_asks_on_a_terminal(
     monkeypatch.setattr("sys.stderr", err)
     env = Env(stdin=stdin, stdout=io.StringIO(), stderr=err, cwd=tmp_path, environ={},
               stdout_isatty=False, stderr_isatty=False)
-    with pytest.raises(SystemExit) as exit_info:
-        main(["diff", str(OLD), str(target), "--bump"], env)
-    assert exit_info.value.code == code
+    assert main(["diff", str(OLD), str(target), "--bump"], env) == code
     assert "Raise 5 sequence(s)" in err.getvalue()
     assert (target.read_bytes() != NEW.read_bytes()) is changed
 

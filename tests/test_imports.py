@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,10 +18,8 @@ from conftest import DATA, Runner
 PROBE = """
 import json, sys
 from wiccli.cli.main import main
-try:
-    main(sys.argv[2:])
-except SystemExit:
-    pass
+if main(sys.argv[2:]) != 0:
+    sys.exit("wic failed")
 with open(sys.argv[1], "w") as handle:
     json.dump(sorted(sys.modules), handle)
 """
@@ -83,36 +83,47 @@ def test_options_of_other_types_still_parse(run: Runner) -> None:
     assert [r["id"] for r in json.loads(ok.stdout)] == ["keynote", "web-forum"]
 
 
-def test_the_command_table_matches_the_modules() -> None:
-    import typer
+def test_help_lists_the_command_modules_and_loads_no_core(tmp_path: Path, run: Runner) -> None:
+    from wiccli.cli import commands
 
-    from wiccli.cli.app import WicGroup
-
-    modules = dict.fromkeys(module for module, _ in WicGroup.COMMANDS.values())
-    found: dict[str, tuple[str, str]] = {}
-    for name in modules:
-        scratch = typer.Typer(rich_markup_mode=None)
-        __import__(name, fromlist=["register"]).register(scratch)
-        for command_name, command in typer.main.get_group(scratch).commands.items():
-            found[command_name] = (name, command.get_short_help_str(10_000))
-    assert found == dict(WicGroup.COMMANDS)
-
-
-def test_help_lists_every_command_without_importing_them(tmp_path: Path, run: Runner) -> None:
-    from wiccli.cli.app import WicGroup
-
-    loaded = imported_by(tmp_path, "--help")
-    assert not {m for m in loaded if m.startswith("wiccli.cli.")} - {
-        "wiccli.cli.app", "wiccli.cli.coerce", "wiccli.cli.lazy", "wiccli.cli.main",
-        "wiccli.cli.state"}
+    modules = {m.name for m in pkgutil.iter_modules(commands.__path__) if m.name[0] != "_"}
+    names = {m.rstrip("_").replace("_", "-") for m in modules}
     shown = run("--help").stdout
-    for name in WicGroup.COMMANDS:
-        assert f"\n  {name} " in shown
+    listing = shown.split("Commands:", 1)[1]
+    assert set(re.findall(r"^  ([a-z-]+)  ", listing, flags=re.M)) == names
+    loaded = imported_by(tmp_path, "--help")
+    assert {m for m in loaded if m.startswith("wiccli.cli.commands.")} == {
+        f"wiccli.cli.commands.{m}" for m in modules}
+    assert not {m for m in loaded if m.startswith(("wiccli.invites", "wiccli.ics",
+                                                   "wiccli.frab", "wiccli.authoring"))}
+
+
+def test_the_app_is_built_once(run: Runner) -> None:
+    from wiccli.cli.app import cli
+
+    assert run("invites", "--help").code == 0
+    group, first = cli(), cli().commands["invites"]
+    assert run("invites", "--help").code == 0
+    assert cli() is group
+    assert cli().commands["invites"] is first
+    assert run("invites", "--help").stdout.count("\n  accept ") == 1
+
+
+def test_coercion_shortcut_is_installed() -> None:
+    """cli/coerce.py hooks Typer internals; a Typer that moved them must fail here."""
+    import typer.core
+
+    from wiccli.cli import app, coerce
+
+    assert app.coerce is coerce
+    assert coerce.installed()
+    assert typer.core.build_runtime_param.__module__ == "wiccli.cli.coerce"
 
 
 def test_agenda_imports_only_its_own_command_module(tmp_path: Path) -> None:
     loaded = imported_by(tmp_path, "agenda", "-d", "2")
-    assert "wiccli.cli.agenda" in loaded
-    for other in ("wiccli.cli.export_ics", "wiccli.cli.authoring", "wiccli.cli.frab",
-                  "wiccli.cli.invites", "wiccli.invites.ledger", "wiccli.ics"):
+    assert "wiccli.cli.commands.agenda" in loaded
+    commands = {m for m in loaded if m.startswith("wiccli.cli.commands.")}
+    assert commands == {"wiccli.cli.commands.agenda"}
+    for other in ("wiccli.invites.ledger", "wiccli.ics", "wiccli.frab.export"):
         assert other not in loaded

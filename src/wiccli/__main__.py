@@ -1,6 +1,8 @@
 """Run wic as ``python -m wiccli``."""
 
+import sys
+
 from wiccli.cli.main import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -7,8 +7,10 @@ lists of strings, flags and enum choices, whose coercion is trivial: for those v
 this module answers directly, exactly as Typer's adapters would, and hands anything
 else (ints, paths, files, unusual input) to Typer's own coercion, built only then.
 
-Installed once by :mod:`wiccli.cli.app`; with a Typer that has no such hook (older
-versions coerce through Click) it does nothing.
+Installed once by :mod:`wiccli.cli.app`. It reaches into Typer's internals, so
+pyproject.toml pins the Typer versions it is tested with, and
+tests/test_imports.py fails when the hook is not in place (a Typer that moved
+them would otherwise just make every command slower).
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ def install() -> None:
         return
     setattr(core, "build_runtime_param", _builder(original, base, coerce_cli_choice))  # noqa: B010
     _installed = True
+
+
+def installed() -> bool:
+    """Whether :func:`install` found Typer's hook and replaced it."""
+    return _installed
 
 
 def _kind(annotation: Any) -> str | None:

@@ -86,8 +86,6 @@ LABEL_WIDTH = 16
 OPTIONAL = (("withdrawn", "Withdrawn"), ("attended", "Attended"), ("no_show", "No-show"))
 
 
-
-
 def _status_columns(summary: Mapping[str, Any], width: int) -> tuple[list[Column], list[str]]:
     """The columns that fit in ``width``, and the headers of the ones left out."""
     rows = [*summary["groups"], summary["totals"]]

@@ -1,7 +1,9 @@
 """The entry point: run the app, turn every mistake into one ``error:`` line.
 
-Typer runs in non-standalone mode so that its own usage errors (an unknown
-option, a bad value) reach this one place too and read like wic's:
+:func:`main` returns the exit status; the ``wic`` script (and ``python -m wiccli``)
+hands it to ``sys.exit``, the only place that exits. Typer runs in non-standalone
+mode so that its own usage errors (an unknown option, a bad value) reach this one
+place too and read like wic's:
 ``error: Invalid value for '--alarm': … (see 'wic export-ics --help')``.
 """
 
@@ -16,36 +18,43 @@ from wiccli.env import Env
 from wiccli.errors import ExitStatus, WicError
 
 
-def main(argv: Sequence[str] | None = None, env: Env | None = None) -> None:
+def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
+    """Run ``wic ARGV`` in ``env`` (default: this process's); the exit status."""
     import typer
 
-    from wiccli.cli.app import app
-    from wiccli.cli.state import State
+    from wiccli.cli.app import cli
+    from wiccli.cli.state import State, running
 
-    state = State(env=env or Env())
     args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        result = app(args=args, prog_name="wic", obj=state, standalone_mode=False)
-    except WicError as exc:
-        if state.debug or "--debug" in args:
-            raise
-        for line in [exc.message, *exc.details]:
-            print(f"error: {line}", file=state.env.stderr)
-        sys.exit(exc.exit_status)
-    except typer.Abort:
-        print("error: aborted", file=state.env.stderr)
-        sys.exit(ExitStatus.ERROR)
-    except typer.TyperException as exc:  # Typer's (Click's) usage and parameter errors
-        sys.exit(_usage_error(exc, state.env))
-    except BrokenPipeError:
-        # The reader went away (`wic agenda | head`): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(ExitStatus.ERROR)
-    except KeyboardInterrupt:
-        print("interrupted", file=state.env.stderr)
-        sys.exit(ExitStatus.INTERRUPTED)
-    sys.exit(result if isinstance(result, int) else ExitStatus.OK)
+    with running(State(env=env or Env())) as state:
+        try:
+            result = cli().main(args=args, prog_name="wic", standalone_mode=False)
+        except WicError as exc:
+            if state.debug:
+                _traceback(state.env)
+            for line in [exc.message, *exc.details]:
+                print(f"error: {line}", file=state.env.stderr)
+            return int(exc.exit_status)
+        except typer.Abort:
+            print("error: aborted", file=state.env.stderr)
+            return int(ExitStatus.ERROR)
+        except typer.TyperException as exc:  # Typer's (Click's) usage and parameter errors
+            return _usage_error(exc, state.env)
+        except BrokenPipeError:
+            # The reader went away (`wic agenda | head`): stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return int(ExitStatus.ERROR)
+        except KeyboardInterrupt:
+            print("interrupted", file=state.env.stderr)
+            return int(ExitStatus.INTERRUPTED)
+    return result if isinstance(result, int) else int(ExitStatus.OK)
+
+
+def _traceback(env: Env) -> None:
+    import traceback
+
+    traceback.print_exc(file=env.stderr)
 
 
 def _usage_error(exc: Any, env: Env) -> int:

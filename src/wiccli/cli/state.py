@@ -5,11 +5,10 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
-
-import typer
 
 from wiccli.env import Env
 from wiccli.errors import UsageError
@@ -21,6 +20,7 @@ class State:
     env: Env = field(default_factory=Env)
     event_option: str | None = None
     debug: bool = False
+    ledger_option: str | None = None  # ``wic invites --ledger``
     _event: Event | None = None
 
     def event_path(self) -> tuple[Path, bool]:
@@ -75,10 +75,24 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def get_state(ctx: typer.Context) -> State:
-    """The State stored by the top-level callback (found from any sub-command)."""
-    obj = ctx.find_root().obj
-    if not isinstance(obj, State):  # run without main(), e.g. by completion
-        obj = State()
-        ctx.find_root().obj = obj
-    return obj
+_CURRENT: ContextVar[State] = ContextVar("wic_state")
+
+
+def current() -> State:
+    """The State of the running command (a fresh one when run without :func:`running`)."""
+    try:
+        return _CURRENT.get()
+    except LookupError:  # run without main(), e.g. by shell completion
+        state = State()
+        _CURRENT.set(state)
+        return state
+
+
+@contextmanager
+def running(state: State) -> Iterator[State]:
+    """Make ``state`` the one :func:`current` returns while a command runs."""
+    token = _CURRENT.set(state)
+    try:
+        yield state
+    finally:
+        _CURRENT.reset(token)

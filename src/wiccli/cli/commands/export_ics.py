@@ -18,7 +18,8 @@ from wiccli.cli.options import (
     VenuesOpt,
     select_sessions,
 )
-from wiccli.cli.state import State, get_state
+from wiccli.cli.registry import command
+from wiccli.cli.state import State, current
 from wiccli.env import Env
 from wiccli.errors import UsageError
 from wiccli.event.model import Session
@@ -52,8 +53,8 @@ NameOpt = Annotated[
 ]
 
 
+@command()
 def export_ics(
-    ctx: typer.Context,
     output: OutputOpt = None,
     day: DaysOpt = None,
     theme: ThemesOpt = None,
@@ -68,7 +69,7 @@ def export_ics(
 ) -> None:
     """Export sessions as an iCalendar (.ics) file; re-importing it updates them."""
     _check_usage(output, split, out_dir, name)
-    state = get_state(ctx)
+    state = current()
     filters, sessions = select_sessions(state, days=day, themes=theme, venues=venue,
                                         kinds=kind, sessions=session, pick=pick)
     if not sessions:
@@ -156,6 +157,3 @@ def _write_stdout(env: Env, data: bytes) -> None:
     else:
         env.stdout.write(data.decode("utf-8"))
 
-
-def register(app: typer.Typer) -> None:
-    app.command("export-ics")(export_ics)

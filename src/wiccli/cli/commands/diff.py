@@ -1,0 +1,130 @@
+"""``wic diff``: what changed between two versions of an event file."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from wiccli.cli.files import read_argument, stdin_is_terminal
+from wiccli.cli.registry import command
+from wiccli.cli.state import State, current
+from wiccli.env import Env
+from wiccli.errors import DataError, UsageError, WicError
+from wiccli.event.model import Event
+from wiccli.output.render import Column, Format, TableSpec, emit, write_json
+
+
+class DiffFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@command()
+def diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The earlier file ('-': stdin).")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The later file ('-': stdin).")],
+    fmt: Annotated[DiffFormat, typer.Option(
+        "--format", "-f", case_sensitive=False, help="Output format.")] = DiffFormat.table,
+    bump: Annotated[bool, typer.Option(
+        "--bump", help="Raise the sequence of changed sessions in NEW (asks first).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --bump.")] = False,
+    exit_code: Annotated[bool, typer.Option(
+        "--exit-code", help="Exit with 1 when the files differ, like diff(1).")] = False,
+) -> None:
+    """What changed between two versions of an event file, and which sequences to raise."""
+    from wiccli.authoring.diff import bumps, diff_events
+
+    state = current()
+    if old == "-" and new == "-":
+        raise UsageError("only one of OLD and NEW can be '-' (stdin)")
+    if bump and new == "-":
+        raise UsageError("--bump writes NEW: give it as a file, not '-'")
+    before, _, _ = _load(state, old)
+    after, new_text, new_path = _load(state, new)
+    changes = diff_events(before, after)
+    plan = bumps(before, after, changes)
+    needed = [b for b in plan if b.needed]
+    if bump and needed and not yes and not stdin_is_terminal(state.env):
+        raise UsageError("--bump changes NEW: confirm with --yes (stdin is not a terminal)")
+    _show_diff(state.env, fmt, changes, plan, before, after, (old, new))
+    _report_bumps(state.env, needed, new, bump)
+    if any(c.kind == "removed" and c.scope == "session" for c in changes):
+        state.env.message("note: calendars that imported an earlier export keep a removed "
+                          'session; set status = "cancelled" instead so they show it as cancelled')
+    if bump and needed and new_path is not None:
+        _do_bump(state.env, new_path, new, new_text, {b.id: b.to for b in needed}, yes)
+    if exit_code and changes:
+        raise typer.Exit(1)
+
+
+def _load(state: State, name: str) -> tuple[Event, str, Path | None]:
+    from wiccli.event.check import build_event
+    from wiccli.event.load import parse_toml
+
+    text, label, path = read_argument(state, name)
+    return build_event(parse_toml(text, label), source=label), text, path
+
+
+def _show_diff(env: Env, fmt: DiffFormat, changes: list[Any], plan: list[Any],
+               old: Event, new: Event, names: tuple[str, str]) -> None:
+    from wiccli.authoring.announce import bump_record, change_record, describe, markdown, title_of
+    from wiccli.event.check import load_zone
+
+    zone = load_zone(new.timezone)
+    assert zone is not None
+    if fmt is DiffFormat.json:
+        write_json(env, {
+            "old": names[0], "new": names[1], "timezone": new.timezone,
+            "differences": bool(changes),
+            "changes": [change_record(c, old, new, zone) for c in changes],
+            "sequence": [bump_record(b) for b in plan],
+        })
+    elif not changes:
+        env.message(f"no differences between {names[0]} and {names[1]}")
+    elif fmt is DiffFormat.markdown:
+        env.stdout.write(markdown(changes, old, new, zone))
+    else:
+        rows = [{"change": c.kind, "what": c.id if c.scope == "session" else c.scope,
+                 "title": title_of(c, old, new), "details": describe(c, old, new, zone)}
+                for c in changes]
+        emit(env, Format.table, rows, TableSpec(
+            title=f"{names[0]} → {names[1]} (times in {new.timezone})",
+            columns=[Column("Change", "change", no_wrap=True), Column("Id", "what"),
+                     Column("Title", "title"), Column("Details", "details")],
+        ))
+
+
+def _report_bumps(env: Env, needed: list[Any], new: str, bump: bool) -> None:
+    if not needed:
+        return
+    listed = ", ".join(f"{b.id} ({b.new} → {b.to})" for b in needed)
+    env.message(f"{len(needed)} changed session{'s' if len(needed) != 1 else ''} need a higher "
+                f"sequence so calendar apps update them: {listed}")
+    if not bump:
+        env.message("  `wic diff OLD NEW --bump` writes them into NEW")
+
+
+def _do_bump(env: Env, path: Path, name: str, text: str, wanted: dict[str, int],
+             yes: bool) -> None:
+    from wiccli.authoring.diff import bump_text
+    from wiccli.event.check import build_event
+    from wiccli.event.load import parse_toml, read_text
+    from wiccli.output.files import write_atomic
+
+    if not yes and not typer.confirm(f"Raise {len(wanted)} sequence(s) in {name}?", err=True):
+        env.message(f"{name} left unchanged")
+        raise typer.Exit(1)
+    updated = bump_text(text, wanted)
+    event = build_event(parse_toml(updated, name), source=name)  # never write a broken file
+    if any(event.session(i).sequence != n for i, n in wanted.items()):  # type: ignore[union-attr]
+        raise WicError(f"{name}: could not set the sequences; the file is unchanged")
+    if read_text(path) != text:
+        raise DataError(f"{name}: changed while wic was reading it; run the command again")
+    write_atomic(path, updated.encode("utf-8"))
+    env.message(f"raised the sequence of {len(wanted)} session{'s' if len(wanted) != 1 else ''} "
+                f"in {name}")
+

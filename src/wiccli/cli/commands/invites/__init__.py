@@ -1,0 +1,23 @@
+"""``wic invites``: the group of commands on the guest ledger, and its ``--ledger`` option."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wiccli.cli.registry import group
+from wiccli.cli.state import current
+
+
+@group(no_args_is_help=True)
+def invites(
+    ledger: Annotated[
+        str | None,
+        typer.Option("--ledger", metavar="PATH",
+                     help="The ledger file (default: $WIC_LEDGER, the event's [invitations] "
+                          "ledger, <event-id>.invites.toml beside the event file).")
+    ] = None,
+) -> None:
+    """Invitations: who was invited, who answered, who came (a ledger beside the event)."""
+    current().ledger_option = ledger

@@ -1,0 +1,47 @@
+"""``wic invites list``: the invitations, sorted by id, optionally filtered."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wiccli.cli.commands.invites._common import country_code, utc_now, where
+from wiccli.cli.options import FormatOpt
+from wiccli.cli.registry import command
+from wiccli.output.render import Format
+
+
+@command()
+def list_(
+    status: Annotated[list[str] | None, typer.Option(
+        "--status", "-s", help="Only this status (repeatable).")] = None,
+    category: Annotated[list[str] | None, typer.Option(
+        "--category", "-c", help="Only this category: id, name or unique prefix (repeatable).")
+    ] = None,
+    country: Annotated[list[str] | None, typer.Option(
+        "--country", help="Only this country: code or name (repeatable).")] = None,
+    search: Annotated[str, typer.Option(
+        "--search", help="Only entries whose name, organisation, e-mail or note has TEXT.")
+    ] = "",
+    stale: Annotated[int | None, typer.Option(
+        "--stale", metavar="DAYS", help="Only entries awaiting an answer (invited, tentative) "
+        "with no change for more than DAYS days.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The invitations, sorted by id, optionally filtered."""
+    from wiccli.cli.invites_view import emit_entries
+    from wiccli.invites import ledger as store
+    from wiccli.invites import model as core
+
+    state, event, path = where()
+    sel = core.Selection(
+        statuses=frozenset(core.resolve_status(s) for s in status or []),
+        categories=frozenset(core.resolve_category(event, c) for c in category or []),
+        countries=frozenset(country_code(c, "--country") for c in country or []),
+        search=search.strip(),
+        stale_before=None if stale is None else core.stale_cutoff(utc_now(state), stale),
+    )
+    entries = core.select(store.read(path, event.id).ledger, sel)
+    emit_entries(state.env, fmt, entries)
+

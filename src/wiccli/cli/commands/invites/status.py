@@ -1,0 +1,46 @@
+"""``wic invites status``: counts per group, progress towards the targets, response rates."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from wiccli.cli.commands.invites._common import EMPTY_HINT, where
+from wiccli.cli.options import FormatOpt
+from wiccli.cli.registry import command
+from wiccli.output.render import Format, write_json
+
+
+class By(StrEnum):
+    category = "category"
+    country = "country"
+    status = "status"
+
+
+@command()
+def status(
+    by: Annotated[By, typer.Option("--by", help="Group by category, country or status.",
+                                   case_sensitive=False)] = By.category,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Counts per group and in total, progress towards the targets, response rates."""
+    from wiccli.cli.invites_view import draw_status, emit_status_rows
+    from wiccli.invites import countries
+    from wiccli.invites import ledger as store
+    from wiccli.invites.summary import summarise
+
+    state, event, path = where()
+    tally = store.read_tally(path, event.id)
+    names = countries.name if by is By.country else None
+    summary = summarise(tally, event, by.value, names=names)
+    if not tally:
+        state.env.message(f"no invitations yet in {path}; {EMPTY_HINT}")
+    if fmt is Format.json:
+        write_json(state.env, summary)
+    elif fmt is not Format.table:
+        emit_status_rows(state.env, fmt, summary)
+    elif tally:
+        draw_status(state.env, summary, event)
+

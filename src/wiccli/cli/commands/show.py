@@ -1,0 +1,38 @@
+"""``wic show``: one session in full."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wiccli.cli.agenda_view import show_rows
+from wiccli.cli.options import FormatOpt, TzOpt
+from wiccli.cli.registry import command
+from wiccli.cli.state import current
+from wiccli.errors import NotFoundError
+from wiccli.event.records import SESSION_FIELDS, session_record
+from wiccli.output.render import Format, TableSpec, draw_fields, emit, write_json
+
+
+@command()
+def show(
+    session_id: Annotated[str, typer.Argument(metavar="ID", help="The session's id.")],
+    tz: TzOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One session in full."""
+    state = current()
+    event = state.event()
+    session = event.session(session_id)
+    if session is None:
+        raise NotFoundError(f"no session with id {session_id!r} in {event.label}; "
+                            "`wic agenda -f tsv | cut -f1` lists the ids")
+    record = session_record(event, session, state.zone(tz))
+    if fmt is Format.json:
+        write_json(state.env, record)
+    elif fmt is not Format.table:
+        emit(state.env, fmt, [record], TableSpec(columns=[], fields=SESSION_FIELDS))
+    else:
+        draw_fields(state.env, show_rows(state, record), title=record["title"])
+

@@ -1,0 +1,27 @@
+"""``wic themes``: the themes, with their number of sub-forums."""
+
+from __future__ import annotations
+
+from wiccli.cli.options import FormatOpt
+from wiccli.cli.registry import command
+from wiccli.cli.state import current
+from wiccli.event.query import forums_per_theme
+from wiccli.output.render import Column, Format, TableSpec, emit
+
+
+@command()
+def themes(fmt: FormatOpt = Format.table) -> None:
+    """The themes, with their number of sub-forums."""
+    state = current()
+    event = state.event()
+    counts = forums_per_theme(event)
+    records = [{"id": t.id, "name": t.name, "sub_forums": counts[t.id],
+                "description": t.description} for t in event.themes]
+    spec = TableSpec(
+        columns=[Column("Id", "id", no_wrap=True), Column("Theme", "name"),
+                 Column("Sub-forums", "sub_forums", justify="right")],
+        title=f"Themes of {event.label}",
+        empty="this event has no themes",
+    )
+    emit(state.env, fmt, records, spec)
+

@@ -1,0 +1,97 @@
+"""Commands are modules: a package of commands is a group, imported one module at a time.
+
+Each module under :mod:`wiccli.cli.commands` holds one command, marked with
+:func:`command`; a sub-package is a group (its ``__init__`` marks the group's callback
+with :func:`group`) whose modules are its sub-commands. The command's name is the
+module's: ``export_ics.py`` is ``export-ics``, ``import_.py`` is ``import``; modules
+whose name starts with ``_`` hold helpers. Nothing lists the commands a second time.
+
+Running a command imports only its module (so ``wic agenda`` never loads the iCalendar
+or ledger code); listing them, for ``--help`` or completion, imports the modules of that
+one group. Each command is built once per process and kept.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from typer.core import TyperGroup
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# module name -> ("command" | "group", the function, Typer settings)
+_MARKED: dict[str, tuple[str, Callable[..., Any], dict[str, Any]]] = {}
+
+
+def _mark(kind: str, settings: dict[str, Any]) -> Callable[[F], F]:
+    def mark(function: F) -> F:
+        module = function.__module__
+        if module in _MARKED and _MARKED[module][1] is not function:
+            raise RuntimeError(f"{module} marks two commands; one module holds one command")
+        _MARKED[module] = (kind, function, settings)
+        return function
+
+    return mark
+
+
+def command(**settings: Any) -> Callable[[F], F]:
+    """Make the function this module's command; ``settings`` go to ``Typer.command``.
+
+    The help is the function's docstring, the options its ``Annotated`` parameters.
+    """
+    return _mark("command", settings)
+
+
+def group(**settings: Any) -> Callable[[F], F]:
+    """Make the function the callback (the group's own options) of this package's group."""
+    return _mark("group", settings)
+
+
+def command_name(module: str) -> str:
+    return module.rpartition(".")[2].rstrip("_").replace("_", "-")
+
+
+class CommandPackage(TyperGroup):
+    """A Typer group whose commands are the modules of :attr:`package`."""
+
+    package = "wiccli.cli.commands"
+
+    def _modules(self) -> dict[str, str]:
+        """Command name -> module name, from the package's folder (nothing imported)."""
+        path = importlib.import_module(self.package).__path__
+        return {command_name(info.name): f"{self.package}.{info.name}"
+                for info in pkgutil.iter_modules(path) if not info.name.startswith("_")}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted({*self.commands, *self._modules()})
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands:
+            module = self._modules().get(cmd_name)
+            if module is None:
+                return None
+            self.commands[cmd_name] = build(module, cmd_name)
+        return self.commands[cmd_name]
+
+
+def build(module_name: str, name: str) -> Any:
+    """Import a command's module and build its Click command (or group)."""
+    importlib.import_module(module_name)
+    if module_name not in _MARKED:
+        raise RuntimeError(f"{module_name} has no @command or @group")
+    kind, function, settings = _MARKED[module_name]
+    scratch = typer.Typer(rich_markup_mode=None)
+    if kind == "command":
+        scratch.command(name, **settings)(function)
+        return typer.main.get_group(scratch).commands[name]
+    sub = typer.Typer(name=name, cls=CommandPackage, rich_markup_mode=None, **settings)
+    sub.callback()(function)
+    scratch.add_typer(sub)
+    built = typer.main.get_group(scratch).commands[name]
+    assert isinstance(built, CommandPackage)
+    built.package = module_name
+    return built
