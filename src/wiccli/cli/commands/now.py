@@ -1,0 +1,80 @@
+"""``wic now``: what runs now and what starts next, per venue."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from wiccli.cli.options import TzOpt
+from wiccli.cli.registry import command
+from wiccli.cli.state import State, current
+from wiccli.errors import UsageError
+from wiccli.event.model import Event
+
+
+class NowFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+AtOpt = Annotated[
+    str | None,
+    typer.Option("--at", metavar="DATETIME",
+                 help="The moment to look at, e.g. 2018-11-08T10:00 (event's zone; default: now)."),
+]
+FormatOpt = Annotated[
+    NowFormat, typer.Option("--format", "-f", case_sensitive=False, help="Output format."),
+]
+WatchOpt = Annotated[
+    bool, typer.Option("--watch", help="Refresh in place until interrupted (Ctrl-C).")
+]
+EveryOpt = Annotated[
+    int,
+    typer.Option("--every", metavar="SECONDS", min=1, max=3600,
+                 help="With --watch: seconds between refreshes."),
+]
+
+
+@command()
+def now(
+    at: AtOpt = None,
+    tz: TzOpt = None,
+    fmt: FormatOpt = NowFormat.table,
+    watch: WatchOpt = False,
+    every: EveryOpt = 30,
+) -> None:
+    """What runs now and what starts next, per venue."""
+    from wiccli.publish.now import parse_at
+
+    state = current()
+    event = state.event()
+    zone = state.zone(tz)
+    if watch and at is not None:
+        raise UsageError("--watch follows the clock; leave out --at")
+    if watch and fmt is NowFormat.json:
+        raise UsageError("--watch is for people; scripts run `wic now -f json` when needed")
+    moment = parse_at(at, zone) if at is not None else None
+    if watch:
+        from wiccli.output.styled import watch as watch_lines
+
+        watch_lines(state.env, lambda: _lines(state, event, zone, None), every)
+    elif fmt is NowFormat.json:
+        from wiccli.output.render import write_json
+        from wiccli.publish.now import now_and_next, now_record
+
+        result = now_and_next(event, moment or state.env.now())
+        write_json(state.env, now_record(event, result, zone))
+    else:
+        from wiccli.output.styled import draw_lines
+
+        draw_lines(state.env, _lines(state, event, zone, moment))
+
+
+def _lines(state: State, event: Event, zone: tzinfo,
+           moment: datetime | None) -> list[list[tuple[str, str]]]:
+    from wiccli.publish.now import now_and_next, now_lines
+
+    return now_lines(event, now_and_next(event, moment or state.env.now()), zone)

@@ -1,0 +1,1 @@
+"""Publishing the agenda: the timetable grid, now-and-next, the programme site and PDF."""
