@@ -80,7 +80,8 @@ def test_every_object_forbids_unknown_keys() -> None:
                 yield from objects(value)
 
     found = list(objects(event_schema()))
-    assert len(found) == 7  # the file, event, theme, venue, session, category, invitations
+    # the file, event, theme, venue, session, category, invitations, organizer
+    assert len(found) == 8
     assert all(o["additionalProperties"] is False for o in found)
 
 
@@ -149,6 +150,15 @@ REJECTED_BY_BOTH: dict[str, Mutation] = {
     "unknown key in a session": setter("sessions.0.room", "A"),
     "unknown key in invitations": setter("invitations.budget", 3),
     "unknown key in a category": setter("invitations.categories.0.colour", "red"),
+    "an organizer without e-mail": setter("invitations.organizer", {"name": "Org"}),
+    "an organizer address that is not one": setter(
+        "invitations.organizer", {"name": "Org", "email": "org at example.org"}),
+    "an organizer name on two lines": setter(
+        "invitations.organizer", {"name": "Org\nBcc: x@example.org", "email": "o@example.org"}),
+    "unknown key in the organizer": setter(
+        "invitations.organizer", {"name": "Org", "email": "o@example.org", "phone": "1"}),
+    "a reply-to with a display name": setter("invitations.reply_to", "Org <o@example.org>"),
+    "empty templates folder": setter("invitations.templates", " "),
     "event name not a string": setter("event.name", 5),
     "session title not a string": setter("sessions.0.title", 5),
     "themes not an array": setter("themes", 5),
@@ -201,6 +211,9 @@ ACCEPTED_BY_BOTH: dict[str, Mutation] = {
     "no themes, venues or sessions": lambda data: [data.pop(k) for k in
                                                    ("themes", "venues", "sessions")],
     "a category target": setter("invitations.categories.0.target", 4),
+    "the sender, reply-to and templates": lambda data: data["invitations"].update(
+        organizer={"name": "Press Office", "email": "press@example.org"},
+        reply_to="rsvp@example.org", templates="templates"),
     "a short name and tagline": setter("event.short_name", "Demo"),
 }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wiccli.event.check import SLUG_RE, URL_RE
+from wiccli.event.check import EMAIL_RE, SLUG_RE, URL_RE
 from wiccli.event.model import STATUSES, SUB_FORUM
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -50,6 +50,10 @@ def _count(text: str) -> Schema:
 
 def _url(text: str) -> Schema:
     return _doc({"type": "string", "format": "uri", "pattern": URL_RE.pattern}, text)
+
+
+def _email(text: str) -> Schema:
+    return _doc({"type": "string", "format": "email", "pattern": EMAIL_RE.pattern}, text)
 
 
 def _strings(text: str) -> Schema:
@@ -161,8 +165,18 @@ def _defs() -> Schema:
         "invitations": _object(
             {"target": _count("How many guests to invite in all."),
              "ledger": _text("The invitation ledger file."),
-             "categories": _array_of("category", "The categories of guests.")},
-            [], "Whom to invite.",
+             "categories": _array_of("category", "The categories of guests."),
+             "organizer": {"$ref": "#/$defs/organizer"},
+             "reply_to": _email("Where answers go (Reply-To), when not to the organizer."),
+             "templates": _text("The folder of message and letter templates "
+                                "(`wic invites templates init`), relative to this file.")},
+            [], "Whom to invite, and who invites.",
+        ),
+        "organizer": _object(
+            {"name": _doc({"type": "string", "pattern": r"^[^\r\n]*\S[^\r\n]*$"},
+                          "The sender's name, on one line (From, ORGANIZER CN)."),
+             "email": _email("The sender's address (From, ORGANIZER).")},
+            ["name", "email"], "Who sends the invitations.",
         ),
     }
 

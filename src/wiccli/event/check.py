@@ -18,6 +18,7 @@ from wiccli.event.model import (
     Category,
     Event,
     Invitations,
+    Organizer,
     Session,
     Theme,
     Venue,
@@ -25,6 +26,8 @@ from wiccli.event.model import (
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 URL_RE = re.compile(r"^https?://\S+$")
+# One address, no display name: what a From or Reply-To header and a mailto: URI can carry.
+EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"\[\]\\]+@[^@\s<>(),;:\"\[\]\\.]+(\.[^@\s<>(),;:\"\[\]\\.]+)+$")
 
 
 def build_event(data: Mapping[str, Any], *, source: str, bundled: bool = False) -> Event:
@@ -100,6 +103,21 @@ class _Checker:
         result = self.string(value, path)
         if result is not None and not URL_RE.match(result):
             self.fail(path, f"{result!r} is not an http(s) URL")
+            return None
+        return result
+
+    def email(self, value: Any, path: str) -> str | None:
+        result = self.string(value, path)
+        if result is not None and not EMAIL_RE.match(result):
+            self.fail(path, f"{result!r} is not an e-mail address (name@example.org)")
+            return None
+        return result
+
+    def line(self, value: Any, path: str) -> str | None:
+        """A non-empty string on one line (it goes into a mail header)."""
+        result = self.text(value, path)
+        if result is not None and ("\n" in result or "\r" in result):
+            self.fail(path, "must be on one line")
             return None
         return result
 
@@ -387,6 +405,9 @@ class _Checker:
                 "target": (False, self.count),
                 "ledger": (False, self.text),
                 "categories": (False, lambda v, p: v),
+                "organizer": (False, self.organizer),
+                "reply_to": (False, self.email),
+                "templates": (False, self.text),
             },
         )
         if fields is None:
@@ -394,6 +415,10 @@ class _Checker:
         categories = self.items(fields.pop("categories", None), "invitations.categories",
                                 self.category)
         return Invitations(**fields, categories=tuple(c for _, c in categories))
+
+    def organizer(self, value: Any, path: str) -> Organizer | None:
+        fields = self.item(value, path, {"name": (True, self.line), "email": (True, self.email)})
+        return None if fields is None else Organizer(**fields)
 
     def category(self, value: Any, path: str) -> Category | None:
         fields = self.item(

@@ -64,10 +64,22 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Organizer:
+    """Who invitations come from: the From of every e-mail, the ORGANIZER of its request."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
 class Invitations:
     target: int | None = None
     ledger: str | None = None
     categories: tuple[Category, ...] = ()
+    organizer: Organizer | None = None
+    reply_to: str | None = None
+    # The folder of the user's message and letter templates, relative to the event file.
+    templates: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,134 @@
+"""The calendar invitation in every message: an iTIP REQUEST (RFC 5546) for iMIP (RFC 6047).
+
+One VEVENT for the whole conference, in the event's time zone with its VTIMEZONE,
+the organiser and exactly one attendee: the guest, asked to answer (RSVP=TRUE).
+Its UID is fixed per entry, ``invitation-<entry id>@<event id>.wic``, so a resend
+(SEQUENCE + 1) updates the same item in the guest's calendar and a REPLY names the
+entry it answers. Built with icalendar; the VTIMEZONE is the one ``export-ics`` writes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta, tzinfo
+
+from wiccli.errors import DataError
+from wiccli.event.model import Event, Organizer
+
+UID_RE = re.compile(r"^invitation-(?P<entry>[A-Za-z0-9_-]{1,32})@(?P<event>[a-z0-9][a-z0-9_-]*)"
+                    r"\.wic$")
+# A parameter value may not hold a double quote or a control character (RFC 5545 3.1).
+_PARAM_UNSAFE = re.compile(r'["\x00-\x1f\x7f]')
+
+
+def invitation_uid(entry_id: str, event_id: str) -> str:
+    return f"invitation-{entry_id}@{event_id}.wic"
+
+
+def parse_uid(uid: str, event_id: str) -> str | None:
+    """The entry id an invitation UID names, or None when it is not one of this event's."""
+    found = UID_RE.match(uid.strip())
+    if found is None or found["event"] != event_id:
+        return None
+    return found["entry"]
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What varies from one guest's request to the next."""
+
+    uid: str
+    sequence: int
+    stamp: datetime  # DTSTAMP: when the request was made
+    attendee_name: str
+    attendee_email: str
+    description: str = ""
+
+
+def span(event: Event, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The conference from its first session's start to its last one's end (in ``zone``),
+    or from midnight of its first day to midnight after its last without sessions."""
+    if event.sessions:
+        return (min(s.start for s in event.sessions).astimezone(zone),
+                max(s.end for s in event.sessions).astimezone(zone))
+    return (datetime.combine(event.start, time(0), zone),
+            datetime.combine(event.end + timedelta(days=1), time(0), zone))
+
+
+class RequestBuilder:
+    """Builds the REQUEST of each guest; the parts common to all are made once."""
+
+    def __init__(self, event: Event, organizer: Organizer, zone: tzinfo, tzid: str) -> None:
+        from wiccli.ics import PRODID, _timezone_component
+
+        self.event = event
+        self.organizer = organizer
+        self.prodid = PRODID
+        self.start, self.end = span(event, zone)
+        self.timezone = (None if tzid.upper() == "UTC" else
+                         _timezone_component(zone, tzid, self.start.year, self.end.year))
+        self.location = event.location
+
+    def build(self, request: Request) -> bytes:
+        """The calendar as RFC 5545 bytes (CRLF, folded): METHOD:REQUEST, one VEVENT."""
+        from icalendar import Calendar
+        from icalendar import Event as VEvent
+
+        cal = Calendar()
+        cal.add("prodid", self.prodid)
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("method", "REQUEST")
+        if self.timezone is not None:
+            cal.add_component(self.timezone)
+        vevent = VEvent()
+        for key, value in self._properties(request):
+            vevent.add(key, value)
+        cal.add_component(vevent)
+        data: bytes = cal.to_ical()
+        return data
+
+    def _properties(self, request: Request) -> list[tuple[str, object]]:
+        from wiccli.ics import _text
+
+        event = self.event
+        props: list[tuple[str, object]] = [
+            ("uid", request.uid),
+            ("dtstamp", request.stamp.astimezone(UTC).replace(microsecond=0)),
+            ("sequence", request.sequence),
+            ("dtstart", self.start),
+            ("dtend", self.end),
+            ("summary", _text(event.name)),
+            ("status", "CONFIRMED"),
+            ("transp", "OPAQUE"),
+            ("organizer", self._address(self.organizer.email, self.organizer.name)),
+            ("attendee", self._attendee(request)),
+        ]
+        if self.location:
+            props.append(("location", _text(self.location)))
+        if event.url:
+            props.append(("url", event.url))
+        if request.description:
+            props.append(("description", _text(request.description)))
+        return props
+
+    def _address(self, email: str, name: str) -> object:
+        from icalendar import vCalAddress
+
+        address = vCalAddress(f"mailto:{email}")
+        clean = _PARAM_UNSAFE.sub(" ", name).strip()
+        if clean:
+            address.params["CN"] = clean
+        return address
+
+    def _attendee(self, request: Request) -> object:
+        if not request.attendee_email:
+            raise DataError(f"{request.uid}: an invitation needs the guest's e-mail address")
+        attendee = self._address(request.attendee_email, request.attendee_name)
+        params = attendee.params  # type: ignore[attr-defined]
+        params["CUTYPE"] = "INDIVIDUAL"
+        params["ROLE"] = "REQ-PARTICIPANT"
+        params["PARTSTAT"] = "NEEDS-ACTION"
+        params["RSVP"] = "TRUE"
+        return attendee

@@ -1,0 +1,127 @@
+"""One guest's invitation as an e-mail: subject and bodies from the templates, the calendar
+request beside them, headers a mail program and a spam filter expect.
+
+The message is ``multipart/alternative``: the plain text, the HTML (when there is an
+HTML template), and ``text/calendar; method=REQUEST`` last, the part iMIP clients
+(RFC 6047) turn into Accept / Maybe / Decline. Non-ASCII bodies are encoded for 7-bit
+transport, so no server has to support 8BITMIME. Built with the standard library's
+``email`` package; nothing here talks to a server or writes a file.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from typing import Any
+
+from wiccli.event.model import Organizer
+from wiccli.invites.model import Invitation
+from wiccli.mail.context import Shared, guest_context
+from wiccli.mail.imip import Request, RequestBuilder, invitation_uid
+from wiccli.mail.templating import TemplateSet
+
+POLICY = SMTP.clone(cte_type="7bit")  # CRLF, and 7-bit safe bodies
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message ready to go, and what the ledger records of it once a server accepts it."""
+
+    entry_id: str
+    kind: str  # "invitation" or "reminder"
+    sender: str
+    recipient: str
+    message_id: str
+    uid: str
+    sequence: int
+    stamp: datetime
+    data: bytes  # the whole message, CRLF line ends
+
+
+def one_line(text: str) -> str:
+    """Header text on one line: no CR or LF can smuggle in another header."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def new_message_id(entry_id: str, kind: str, domain: str,
+                   token: Callable[[], str] = lambda: secrets.token_hex(8)) -> str:
+    """``<random.kind.entry@domain>``: unique, and still says whose it is when read back."""
+    return f"<{token()}.{kind}.{entry_id}@{domain}>"
+
+
+def sender_domain(organizer: Organizer) -> str:
+    return organizer.email.rpartition("@")[2] or "localhost"
+
+
+def build_message(*, organizer: Organizer, reply_to: str | None, to_name: str, to_email: str,
+                  subject: str, text: str, html: str | None, calendar: bytes,
+                  message_id: str, date: datetime) -> EmailMessage:
+    from email.headerregistry import Address
+    from email.utils import format_datetime
+
+    msg = EmailMessage(policy=POLICY)
+    msg["From"] = Address(one_line(organizer.name), addr_spec=organizer.email)
+    msg["To"] = Address(one_line(to_name), addr_spec=to_email)
+    if reply_to:
+        msg["Reply-To"] = reply_to
+    msg["Subject"] = one_line(subject)
+    msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = message_id
+    msg.set_content(text)
+    if html is not None:
+        msg.add_alternative(html, subtype="html")
+    msg.add_alternative(calendar.decode("utf-8"), subtype="calendar",
+                        params={"method": "REQUEST"})
+    return msg
+
+
+class Composer:
+    """Renders each guest's message; templates, shared context and calendar parts are
+    read and built once for the whole run."""
+
+    def __init__(self, templates: TemplateSet, shared: Shared, builder: RequestBuilder, *,
+                 organizer: Organizer, reply_to: str | None, event_id: str,
+                 names: Callable[[Invitation], tuple[str, str]],
+                 token: Callable[[], str] = lambda: secrets.token_hex(8)) -> None:
+        self.templates = templates
+        self.shared = shared
+        self.builder = builder
+        self.organizer = organizer
+        self.reply_to = reply_to
+        self.event_id = event_id
+        self.names = names  # entry -> (category name, country name)
+        self.token = token
+        self.domain = sender_domain(organizer)
+
+    def compose(self, entry: Invitation, *, kind: str, sequence: int,
+                now: datetime) -> Outgoing:
+        """The message for ``entry``; raises TemplateError for a template mistake."""
+        parts = self.templates.message(kind, entry.category)
+        context = self.context(entry, kind=kind, sequence=sequence)
+        subject = self.templates.render(parts.subject, context)
+        text = self.templates.render(parts.text, context)
+        html = None if parts.html is None else self.templates.render(parts.html, context)
+        uid = invitation_uid(entry.id, self.event_id)
+        calendar = self.builder.build(Request(
+            uid=uid, sequence=sequence, stamp=now, attendee_name=entry.name,
+            attendee_email=entry.email, description=text))
+        message_id = new_message_id(entry.id, kind, self.domain, self.token)
+        msg = build_message(organizer=self.organizer, reply_to=self.reply_to,
+                            to_name=entry.name, to_email=entry.email, subject=subject,
+                            text=text, html=html, calendar=calendar, message_id=message_id,
+                            date=now)
+        return Outgoing(entry_id=entry.id, kind=kind, sender=self.organizer.email,
+                        recipient=entry.email, message_id=message_id, uid=uid,
+                        sequence=sequence, stamp=now, data=msg.as_bytes())
+
+    def context(self, entry: Invitation, *, kind: str, sequence: int,
+                visa: bool = False) -> dict[str, Any]:
+        category, country = self.names(entry)
+        return guest_context(self.shared, entry, category_name=category, country_name=country,
+                             reminder=kind == "reminder", sequence=sequence, visa=visa)
