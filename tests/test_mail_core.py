@@ -150,7 +150,8 @@ def test_reminders_have_their_own_template(event: Event) -> None:
      "invitation.txt:2: unknown placeholder 'guest.titel'"),
     ("{% for s in sessions %}\n{{ s.room }}\n{% endfor %}\n",
      "invitation.txt:2: unknown placeholder 'session.room'"),
-    ("Dear\n{% if guest.name %}\n{{ guest.name }\n{% endif %}\n", "invitation.txt:3: unexpected '}'"),
+    ("Dear\n{% if guest.name %}\n{{ guest.name }\n{% endif %}\n",
+     "invitation.txt:3: unexpected '}'"),
     ("{% if guest.name %}\nno end\n", "invitation.txt:2: Unexpected end of template"),
 ])
 def test_template_mistakes_name_the_file_the_line_and_the_name(

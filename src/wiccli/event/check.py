@@ -27,7 +27,8 @@ from wiccli.event.model import (
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 URL_RE = re.compile(r"^https?://\S+$")
 # One address, no display name: what a From or Reply-To header and a mailto: URI can carry.
-EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"\[\]\\]+@[^@\s<>(),;:\"\[\]\\.]+(\.[^@\s<>(),;:\"\[\]\\.]+)+$")
+_ATOM = r"[^@\s<>(),;:\"\[\]\\.]+"
+EMAIL_RE = re.compile(rf"^[^@\s<>(),;:\"\[\]\\]+@{_ATOM}(\.{_ATOM})+$")
 
 
 def build_event(data: Mapping[str, Any], *, source: str, bundled: bool = False) -> Event:

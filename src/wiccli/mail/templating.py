@@ -78,7 +78,8 @@ class TemplateSet:
 
         try:
             source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
-            check_names(self.env, source, name, filename, self.label(filename))
+            where = filename or name
+            check_names(self.env, source, name, where, self.label(where))
             return self.env.get_template(name)
         except TemplateSyntaxError as exc:
             where = self.label(exc.filename or name)
