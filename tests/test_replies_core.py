@@ -1,0 +1,428 @@
+"""Reading answers: messages as real clients send them, and planning what they change."""
+
+from __future__ import annotations
+
+import base64
+import mailbox
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import DATA
+from wiccli.errors import DataError
+from wiccli.invites.model import Invitation
+from wiccli.mail import inbox, itip
+from wiccli.mail.replies import (
+    APPLIED,
+    BOUNCED,
+    PERSON,
+    UNCHANGED,
+    UNMATCHED,
+    Recorded,
+    invitation_uid,
+    parse_uid,
+    plan,
+)
+
+MAIL = DATA / "mail"
+NOW = datetime(2018, 10, 30, 12, 0, tzinfo=UTC)
+GUESTS = {
+    "ann001": "ann@example.org", "bob002": "bob@example.com", "cem003": "cem@example.net",
+    "dan004": "dana@gmail.example", "eve005": "eve@example.org", "gus006": "gus@example.org",
+    "hal007": "hal@nowhere.example", "ivy008": "ivy@contoso.example",
+    "jon009": "jon@example.org", "kim010": "kim@example.org", "lea011": "lea@example.org",
+}
+# What each fixture becomes against the ledger above: outcome, entry, status after.
+EXPECTED = {
+    "thunderbird-accepted.eml": (APPLIED, "ann001", "accepted"),
+    "outlook-declined-utf8.eml": (APPLIED, "bob002", "declined"),
+    "apple-mail-tentative-latin1.eml": (APPLIED, "cem003", "tentative"),
+    "gmail-accepted.eml": (APPLIED, "dan004", "accepted"),
+    "reply-without-method-parameter.eml": (APPLIED, "kim010", "accepted"),
+    "thunderbird-delegated.eml": (APPLIED, "eve005", "invited"),
+    "outlook-accepted-other-address.eml": (APPLIED, "jon009", "accepted"),
+    "attachment-named-dot-dot.eml": (APPLIED, "lea011", "accepted"),
+    "plain-text-answer.eml": (PERSON, "", ""),
+    "postfix-bounce-user-unknown.eml": (BOUNCED, "hal007", "invited"),
+    "exchange-ndr-recipient-not-found.eml": (BOUNCED, "ivy008", "invited"),
+    "calendar-part-does-not-parse.eml": (PERSON, "", ""),
+    "reply-without-attendee.eml": (PERSON, "", ""),
+    "forwarded-request-not-a-reply.eml": (PERSON, "", ""),
+    "reply-for-another-event.eml": (UNMATCHED, "", ""),
+    "reply-unknown-uid.eml": (UNMATCHED, "", ""),
+}
+
+
+def guest(entry_id: str, status: str = "invited") -> Invitation:
+    at = datetime(2018, 10, 1, tzinfo=UTC)
+    return Invitation(id=entry_id, name=entry_id.title(), category="experts", country="DE",
+                      status=status, created=at, updated=at, email=GUESTS.get(entry_id, ""))
+
+
+def ledger(**statuses: str) -> list[Invitation]:
+    return [guest(i, statuses.get(i, "invited")) for i in GUESTS]
+
+
+def read(name: str) -> itip.Reading:
+    return itip.read_message(name, (MAIL / name).read_bytes())
+
+
+def readings() -> list[itip.Reading]:
+    return [read(name) for name in EXPECTED]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@pytest.mark.parametrize(("name", "uid", "partstat", "cn"), [
+    ("thunderbird-accepted.eml", "invitation-ann001@wic2018.wic", "ACCEPTED", "Ann Example"),
+    ("outlook-declined-utf8.eml", "invitation-bob002@wic2018.wic", "DECLINED", "Björn Åström"),
+    ("apple-mail-tentative-latin1.eml", "invitation-cem003@wic2018.wic", "TENTATIVE",
+     "Cem Müller"),
+    ("gmail-accepted.eml", "invitation-dan004@wic2018.wic", "ACCEPTED", "Dana Example"),
+    ("reply-without-method-parameter.eml", "invitation-kim010@wic2018.wic", "ACCEPTED",
+     "Kim Example"),
+])
+def test_replies_from_each_client_are_read(name: str, uid: str, partstat: str, cn: str) -> None:
+    reading = read(name)
+    assert reading.kind == "reply"
+    # Thunderbird and Gmail send the REPLY twice (inline and invite.ics): one answer.
+    [answer] = reading.answers
+    assert answer.uid == uid
+    assert answer.attendees[0].partstat == partstat
+    assert answer.attendees[0].name == cn
+    assert answer.dtstamp is not None
+    assert answer.dtstamp.tzinfo is not None
+
+
+def test_outlook_address_in_any_case_is_lower_cased() -> None:
+    answer = read("outlook-declined-utf8.eml").answers[0]
+    assert answer.attendees[0].address == "bob@example.com"
+    assert read("outlook-declined-utf8.eml").sender == "bob@example.com"
+
+
+def test_delegation_names_the_delegate() -> None:
+    [answer] = read("thunderbird-delegated.eml").answers
+    eve, frank = answer.attendees
+    assert (eve.partstat, eve.delegated_to) == ("DELEGATED", ("frank@example.org",))
+    assert (frank.name, frank.delegated_from) == ("Frank Delegate", ("eve@example.org",))
+
+
+def test_postfix_bounce_names_the_recipient_and_the_returned_invitation() -> None:
+    reading = read("postfix-bounce-user-unknown.eml")
+    assert reading.kind == "bounce"
+    [failure] = reading.failures
+    assert (failure.address, failure.status) == ("hal@nowhere.example", "5.1.1")
+    assert "User unknown" in failure.diagnostic
+    assert reading.original_id == "<sent-hal007-0@wic2018.example>"
+    # The returned message holds the REQUEST wic sent: it is not taken for an answer.
+    assert reading.original_uids == ("invitation-hal007@wic2018.wic",)
+    assert reading.answers == ()
+
+
+def test_exchange_ndr_with_returned_headers_only() -> None:
+    reading = read("exchange-ndr-recipient-not-found.eml")
+    assert reading.kind == "bounce"
+    assert [(f.address, f.status) for f in reading.failures] == [
+        ("ivy@contoso.example", "5.1.10")]
+    assert reading.original_id == "<sent-ivy008-0@wic2018.example>"
+
+
+@pytest.mark.parametrize(("name", "kind", "words"), [
+    ("plain-text-answer.eml", "plain", ""),
+    ("calendar-part-does-not-parse.eml", "problem", "does not parse"),
+    ("reply-without-attendee.eml", "problem", "without an ATTENDEE"),
+    ("forwarded-request-not-a-reply.eml", "plain", "REQUEST, not a REPLY"),
+])
+def test_messages_without_an_answer_say_why(name: str, kind: str, words: str) -> None:
+    reading = read(name)
+    assert reading.kind == kind
+    assert words in reading.detail
+    assert "\n" not in reading.detail
+    assert reading.message_id.startswith("<")
+    assert reading.sender
+
+
+def test_a_message_without_message_id_gets_a_stable_one() -> None:
+    raw = (MAIL / "thunderbird-accepted.eml").read_bytes().replace(b"Message-ID:", b"X-Old-Id:")
+    first, again = itip.read_message("1", raw), itip.read_message("2", raw)
+    assert first.message_id == again.message_id
+    assert first.message_id.endswith("@no-message-id.wic.invalid>")
+    assert first.kind == "reply"
+
+
+# --------------------------------------------------------------------------- hostile messages
+
+
+def nested(depth: int) -> bytes:
+    head = b"From: x@example.org\nMessage-ID: <deep@example.org>\nMIME-Version: 1.0\n"
+    body = b"Content-Type: text/plain\n\nhello\n"
+    for level in range(depth):
+        body = (f'Content-Type: multipart/mixed; boundary="b{level}"\n\n--b{level}\n'
+                .encode() + body + f"\n--b{level}--\n".encode())
+    return head + body
+
+
+def test_deep_nesting_is_refused_not_followed() -> None:
+    reading = itip.read_message("1", nested(200))
+    assert reading.kind == "problem"
+    assert "nested" in reading.detail
+    assert itip.read_message("1", nested(5)).kind == "plain"
+
+
+def test_a_huge_calendar_part_is_not_parsed() -> None:
+    big = base64.encodebytes(b"BEGIN:VCALENDAR\r\n" + b"X" * (2 * itip.MAX_CALENDAR))
+    raw = (b"From: x@example.org\nMessage-ID: <big@example.org>\nMIME-Version: 1.0\n"
+           b"Content-Type: text/calendar; method=REPLY\nContent-Transfer-Encoding: base64\n\n"
+           + big)
+    reading = itip.read_message("1", raw)
+    assert reading.kind == "problem"
+    assert "over the limit" in reading.detail
+
+
+def test_a_huge_message_is_not_parsed() -> None:
+    reading = itip.read_message("1", b"Subject: x\n\n" + b"a" * (itip.MAX_MESSAGE + 1))
+    assert reading.kind == "problem"
+    assert "over the limit" in reading.detail
+
+
+def test_too_many_parts_are_refused() -> None:
+    parts = b"".join(b"--b\nContent-Type: text/plain\n\nx\n" for _ in range(itip.MAX_PARTS + 5))
+    raw = (b"From: x@example.org\nMIME-Version: 1.0\nContent-Type: multipart/mixed; "
+           b'boundary="b"\n\n' + parts + b"--b--\n")
+    reading = itip.read_message("1", raw)
+    assert reading.kind == "problem"
+    assert "MIME parts" in reading.detail
+
+
+def test_an_attachment_named_dot_dot_writes_nothing(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = sorted(tmp_path.parent.iterdir())
+    reading = read("attachment-named-dot-dot.eml")
+    assert reading.kind == "reply"
+    assert sorted(tmp_path.parent.iterdir()) == before
+    assert list(tmp_path.iterdir()) == []
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.binary(max_size=2000))
+def test_any_bytes_give_a_reading_never_an_exception(data: bytes) -> None:
+    reading = itip.read_message("1", data)
+    assert reading.kind in ("reply", "bounce", "plain", "problem")
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(st.integers(0, 2000), st.binary(min_size=1, max_size=40))
+def test_a_cut_or_corrupted_reply_is_reported_not_raised(cut: int, junk: bytes) -> None:
+    raw = (MAIL / "outlook-declined-utf8.eml").read_bytes()
+    reading = itip.read_message("1", raw[:cut] + junk + raw[cut + len(junk):])
+    assert reading.kind in ("reply", "bounce", "plain", "problem")
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def test_uids_round_trip() -> None:
+    assert parse_uid(invitation_uid("a-b_9", "wic2018")) == ("a-b_9", "wic2018")
+    assert parse_uid("040000008200E00074C5B7101A82E008") is None
+
+
+def test_every_fixture_gets_its_outcome() -> None:
+    sent = [Recorded("<sent-hal007-0@wic2018.example>", "hal007", "out", "invitation", 0)]
+    result = plan(readings(), ledger(), sent, event_id="wic2018", now=NOW)
+    got = {o.key: (o.outcome, o.entry_id, o.status) for o in result.outcomes}
+    assert got == EXPECTED
+    assert result.counts() == {APPLIED: 8, UNCHANGED: 0, UNMATCHED: 2, PERSON: 4, BOUNCED: 2}
+    changes = {c.entry_id: c for c in result.changes}
+    assert changes["bob002"].status == "declined"
+    assert changes["bob002"].at == datetime(2018, 10, 21, 7, 0, tzinfo=UTC)
+    assert changes["bob002"].message_id.startswith("<DB6PR0802MB2533")
+    assert changes["eve005"].note.startswith("delegated to frank@example.org")
+    assert changes["eve005"].status == "invited"
+
+
+def test_another_address_of_the_guest_is_matched_and_reported() -> None:
+    result = plan([read("outlook-accepted-other-address.eml")], ledger(), [],
+                  event_id="wic2018", now=NOW)
+    [outcome] = result.outcomes
+    assert outcome.outcome == APPLIED
+    assert "answered from jon@work.example, the ledger has jon@example.org" in outcome.detail
+
+
+def test_the_same_mailbox_again_changes_nothing() -> None:
+    first = plan(readings(), ledger(), [], event_id="wic2018", now=NOW)
+    recorded = [Recorded(o.message_id, o.record.entry_id, "in", o.record.kind,
+                         o.record.sequence, o.record.dtstamp)
+                for o in first.outcomes if o.record]
+    after = [replace(e, status=next((c.status for c in first.changes if c.entry_id == e.id),
+                                    e.status)) for e in ledger()]
+    again = plan(readings(), after, recorded, event_id="wic2018", now=NOW)
+    assert again.changes == ()
+    assert again.delegates == ()
+    counts = again.counts()
+    assert counts[APPLIED] == 0
+    assert counts[BOUNCED] == 0
+    assert counts[UNCHANGED] == 10  # the 8 replies and 2 bounces recorded the first time
+
+
+def test_duplicate_message_in_one_mailbox_counts_once() -> None:
+    result = plan([read("gmail-accepted.eml")] * 2, ledger(), [], event_id="wic2018", now=NOW)
+    assert [o.outcome for o in result.outcomes] == [APPLIED, UNCHANGED]
+    assert len(result.changes) == 1
+
+
+def answer_at(name: str, stamp: datetime, sequence: int = 0,
+              message_id: str = "") -> itip.Reading:
+    reading = read(name)
+    answers = tuple(replace(a, dtstamp=stamp, sequence=sequence) for a in reading.answers)
+    return replace(reading, answers=answers, message_id=message_id or reading.message_id)
+
+
+def test_an_older_answer_never_overrides_a_newer_one() -> None:
+    declined = read("thunderbird-accepted.eml")
+    declined = replace(declined, message_id="<later@example.org>", answers=tuple(
+        replace(a, dtstamp=datetime(2018, 10, 25, tzinfo=UTC), attendees=(
+            replace(a.attendees[0], partstat="DECLINED"),)) for a in declined.answers))
+    accepted = answer_at("thunderbird-accepted.eml", datetime(2018, 10, 20, tzinfo=UTC))
+    # The newer one first in the mailbox: answers are taken in the order they were given,
+    # so the newer one is the last word and history reads in time order.
+    result = plan([declined, accepted], ledger(), [], event_id="wic2018", now=NOW)
+    assert [(c.status, c.message_id) for c in result.changes] == [
+        ("accepted", accepted.message_id), ("declined", "<later@example.org>")]
+    assert [o.status for o in result.outcomes] == ["declined", "accepted"]
+    # And against what is recorded from an earlier run.
+    recorded = [Recorded("<later@example.org>", "ann001", "in", "reply", 0,
+                         datetime(2018, 10, 25, tzinfo=UTC))]
+    result = plan([accepted], ledger(ann001="declined"), recorded, event_id="wic2018", now=NOW)
+    assert result.changes == ()
+    assert result.outcomes[0].outcome == UNCHANGED
+    assert "older" in result.outcomes[0].detail
+    assert result.outcomes[0].record is not None
+    assert result.outcomes[0].record.kind == "refused"
+
+
+def test_a_higher_sequence_wins_over_a_later_dtstamp() -> None:
+    recorded = [Recorded("<r1@example.org>", "ann001", "in", "reply", 1,
+                         datetime(2018, 10, 1, tzinfo=UTC))]
+    old_invitation = answer_at("thunderbird-accepted.eml", datetime(2018, 10, 29, tzinfo=UTC))
+    result = plan([old_invitation], ledger(), recorded, event_id="wic2018", now=NOW)
+    assert result.outcomes[0].outcome == UNCHANGED
+    newer = answer_at("thunderbird-accepted.eml", datetime(2018, 9, 1, tzinfo=UTC), sequence=2)
+    assert plan([newer], ledger(), recorded, event_id="wic2018",
+                now=NOW).outcomes[0].outcome == APPLIED
+
+
+def test_a_withdrawn_invitation_is_reported_not_applied() -> None:
+    result = plan([read("gmail-accepted.eml")], ledger(dan004="withdrawn"), [],
+                  event_id="wic2018", now=NOW)
+    [outcome] = result.outcomes
+    assert (outcome.outcome, outcome.status) == (UNCHANGED, "withdrawn")
+    assert "withdrawn" in outcome.detail
+    assert result.changes == ()
+
+
+def test_a_change_the_status_rules_refuse_needs_a_person() -> None:
+    result = plan([read("apple-mail-tentative-latin1.eml")], ledger(cem003="accepted"), [],
+                  event_id="wic2018", now=NOW)
+    [outcome] = result.outcomes
+    assert outcome.outcome == PERSON
+    assert "accepted cannot be followed by tentative" in outcome.detail
+    assert result.changes == ()
+
+
+def test_the_same_answer_again_is_unchanged() -> None:
+    result = plan([read("gmail-accepted.eml")], ledger(dan004="accepted"), [],
+                  event_id="wic2018", now=NOW)
+    assert (result.outcomes[0].outcome, result.outcomes[0].detail) == (
+        UNCHANGED, "already accepted")
+
+
+def test_delegates_are_added_only_when_asked() -> None:
+    without = plan([read("thunderbird-delegated.eml")], ledger(), [], event_id="wic2018",
+                   now=NOW)
+    assert without.delegates == ()
+    result = plan([read("thunderbird-delegated.eml")], ledger(), [], event_id="wic2018",
+                  now=NOW, add_delegates=True)
+    [delegate] = result.delegates
+    assert (delegate.from_entry, delegate.email, delegate.name) == (
+        "eve005", "frank@example.org", "Frank Delegate")
+    assert "added frank@example.org" in result.outcomes[0].detail
+
+
+def test_a_bounce_is_matched_by_address_when_nothing_was_recorded() -> None:
+    result = plan([read("exchange-ndr-recipient-not-found.eml")], ledger(), [],
+                  event_id="wic2018", now=NOW)
+    [outcome] = result.outcomes
+    assert (outcome.outcome, outcome.entry_id) == (BOUNCED, "ivy008")
+    assert "5.1.10" in outcome.detail
+    assert outcome.record is not None
+    assert outcome.record.kind == "bounce"
+
+
+def test_a_bounce_for_nobody_is_unmatched() -> None:
+    result = plan([read("exchange-ndr-recipient-not-found.eml")], [guest("ann001")], [],
+                  event_id="wic2018", now=NOW)
+    assert result.outcomes[0].outcome == UNMATCHED
+    assert "ivy@contoso.example" in result.outcomes[0].detail
+
+
+def test_reply_for_another_event_says_which() -> None:
+    [outcome] = plan([read("reply-for-another-event.eml")], ledger(), [], event_id="wic2018",
+                     now=NOW).outcomes
+    assert outcome.detail == "a reply for event 'wic2019', not 'wic2018'"
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def fill_mbox(path: Path, names: list[str]) -> None:
+    box = mailbox.mbox(path)
+    for name in names:
+        box.add((MAIL / name).read_bytes())
+    box.close()
+
+
+def test_an_mbox_yields_every_message_in_order(tmp_path: Path) -> None:
+    fill_mbox(tmp_path / "in.mbox", list(EXPECTED))
+    source = inbox.locate("in.mbox", tmp_path)
+    assert source.kind == "mbox"
+    got = [itip.read_message(k, raw) for k, raw in inbox.read_messages(source)]
+    assert [r.message_id for r in got] == [r.message_id for r in readings()]
+    assert [r.key for r in got][:2] == ["1", "2"]
+
+
+def test_a_maildir_and_a_single_message(tmp_path: Path) -> None:
+    box = mailbox.Maildir(tmp_path / "Mail")
+    box.add((MAIL / "gmail-accepted.eml").read_bytes())
+    box.close()
+    source = inbox.locate(str(tmp_path / "Mail"), tmp_path)
+    assert source.kind == "maildir"
+    [(_, raw)] = list(inbox.read_messages(source))
+    assert itip.read_message("k", raw).kind == "reply"
+    source = inbox.locate(str(MAIL / "gmail-accepted.eml"), tmp_path)
+    assert source.kind == "message"
+    assert [k for k, _ in inbox.read_messages(source)] == ["gmail-accepted.eml"]
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not a mailbox"),
+    (b"just some words\nin a text file\n", "not a mailbox"),
+])
+def test_a_file_that_is_not_a_mailbox_is_refused(tmp_path: Path, content: bytes,
+                                                 words: str) -> None:
+    (tmp_path / "x").write_bytes(content)
+    with pytest.raises(DataError, match=words):
+        inbox.locate("x", tmp_path)
+
+
+def test_missing_source_and_plain_folder_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="no such file"):
+        inbox.locate("nope.mbox", tmp_path)
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(DataError, match="not a Maildir"):
+        inbox.locate("folder", tmp_path)
