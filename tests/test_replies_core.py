@@ -16,6 +16,7 @@ from conftest import DATA
 from wiccli.errors import DataError
 from wiccli.invites.model import Invitation
 from wiccli.mail import inbox, itip
+from wiccli.mail.imip import invitation_uid
 from wiccli.mail.replies import (
     APPLIED,
     BOUNCED,
@@ -23,7 +24,6 @@ from wiccli.mail.replies import (
     UNCHANGED,
     UNMATCHED,
     Recorded,
-    invitation_uid,
     parse_uid,
     plan,
 )

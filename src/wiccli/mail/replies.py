@@ -13,31 +13,26 @@ is not applied; nor is one for a withdrawn invitation; nor one the status rules 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from wiccli.invites.model import Invitation, refusal
+from wiccli.mail.imip import UID_RE
 from wiccli.mail.itip import Answer, Attendee, Reading
 
 APPLIED, UNCHANGED, UNMATCHED = "applied", "unchanged", "unmatched"
 PERSON, BOUNCED = "needs-a-person", "bounced"
 OUTCOMES = (APPLIED, UNCHANGED, UNMATCHED, PERSON, BOUNCED)
 STATUS_OF = {"ACCEPTED": "accepted", "DECLINED": "declined", "TENTATIVE": "tentative"}
-UID_RE = re.compile(r"^invitation-([A-Za-z0-9_-]{1,32})@(.{1,200})\.wic$")
 _NEVER = datetime(1, 1, 1, tzinfo=UTC)
 
 
-def invitation_uid(entry_id: str, event_id: str) -> str:
-    """The calendar UID of a guest's invitation; it never changes."""
-    return f"invitation-{entry_id}@{event_id}.wic"
-
-
 def parse_uid(uid: str) -> tuple[str, str] | None:
-    """``(entry id, event id)`` of an invitation UID, or None for any other UID."""
+    """``(entry id, event id)`` of an invitation UID (the pattern ``send`` writes), or None
+    for any other UID; the event is kept so a reply for another event can say which."""
     found = UID_RE.match(uid.strip())
-    return (found.group(1), found.group(2)) if found else None
+    return (found["entry"], found["event"]) if found else None
 
 
 @dataclass(frozen=True, slots=True)
