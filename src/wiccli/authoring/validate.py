@@ -86,6 +86,14 @@ def report_record(report: Report, strict: bool) -> dict[str, Any]:
     }
 
 
+def problem_rows(report: Report) -> list[dict[str, Any]]:
+    """One row per error, then per warning: the rows of ``wic validate -f csv``."""
+    return [{"severity": severity, "code": issue.code, "line": issue.line,
+             "column": issue.column, "path": issue.path, "message": issue.message}
+            for severity, issues in (("error", report.errors), ("warning", report.warnings))
+            for issue in issues]
+
+
 def _where(report: Report, issue: Issue) -> str:
     place = report.file
     if issue.line:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from wiccli.cli.listing import Listing
 from wiccli.env import Env
+from wiccli.errors import UsageError
 from wiccli.event.model import Event
 from wiccli.invites import countries
 from wiccli.invites import model as core
-from wiccli.output.render import Column, Format, TableSpec, emit, width
+from wiccli.output.render import Column, TableSpec, draw_table, width
 
 STATUS_FIELDS = ("group", "name", "entries", "invited", "accepted", "declined", "pending",
                  "tentative", "withdrawn", "attended", "no_show", "response_rate",
@@ -24,15 +26,7 @@ def _percent(value: Any) -> str:
     return "" if value is None else f"{value:.0%}"
 
 
-def _tabular(fmt: Format, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """CSV and TSV cells that a spreadsheet would run as formulas get a leading quote."""
-    return core.neutralise_records(records) if fmt in (Format.csv, Format.tsv) else records
-
-
-# --------------------------------------------------------------------------- list, export
-
-
-def emit_entries(env: Env, fmt: Format, entries: list[core.Invitation]) -> None:
+def entries_listing(entries: list[core.Invitation]) -> Listing:
     records = [core.record(e, countries.name) for e in entries]
     spec = TableSpec(
         columns=[
@@ -45,27 +39,32 @@ def emit_entries(env: Env, fmt: Format, entries: list[core.Invitation]) -> None:
         empty="no invitations match",
         fields=core.RECORD_FIELDS,
     )
-    emit(env, fmt, _tabular(fmt, records), spec)
+    return Listing(records, spec, spreadsheet=core.neutralise_records)
 
 
-def emit_export(env: Env, fmt: Format, ledger: core.Ledger, *, redact: bool) -> None:
-    history = fmt in (Format.json, Format.jsonl)
-    records = [core.export_record(e, countries.name, redact=redact, history=history)
-               for e in ledger.invitations]
-    spec = TableSpec(columns=[], fields=core.export_fields(redact))
-    emit(env, fmt, _tabular(fmt, records), spec)
+def export_listing(ledger: core.Ledger, *, redact: bool) -> Listing:
+    """Every field of every entry; json and jsonl keep each entry's history too."""
+    def records(history: bool) -> list[dict[str, Any]]:
+        return [core.export_record(e, countries.name, redact=redact, history=history)
+                for e in ledger.invitations]
+
+    def no_table() -> None:
+        raise UsageError("export writes csv, tsv, json, jsonl or markdown; "
+                         "`wic invites list` shows a table")
+
+    return Listing(records(False), TableSpec(columns=[], fields=core.export_fields(redact)),
+                   nested=records(True), view=no_table, spreadsheet=core.neutralise_records)
 
 
-def draw_history(env: Env, fmt: Format, entry: core.Invitation) -> None:
-    records = core.history_records(entry)
+def history_listing(entry: core.Invitation) -> Listing:
     spec = TableSpec(
         columns=[Column("When (UTC)", "at", no_wrap=True,
                         cell=lambda v: str(v)[:16].replace("T", " ")),
                  Column("Status", "status", no_wrap=True), Column("Note", "note")],
-        title=f"{entry.id} · {entry.name} · now {entry.status}" if fmt is Format.table else None,
+        title=f"{entry.id} · {entry.name} · now {entry.status}",
         fields=("at", "status", "note"),
     )
-    emit(env, fmt, _tabular(fmt, records), spec)
+    return Listing(core.history_records(entry), spec, spreadsheet=core.neutralise_records)
 
 
 # --------------------------------------------------------------------------- status
@@ -75,11 +74,14 @@ def _total_row(summary: Mapping[str, Any]) -> dict[str, Any]:
     return {"group": "total", "name": "Total", **summary["totals"]}
 
 
-def emit_status_rows(env: Env, fmt: Format, summary: Mapping[str, Any]) -> None:
-    """jsonl, csv, tsv: one row per group, then the total row."""
+def status_listing(env: Env, summary: Mapping[str, Any], event: Event, *,
+                   empty: bool) -> Listing:
+    """One row per group, then the total row; the table view adds the target and rates."""
     rows = [*summary["groups"], _total_row(summary)]
     records = [{k: row.get(k) for k in STATUS_FIELDS} for row in rows]
-    emit(env, fmt, _tabular(fmt, records), TableSpec(columns=[], fields=STATUS_FIELDS))
+    return Listing(records, TableSpec(columns=[], fields=STATUS_FIELDS), document=summary,
+                   view=(lambda: None) if empty else (lambda: draw_status(env, summary, event)),
+                   spreadsheet=core.neutralise_records)
 
 
 LABEL_WIDTH = 16
@@ -128,7 +130,7 @@ def draw_status(env: Env, summary: Mapping[str, Any], event: Event) -> None:
     spec = TableSpec(columns=columns, caption=caption,
                      title=f"Invitations to {event.label} by {summary['by']}",
                      row_style=lambda r: "bold" if r["group"] == "total" else "")
-    emit(env, Format.table, records, spec)
+    draw_table(env, records, spec)
     totals = summary["totals"]
     if totals["target"]:
         draw_target(env, "Invited", totals["invited"], totals["target"])

@@ -11,7 +11,6 @@ from wiccli.cli.state import State
 from wiccli.errors import UsageError
 from wiccli.event.model import Session
 from wiccli.event.query import Filters, build_filters, select
-from wiccli.output.render import Format
 
 
 def _complete(kind: str, incomplete: str) -> list[tuple[str, str]]:
@@ -49,10 +48,6 @@ def _complete_day(incomplete: str) -> list[str]:
         return []
 
 
-FormatOpt = Annotated[
-    Format,
-    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
-]
 DayOpt = Annotated[
     str | None,
     typer.Option("--day", "-d", metavar="DAY",

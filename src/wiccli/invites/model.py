@@ -294,5 +294,5 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def neutralise_records(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def neutralise_records(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [{k: neutralise(v) for k, v in r.items()} for r in records]

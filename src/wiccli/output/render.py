@@ -10,21 +10,12 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from wiccli.env import Env
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    tsv = "tsv"
 
 
 @dataclass(frozen=True)
@@ -87,20 +78,6 @@ def cell_text(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(map(str, value))
     return str(value)
-
-
-def emit(env: Env, fmt: Format, records: Sequence[Mapping[str, Any]], spec: TableSpec) -> None:
-    """Write records in the chosen format to stdout."""
-    if fmt is Format.table:
-        draw_table(env, records, spec)
-    elif fmt is Format.json:
-        write_json_lines(env, records)
-    elif fmt is Format.jsonl:
-        for record in records:
-            env.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    else:
-        keys = list(spec.fields) or (list(records[0]) if records else [c.key for c in spec.columns])
-        write_delimited(env, keys, records, "," if fmt is Format.csv else "\t")
 
 
 def write_json_lines(env: Env, records: Iterable[Mapping[str, Any]]) -> None:

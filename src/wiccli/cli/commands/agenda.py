@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from wiccli.cli.agenda_view import day_title, session_rows, session_table
-from wiccli.cli.options import DayOpt, FormatOpt, KindsOpt, ThemesOpt, TzOpt, VenuesOpt
+from wiccli.cli.listing import FormatOpt, Listing, output
+from wiccli.cli.options import DayOpt, KindsOpt, ThemesOpt, TzOpt, VenuesOpt
 from wiccli.cli.registry import command
 from wiccli.cli.state import current
 from wiccli.event.query import build_filters, select
 from wiccli.event.records import session_record
-from wiccli.output.render import Format, emit
+from wiccli.output.formats import Format
+from wiccli.output.render import draw_table
 
 
 @command()
@@ -29,18 +31,19 @@ def agenda(
     filters = build_filters(event, today=state.today(), days=[day] if day else [],
                             themes=theme or [], venues=venue or [], kinds=kind or [])
     records = [session_record(event, s, zone) for s in select(event, filters, zone)]
-    if fmt is not Format.table:
-        emit(state.env, fmt, records, session_table(None, records))
-        return
-    if not records:
-        state.env.message(f"no sessions match in {event.label}")
-        return
-    # One table per day; with --day, a session that spans days shows under that day.
-    shown_days = sorted(filters.days) or [date.fromisoformat(d) for d in
-                                          dict.fromkeys(r["day"] for r in records)]
-    for shown in shown_days:
-        todays = [r for r in records if filters.days or r["day"] == shown.isoformat()]
-        number = event.days.index(shown) + 1 if shown in event.days else 0
-        emit(state.env, fmt, session_rows(todays),
-             session_table(day_title(shown, number), todays))
+
+    def by_day() -> None:
+        if not records:
+            state.env.message(f"no sessions match in {event.label}")
+            return
+        # One table per day; with --day, a session that spans days shows under that day.
+        shown_days = sorted(filters.days) or [date.fromisoformat(d) for d in
+                                              dict.fromkeys(r["day"] for r in records)]
+        for shown in shown_days:
+            todays = [r for r in records if filters.days or r["day"] == shown.isoformat()]
+            number = event.days.index(shown) + 1 if shown in event.days else 0
+            draw_table(state.env, session_rows(todays),
+                       session_table(day_title(shown, number), todays))
+
+    output(state.env, fmt, Listing(records, session_table(None, records), view=by_day))
 

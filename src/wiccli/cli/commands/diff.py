@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from wiccli.cli.files import read_argument, stdin_is_terminal
+from wiccli.cli.listing import Format, FormatOpt, Listing, output
 from wiccli.cli.registry import command
 from wiccli.cli.state import State, current
 from wiccli.env import Env
 from wiccli.errors import DataError, UsageError, WicError
 from wiccli.event.model import Event
-from wiccli.output.render import Column, Format, TableSpec, emit, write_json
-
-
-class DiffFormat(StrEnum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+from wiccli.output.render import Column, TableSpec, draw_table
 
 
 @command()
 def diff(
     old: Annotated[str, typer.Argument(metavar="OLD", help="The earlier file ('-': stdin).")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="The later file ('-': stdin).")],
-    fmt: Annotated[DiffFormat, typer.Option(
-        "--format", "-f", case_sensitive=False, help="Output format.")] = DiffFormat.table,
+    fmt: FormatOpt = Format.table,
     bump: Annotated[bool, typer.Option(
         "--bump", help="Raise the sequence of changed sessions in NEW (asks first).")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --bump.")] = False,
@@ -69,33 +62,40 @@ def _load(state: State, name: str) -> tuple[Event, str, Path | None]:
     return build_event(parse_toml(text, label), source=label), text, path
 
 
-def _show_diff(env: Env, fmt: DiffFormat, changes: list[Any], plan: list[Any],
+def _show_diff(env: Env, fmt: Format, changes: list[Any], plan: list[Any],
                old: Event, new: Event, names: tuple[str, str]) -> None:
     from wiccli.authoring.announce import bump_record, change_record, describe, markdown, title_of
     from wiccli.event.check import load_zone
 
     zone = load_zone(new.timezone)
     assert zone is not None
-    if fmt is DiffFormat.json:
-        write_json(env, {
-            "old": names[0], "new": names[1], "timezone": new.timezone,
-            "differences": bool(changes),
-            "changes": [change_record(c, old, new, zone) for c in changes],
-            "sequence": [bump_record(b) for b in plan],
-        })
-    elif not changes:
+    rows = [{"change": c.kind, "what": c.id if c.scope == "session" else c.scope,
+             "title": title_of(c, old, new), "details": describe(c, old, new, zone)}
+            for c in changes]
+    spec = TableSpec(
+        title=f"{names[0]} → {names[1]} (times in {new.timezone})",
+        columns=[Column("Change", "change", no_wrap=True), Column("Id", "what"),
+                 Column("Title", "title"), Column("Details", "details")],
+        fields=("change", "what", "title", "details"),
+    )
+    document = {
+        "old": names[0], "new": names[1], "timezone": new.timezone,
+        "differences": bool(changes),
+        "changes": [change_record(c, old, new, zone) for c in changes],
+        "sequence": [bump_record(b) for b in plan],
+    }
+
+    def same() -> None:
         env.message(f"no differences between {names[0]} and {names[1]}")
-    elif fmt is DiffFormat.markdown:
-        env.stdout.write(markdown(changes, old, new, zone))
-    else:
-        rows = [{"change": c.kind, "what": c.id if c.scope == "session" else c.scope,
-                 "title": title_of(c, old, new), "details": describe(c, old, new, zone)}
-                for c in changes]
-        emit(env, Format.table, rows, TableSpec(
-            title=f"{names[0]} → {names[1]} (times in {new.timezone})",
-            columns=[Column("Change", "change", no_wrap=True), Column("Id", "what"),
-                     Column("Title", "title"), Column("Details", "details")],
-        ))
+
+    def announce() -> None:  # Markdown is the announcement to post, not the table
+        if changes:
+            env.stdout.write(markdown(changes, old, new, zone))
+        else:
+            same()
+
+    output(env, fmt, Listing(rows, spec, document=document, views={Format.markdown: announce},
+                             view=(lambda: draw_table(env, rows, spec)) if changes else same))
 
 
 def _report_bumps(env: Env, needed: list[Any], new: str, bump: bool) -> None:

@@ -7,12 +7,14 @@ from typing import Annotated
 import typer
 
 from wiccli.cli.agenda_view import show_rows
-from wiccli.cli.options import FormatOpt, TzOpt
+from wiccli.cli.listing import FormatOpt, Listing, output
+from wiccli.cli.options import TzOpt
 from wiccli.cli.registry import command
 from wiccli.cli.state import current
 from wiccli.errors import NotFoundError
 from wiccli.event.records import SESSION_FIELDS, session_record
-from wiccli.output.render import Format, TableSpec, draw_fields, emit, write_json
+from wiccli.output.formats import Format
+from wiccli.output.render import TableSpec, draw_fields
 
 
 @command()
@@ -29,10 +31,7 @@ def show(
         raise NotFoundError(f"no session with id {session_id!r} in {event.label}; "
                             "`wic agenda -f tsv | cut -f1` lists the ids")
     record = session_record(event, session, state.zone(tz))
-    if fmt is Format.json:
-        write_json(state.env, record)
-    elif fmt is not Format.table:
-        emit(state.env, fmt, [record], TableSpec(columns=[], fields=SESSION_FIELDS))
-    else:
-        draw_fields(state.env, show_rows(state, record), title=record["title"])
+    output(state.env, fmt, Listing(
+        [record], TableSpec(columns=[], fields=SESSION_FIELDS), document=record,
+        view=lambda: draw_fields(state.env, show_rows(state, record), title=record["title"])))
 

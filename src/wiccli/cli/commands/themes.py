@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from wiccli.cli.options import FormatOpt
+from wiccli.cli.listing import FormatOpt, Listing, output
 from wiccli.cli.registry import command
 from wiccli.cli.state import current
 from wiccli.event.query import forums_per_theme
-from wiccli.output.render import Column, Format, TableSpec, emit
+from wiccli.output.formats import Format
+from wiccli.output.render import Column, TableSpec
 
 
 @command()
@@ -23,5 +24,5 @@ def themes(fmt: FormatOpt = Format.table) -> None:
         title=f"Themes of {event.label}",
         empty="this event has no themes",
     )
-    emit(state.env, fmt, records, spec)
+    output(state.env, fmt, Listing(records, spec))
 

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from wiccli.cli.files import read_argument
+from wiccli.cli.listing import Format, FormatOpt, Listing, output
 from wiccli.cli.registry import command
 from wiccli.cli.state import current
 from wiccli.env import Env
-from wiccli.output.render import Column, Format, TableSpec, emit, width, write_json
+from wiccli.output.render import Column, TableSpec, draw_table, width
 
-
-class CheckFormat(StrEnum):
-    table = "table"
-    json = "json"
+PROBLEMS = TableSpec(
+    columns=[Column("Severity", "severity"), Column("Line", "line", justify="right"),
+             Column("Key", "path"), Column("Problem", "message")],
+    fields=("severity", "code", "line", "column", "path", "message"),
+)
 
 
 @command()
@@ -28,11 +29,10 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="Count warnings as errors.")] = False,
     every: Annotated[bool, typer.Option(
         "--all", help="List every warning on its own line (many alike are grouped).")] = False,
-    fmt: Annotated[CheckFormat, typer.Option(
-        "--format", "-f", case_sensitive=False, help="Output format.")] = CheckFormat.table,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Check an event file: every error and warning, with its line, and a summary."""
-    from wiccli.authoring.validate import check_text, report_lines, report_record
+    from wiccli.authoring.validate import check_text, problem_rows, report_lines, report_record
 
     state = current()
     if path is None:
@@ -40,13 +40,15 @@ def validate(
         path = str(default)
     text, label, _ = read_argument(state, path)
     report = check_text(text, label)
-    if fmt is CheckFormat.json:
-        write_json(state.env, report_record(report, strict))
-    else:
+
+    def view() -> None:
         if report.summary is not None:
             _draw_summary(state.env, report.summary)
         for line in report_lines(report, every=every, width=width(state.env)):
             state.env.message(line)
+
+    output(state.env, fmt, Listing(problem_rows(report), PROBLEMS,
+                                   document=report_record(report, strict), view=view))
     if not report.passed(strict):
         raise typer.Exit(1)
 
@@ -58,7 +60,7 @@ def _day(text: str) -> str:
 
 def _draw_summary(env: Env, summary: dict[str, Any]) -> None:
     days = [{**d, "date": _day(d["day"])} for d in summary["days"]]
-    emit(env, Format.table, days, TableSpec(
+    draw_table(env, days, TableSpec(
         title=f"Sessions per day ({summary['timezone']})",
         columns=[Column("Day", "number", justify="right"), Column("Date", "date", no_wrap=True),
                  Column("Sessions", "sessions", justify="right"),
@@ -66,7 +68,7 @@ def _draw_summary(env: Env, summary: dict[str, Any]) -> None:
                  Column("Cancelled", "cancelled", justify="right")],
     ))
     if summary["themes"]:
-        emit(env, Format.table, summary["themes"], TableSpec(
+        draw_table(env, summary["themes"], TableSpec(
             title="Sub-forums per theme",
             columns=[Column("Theme", "id", no_wrap=True), Column("Name", "name"),
                      Column("Sub-forums", "sub_forums", justify="right")],

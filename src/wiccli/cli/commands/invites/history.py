@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from wiccli.cli.commands.invites._common import IdArg, where
-from wiccli.cli.options import FormatOpt
+from wiccli.cli.listing import Format, FormatOpt, output
 from wiccli.cli.registry import command
-from wiccli.output.render import Format
 
 
 @command()
 def history(entry_id: IdArg, fmt: FormatOpt = Format.table) -> None:
     """An invitation's changes of status, oldest first."""
-    from wiccli.cli.invites_view import draw_history
+    from wiccli.cli.invites_view import history_listing
     from wiccli.invites import ledger as store
     from wiccli.invites.model import find
 
     state, event, path = where()
     entry = find(store.read(path, event.id).ledger, entry_id)
-    draw_history(state.env, fmt, entry)
+    output(state.env, fmt, history_listing(entry))
 

@@ -7,9 +7,8 @@ from typing import Annotated
 import typer
 
 from wiccli.cli.commands.invites._common import country_code, utc_now, where
-from wiccli.cli.options import FormatOpt
+from wiccli.cli.listing import Format, FormatOpt, output
 from wiccli.cli.registry import command
-from wiccli.output.render import Format
 
 
 @command()
@@ -30,7 +29,7 @@ def list_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The invitations, sorted by id, optionally filtered."""
-    from wiccli.cli.invites_view import emit_entries
+    from wiccli.cli.invites_view import entries_listing
     from wiccli.invites import ledger as store
     from wiccli.invites import model as core
 
@@ -43,5 +42,5 @@ def list_(
         stale_before=None if stale is None else core.stale_cutoff(utc_now(state), stale),
     )
     entries = core.select(store.read(path, event.id).ledger, sel)
-    emit_entries(state.env, fmt, entries)
+    output(state.env, fmt, entries_listing(entries))
 

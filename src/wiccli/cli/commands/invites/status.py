@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from wiccli.cli.commands.invites._common import EMPTY_HINT, where
-from wiccli.cli.options import FormatOpt
+from wiccli.cli.listing import Format, FormatOpt, output
 from wiccli.cli.registry import command
-from wiccli.output.render import Format, write_json
 
 
 class By(StrEnum):
@@ -26,7 +25,7 @@ def status(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Counts per group and in total, progress towards the targets, response rates."""
-    from wiccli.cli.invites_view import draw_status, emit_status_rows
+    from wiccli.cli.invites_view import status_listing
     from wiccli.invites import countries
     from wiccli.invites import ledger as store
     from wiccli.invites.summary import summarise
@@ -37,10 +36,5 @@ def status(
     summary = summarise(tally, event, by.value, names=names)
     if not tally:
         state.env.message(f"no invitations yet in {path}; {EMPTY_HINT}")
-    if fmt is Format.json:
-        write_json(state.env, summary)
-    elif fmt is not Format.table:
-        emit_status_rows(state.env, fmt, summary)
-    elif tally:
-        draw_status(state.env, summary, event)
+    output(state.env, fmt, status_listing(state.env, summary, event, empty=not tally))
 

@@ -1,0 +1,67 @@
+"""The output formats of every listing command, and the one function that writes records.
+
+Adding a format is a member of :class:`Format` and a branch in :func:`write_records`;
+every command that takes ``--format`` (see :mod:`wiccli.cli.listing`) offers it then.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+from wiccli.env import Env
+from wiccli.output.render import cell_text, write_delimited, write_json_lines
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    markdown = "markdown"
+
+    @property
+    def nested(self) -> bool:
+        """Keeps lists and sub-records as they are (the others print one flat row a record)."""
+        return self in (Format.json, Format.jsonl)
+
+    @property
+    def spreadsheet(self) -> bool:
+        """Opened by spreadsheets, which run a cell that looks like a formula."""
+        return self in (Format.csv, Format.tsv)
+
+
+def write_records(env: Env, fmt: Format, records: Sequence[Mapping[str, Any]],
+                  fields: Sequence[str]) -> None:
+    """Records to stdout in a data format (tables are drawn by :mod:`wiccli.output.render`).
+
+    ``fields`` are the columns of the row formats, in order (default: the first record's keys).
+    """
+    keys = list(fields) or (list(records[0]) if records else [])
+    if fmt is Format.json:
+        write_json_lines(env, records)
+    elif fmt is Format.jsonl:
+        env.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    elif fmt is Format.markdown:
+        write_markdown(env, keys, records)
+    elif fmt.spreadsheet:
+        write_delimited(env, keys, records, "," if fmt is Format.csv else "\t")
+    else:
+        raise ValueError(f"{fmt} is not a data format")
+
+
+def write_markdown(env: Env, keys: Sequence[str], records: Sequence[Mapping[str, Any]]) -> None:
+    """A GitHub-flavoured Markdown table: pipes escaped, line breaks as ``<br>``."""
+    def row(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(cells) + " |\n"
+
+    def cell(value: Any) -> str:
+        text = cell_text(value).replace("\\", "\\\\").replace("|", "\\|")
+        return "<br>".join(text.splitlines()) if "\n" in text or "\r" in text else text
+
+    lines = [row(keys), row(["---"] * len(keys))]
+    lines += [row([cell(r.get(k)) for k in keys]) for r in records]
+    env.stdout.write("".join(lines))

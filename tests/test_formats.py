@@ -1,0 +1,108 @@
+"""One output path: every listing command offers every format, and all show the same rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, ROOT, Runner, write
+from wiccli.output.formats import Format
+
+GUESTS = DATA / "guests-formulas.csv"
+SESSION = "opening-ceremony"
+
+
+def listings(tmp_path: Path) -> dict[str, list[str]]:
+    """A command line of every listing command, by its command path."""
+    ledger = ["invites", "--ledger", str(tmp_path / "ledger.toml")]
+    return {
+        "agenda": ["agenda", "-d", "2"], "forums": ["forums"], "themes": ["themes"],
+        "info": ["info"], "show": ["show", SESSION],
+        "validate": ["validate", str(DATA / "warnings-every-class.toml")],
+        "diff": ["diff", str(DATA / "diff-old.toml"), str(DATA / "diff-new.toml")],
+        "invites status": [*ledger, "status"], "invites list": [*ledger, "list"],
+        "invites export": [*ledger, "export"],
+        "invites history": [*ledger, "history", "inv-"],
+    }
+
+
+def format_types(command: object, path: str = "") -> dict[str, object]:
+    """Command path -> the type of its --format, for every command that has one."""
+    from wiccli.cli.app import cli
+
+    found: dict[str, object] = {}
+    group = command or cli()
+    for name in group.list_commands(None):  # type: ignore[attr-defined]
+        sub = group.get_command(None, name)  # type: ignore[attr-defined]
+        where = f"{path} {name}".strip()
+        if hasattr(sub, "list_commands"):
+            found.update(format_types(sub, where))
+        for param in sub.params:
+            if "--format" in getattr(param, "opts", ()):
+                found[where] = param.type_descriptor.annotation
+    return found
+
+
+def test_every_listing_command_offers_every_format(tmp_path: Path) -> None:
+    """A command with a table view takes the one Format; export-frab and import have
+    --format for a file format of their own (xml or json; what a schedule is)."""
+    types = format_types(None)
+    every = sorted(path for path, kind in types.items() if kind is Format)
+    assert every == sorted(listings(tmp_path))
+    others = {path: [m.value for m in kind] for path, kind in types.items()  # type: ignore[attr-defined]
+              if kind is not Format}
+    assert sorted(others) == ["export-frab", "import"]
+    assert not any("table" in choices for choices in others.values())
+
+
+def rows(fmt: Format, text: str) -> int:
+    """How many records ``text`` in ``fmt`` holds."""
+    if fmt is Format.json:
+        return len(json.loads(text))
+    if fmt is Format.jsonl:
+        return len([json.loads(line) for line in text.splitlines()])
+    if fmt is Format.markdown:
+        lines = text.splitlines()
+        assert lines[1].startswith("| --- |")
+        assert all(line.startswith("| ") and line.endswith(" |") for line in lines)
+        return len(lines) - 2
+    table = list(csv.reader(io.StringIO(text), delimiter="," if fmt is Format.csv else "\t"))
+    assert len({len(r) for r in table}) == 1, "every row has the header's cells"
+    return len(table) - 1
+
+
+@pytest.mark.parametrize("name", sorted(listings(Path())))
+def test_every_format_shows_the_same_rows(run: Runner, tmp_path: Path, name: str) -> None:
+    assert run("invites", "--ledger", str(tmp_path / "ledger.toml"), "import",
+               str(GUESTS)).code == 0
+    argv = listings(tmp_path)[name]
+    if name == "invites history":
+        first = run(*argv[:3], "list", "-f", "jsonl").stdout.splitlines()[0]
+        argv[-1] = json.loads(first)["id"]
+    counts = {}
+    for fmt in Format:
+        result = run(*argv, "-f", fmt.value)
+        if name == "invites export" and fmt is Format.table:
+            assert result.code == 2
+            assert "wic invites list" in result.stderr
+            continue
+        assert result.code == 0, (fmt, result.stderr)
+        assert result.stdout, (name, fmt)
+        document = fmt is Format.json and result.stdout[0] == "{"
+        announcement = name == "diff" and fmt is Format.markdown
+        if fmt is not Format.table and not document and not announcement:
+            counts[fmt] = rows(fmt, result.stdout)
+    assert len(set(counts.values())) == 1, counts
+    assert next(iter(counts.values())) > 0
+
+
+def test_markdown_escapes_pipes_and_line_breaks(run: Runner, tmp_path: Path) -> None:
+    event = (ROOT / "tests" / "data" / "minimal.toml").read_text(encoding="utf-8")
+    path = write(tmp_path / "pipes.toml", event.replace('title = "', 'title = "A | B\\nC ', 1))
+    result = run("-e", str(path), "agenda", "-f", "markdown")
+    assert result.code == 0, result.stderr
+    assert "| A \\| B<br>C " in result.stdout
