@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from wiccli.cli.listing import Format, FormatOpt, Listing, output
 from wiccli.cli.options import TzOpt
 from wiccli.cli.registry import command
 from wiccli.cli.state import State, current
 from wiccli.errors import UsageError
 from wiccli.event.model import Event
-
-
-class NowFormat(StrEnum):
-    table = "table"
-    json = "json"
-
+from wiccli.output.render import TableSpec
 
 AtOpt = Annotated[
     str | None,
     typer.Option("--at", metavar="DATETIME",
                  help="The moment to look at, e.g. 2018-11-08T10:00 (event's zone; default: now)."),
-]
-FormatOpt = Annotated[
-    NowFormat, typer.Option("--format", "-f", case_sensitive=False, help="Output format."),
 ]
 WatchOpt = Annotated[
     bool, typer.Option("--watch", help="Refresh in place until interrupted (Ctrl-C).")
@@ -42,7 +34,7 @@ EveryOpt = Annotated[
 def now(
     at: AtOpt = None,
     tz: TzOpt = None,
-    fmt: FormatOpt = NowFormat.table,
+    fmt: FormatOpt = Format.table,
     watch: WatchOpt = False,
     every: EveryOpt = 30,
 ) -> None:
@@ -54,23 +46,32 @@ def now(
     zone = state.zone(tz)
     if watch and at is not None:
         raise UsageError("--watch follows the clock; leave out --at")
-    if watch and fmt is NowFormat.json:
+    if watch and fmt is not Format.table:
         raise UsageError("--watch is for people; scripts run `wic now -f json` when needed")
     moment = parse_at(at, zone) if at is not None else None
     if watch:
         from wiccli.output.styled import watch as watch_lines
 
         watch_lines(state.env, lambda: _lines(state, event, zone, None), every)
-    elif fmt is NowFormat.json:
-        from wiccli.output.render import write_json
-        from wiccli.publish.now import now_and_next, now_record
-
-        result = now_and_next(event, moment or state.env.now())
-        write_json(state.env, now_record(event, result, zone))
     else:
         from wiccli.output.styled import draw_lines
+        from wiccli.publish.now import now_and_next, now_record
 
-        draw_lines(state.env, _lines(state, event, zone, moment))
+        record = now_record(event, now_and_next(event, moment or state.env.now()), zone)
+        output(state.env, fmt, Listing(
+            _rows(record), ROWS, document=record,
+            view=lambda: draw_lines(state.env, _lines(state, event, zone, moment))))
+
+
+ROWS = TableSpec(columns=[], fields=("venue", "venue_name", "when", "id", "title", "kind",
+                                     "start", "end", "minutes"))
+
+
+def _rows(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per session running now or starting next; ``minutes`` left or until it starts."""
+    return [{"venue": v["venue"], "venue_name": v["venue_name"], "when": when, **item,
+             "minutes": item.get("minutes_left", item.get("minutes_until"))}
+            for v in record["venues"] for when in ("now", "next") for item in v[when]]
 
 
 def _lines(state: State, event: Event, zone: tzinfo,
