@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, write
+from conftest import DATA, ROOT, Runner, write
 from wiccli.errors import DataError
 from wiccli.event.check import load_zone
 from wiccli.event.load import load_event
@@ -23,7 +23,7 @@ from wiccli.invites.model import Invitation
 from wiccli.mail.context import dates_text, shared_context
 from wiccli.mail.imip import RequestBuilder, invitation_uid, parse_uid
 from wiccli.mail.message import Composer, Outgoing
-from wiccli.mail.templating import TemplateError, TemplateSet
+from wiccli.mail.templating import DEFAULTS, TemplateError, TemplateSet
 
 NOW = datetime(2025, 2, 1, 9, 30, tzinfo=UTC)
 JS = ROOT / "tests" / "js"
@@ -279,3 +279,39 @@ def test_mozilla_ical_js_reads_the_request(event: Event) -> None:
     assert vevent["attendees"] == [{
         "value": "mailto:ada@example.org", "cn": "Zhang Wei 张伟", "role": "REQ-PARTICIPANT",
         "partstat": "NEEDS-ACTION", "rsvp": "TRUE"}]
+
+
+# --------------------------------------------------------------------------- templates init
+
+
+def test_templates_init_copies_the_defaults_and_keeps_edits(run: Runner, tmp_path: Path) -> None:
+    result = run("invites", "templates", "init", "mine")
+    assert result.code == 0, result.stderr
+    written = result.stdout.splitlines()
+    assert str(tmp_path / "mine" / "invitation.txt") in written
+    assert {Path(p).name for p in written} >= {
+        "invitation.subject.txt", "invitation.txt", "invitation.html", "reminder.txt",
+        "letter.html", "letter.css", "visa.html"}
+    assert (tmp_path / "mine" / "invitation.txt").read_bytes() == (
+        DEFAULTS / "invitation.txt").read_bytes()
+    assert "wrote " in result.stderr
+    (tmp_path / "mine" / "invitation.txt").write_text("edited\n")
+    again = run("invites", "templates", "init", "mine")
+    assert again.code == 1
+    assert again.stdout == ""
+    assert again.stderr.startswith("error: ") and "--force" in again.stderr
+    assert len(again.stderr.splitlines()) == 1
+    assert (tmp_path / "mine" / "invitation.txt").read_text() == "edited\n"
+    forced = run("invites", "templates", "init", "mine", "--force")
+    assert forced.code == 0, forced.stderr
+    assert (tmp_path / "mine" / "invitation.txt").read_bytes() == (
+        DEFAULTS / "invitation.txt").read_bytes()
+
+
+def test_templates_init_writes_where_the_event_file_says(run: Runner, tmp_path: Path) -> None:
+    text = (DATA / "minimal.toml").read_text(encoding="utf-8")
+    write(tmp_path / "conf" / "event.toml", text + '\n[invitations]\ntemplates = "tpl"\n')
+    result = run("-e", str(tmp_path / "conf" / "event.toml"), "invites", "templates", "init")
+    assert result.code == 0, result.stderr
+    assert (tmp_path / "conf" / "tpl" / "invitation.txt").is_file()
+    assert not (tmp_path / "templates").exists()

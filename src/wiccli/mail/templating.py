@@ -183,3 +183,21 @@ def _template_line(exc: BaseException, filename: str) -> int:
     """The template line an error was raised at: the last frame Jinja2 mapped to it."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
     return frames[-1].lineno or 1 if frames else 1
+
+
+def copy_defaults(folder: Path, *, force: bool = False) -> list[Path]:
+    """wic's default templates written into ``folder``; an existing file is kept unless
+    ``force`` (all are checked first, so a refusal writes nothing)."""
+    from wiccli.output.files import prepare_folder, write_atomic
+
+    sources = default_files()
+    targets = [folder / p.relative_to(DEFAULTS) for p in sources]
+    present = [t for t in targets if t.exists()]
+    if present and not force:
+        shown = ", ".join(str(t) for t in present[:3]) + (" …" if len(present) > 3 else "")
+        raise DataError(f"{folder}: {len(present)} template(s) exist already ({shown}); "
+                        "--force replaces them")
+    for source, target in zip(sources, targets, strict=True):
+        prepare_folder(target.parent)
+        write_atomic(target, source.read_bytes())
+    return targets

@@ -1,0 +1,179 @@
+"""Letters of invitation as PDF: the HTML letter template drawn by WeasyPrint.
+
+One PDF per guest, or all in one (``combine``). WeasyPrint lays text out with Pango,
+which finds fonts through fontconfig: a Chinese name is drawn with the system's CJK
+font as long as one is installed. Whether one is, is checked before anything is drawn
+(fontconfig's ``fc-list`` asked for the characters at hand): a character no font can
+draw is an error naming it, the guest, and the font to install, never an empty box.
+
+WeasyPrint is imported only here, and only when letters are made.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from wiccli.errors import DataError
+from wiccli.invites.model import Invitation
+from wiccli.mail.message import Composer
+
+# Which font covers a script, by the start of its characters' Unicode names.
+FONT_HINTS = (
+    (("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "FULLWIDTH"),
+     "Noto Sans CJK / Noto Serif CJK (Debian: fonts-noto-cjk)"),
+    (("ARABIC",), "Noto Naskh Arabic (Debian: fonts-noto-core)"),
+    (("HEBREW",), "Noto Sans Hebrew (Debian: fonts-noto-core)"),
+    (("DEVANAGARI", "BENGALI", "TAMIL", "TELUGU", "GUJARATI", "GURMUKHI", "KANNADA",
+      "MALAYALAM"), "the Noto Sans font of that script (Debian: fonts-noto-core)"),
+    (("THAI", "LAO", "KHMER", "MYANMAR"), "the Noto font of that script (Debian: fonts-noto-core)"),
+    (("CYRILLIC", "GREEK", "LATIN"), "DejaVu or Noto Serif (Debian: fonts-dejavu-core)"),
+    (("EGYPTIAN HIEROGLYPH",), "Noto Sans Egyptian Hieroglyphs (Debian: fonts-noto-extra)"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    entry: Invitation
+    html: str
+    css: str
+
+
+def make_letters(make: Composer, entries: Sequence[Invitation], *, visa: bool,
+                 progress: Callable[[int], None] = lambda done: None) -> list[Letter]:
+    """Each guest's letter as HTML (the visa variant with ``visa``); template mistakes are
+    collected over all guests and reported together before anything is drawn."""
+    from wiccli.mail.templating import TemplateError
+
+    letters, problems = [], dict[str, None]()
+    for index, entry in enumerate(entries):
+        try:
+            template = make.templates.letter("visa" if visa else "letter", entry.category)
+            context = make.context(entry, kind="invitation", sequence=0, visa=visa)
+            letters.append(Letter(entry, make.templates.render(template, context),
+                                  make.templates.stylesheet(entry.category)))
+        except TemplateError as exc:
+            problems.setdefault(exc.message)
+        progress(index + 1)
+    if problems:
+        found = list(problems)
+        raise DataError(found[0], details=[*found[1:], "no letter was written"])
+    return letters
+
+
+def font_hint(char: str) -> str:
+    name = unicodedata.name(char, "")
+    for prefixes, hint in FONT_HINTS:
+        if name.startswith(prefixes):
+            return hint
+    return "a font that covers it (the Noto family covers most scripts: Debian's fonts-noto)"
+
+
+def _covered(chars: str) -> bool:
+    """Whether one installed font has every one of ``chars`` (fontconfig decides)."""
+    charset = " ".join(f"{ord(c):x}" for c in sorted(set(chars)))
+    done = subprocess.run(["fc-list", f":charset={charset}", "family"], capture_output=True,
+                          text=True, check=False, timeout=60)
+    return done.returncode == 0 and bool(done.stdout.strip())
+
+
+def missing_glyphs(letters: Iterable[Letter]) -> list[tuple[str, Invitation]]:
+    """Each character of the letters that no installed font can draw, with the first
+    guest whose letter has it. Plain ASCII is taken as drawable."""
+    if shutil.which("fc-list") is None:
+        return []
+    first: dict[str, Invitation] = {}
+    for letter in letters:
+        for char in set(letter.html):  # the tags are ASCII: what is left is text
+            if ord(char) > 0x7E and not char.isspace() and unicodedata.category(char)[0] != "C":
+                first.setdefault(char, letter.entry)
+    scripts: dict[str, str] = {}
+    for char in first:
+        script = unicodedata.name(char, "?").split(" ")[0]
+        scripts[script] = scripts.get(script, "") + char
+    missing = []
+    for chars in scripts.values():
+        if _covered(chars):
+            continue
+        missing.extend((c, first[c]) for c in chars if not _covered(c))
+    return missing
+
+
+def check_fonts(letters: Sequence[Letter]) -> None:
+    missing = missing_glyphs(letters)
+    if not missing:
+        return
+    lines = [f"no installed font can draw {c!r} (U+{ord(c):04X}, "
+             f"{unicodedata.name(c, 'unnamed').lower()}) in {entry.id} ({entry.name}); "
+             f"install {font_hint(c)}" for c, entry in missing[:20]]
+    raise DataError(lines[0], details=[*lines[1:], "no letter was written"])
+
+
+class Printer:
+    """Draws letters with one font configuration for the whole run; each stylesheet is
+    parsed once."""
+
+    def __init__(self, base: Path) -> None:
+        try:
+            from weasyprint.text.fonts import FontConfiguration
+        except ImportError:
+            raise DataError("PDF letters need WeasyPrint: pip install 'wic[letters]'") from None
+        self.fonts = FontConfiguration()
+        self.sheets: dict[str, list[object]] = {}
+        self.base = str(base)
+
+    def document(self, letter: Letter) -> object:
+        from weasyprint import CSS, HTML
+
+        if letter.css not in self.sheets:
+            self.sheets[letter.css] = ([CSS(string=letter.css, font_config=self.fonts)]
+                                       if letter.css.strip() else [])
+        return HTML(string=letter.html, base_url=self.base).render(
+            stylesheets=self.sheets[letter.css], font_config=self.fonts)
+
+    def pdf(self, letter: Letter) -> bytes:
+        data: bytes = self.document(letter).write_pdf()  # type: ignore[attr-defined]
+        return data
+
+    def combined(self, letters: Sequence[Letter],
+                 progress: Callable[[int], None] = lambda done: None) -> bytes:
+        """All letters in one PDF, each starting on a new page."""
+        documents = []
+        for index, letter in enumerate(letters):
+            documents.append(self.document(letter))
+            progress(index + 1)
+        pages = [page for doc in documents for page in doc.pages]  # type: ignore[attr-defined]
+        data: bytes = documents[0].copy(pages).write_pdf()  # type: ignore[attr-defined]
+        return data
+
+
+def file_names(letters: Sequence[Letter], suffix: str = ".pdf") -> list[str]:
+    """``<id>-<name>.pdf``: safe on every OS (ASCII only), distinct, and still findable
+    by the entry id when the name has no Latin letters."""
+    from wiccli.ics import unique_file_names
+
+    stems = []
+    for letter in letters:
+        latin = unicodedata.normalize("NFKD", letter.entry.name).encode("ascii", "ignore")
+        words = latin.decode().split()
+        stems.append("-".join([letter.entry.id, *words]))
+    return unique_file_names(stems, suffix)
+
+
+def write_letters(printer: Printer, letters: Sequence[Letter], folder: Path,
+                  progress: Callable[[int], None] = lambda done: None) -> list[Path]:
+    """One PDF per letter directly inside ``folder``, each written atomically."""
+    from wiccli.output.files import inside, prepare_folder, write_atomic
+
+    root = prepare_folder(folder)
+    written = []
+    for index, (letter, name) in enumerate(zip(letters, file_names(letters), strict=True)):
+        target = inside(root, name)
+        write_atomic(target, printer.pdf(letter), str(folder / name))
+        written.append(target)
+        progress(index + 1)
+    return written
