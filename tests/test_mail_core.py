@@ -299,7 +299,8 @@ def test_templates_init_copies_the_defaults_and_keeps_edits(run: Runner, tmp_pat
     again = run("invites", "templates", "init", "mine")
     assert again.code == 1
     assert again.stdout == ""
-    assert again.stderr.startswith("error: ") and "--force" in again.stderr
+    assert again.stderr.startswith("error: ")
+    assert "--force" in again.stderr
     assert len(again.stderr.splitlines()) == 1
     assert (tmp_path / "mine" / "invitation.txt").read_text() == "edited\n"
     forced = run("invites", "templates", "init", "mine", "--force")

@@ -95,7 +95,7 @@ def missing_glyphs(letters: Iterable[Letter]) -> list[tuple[str, Invitation]]:
     for char in first:
         script = unicodedata.name(char, "?").split(" ")[0]
         scripts[script] = scripts.get(script, "") + char
-    missing = []
+    missing: list[tuple[str, Invitation]] = []
     for chars in scripts.values():
         if _covered(chars):
             continue
