@@ -17,6 +17,8 @@ from typing import Any
 from wiccli.event.check import load_zone
 from wiccli.event.model import SUB_FORUM, Event, Session
 
+# A local time in a fold or gap of the clocks (found by the loader, which resolves it).
+CLOCK_CHANGE = "clock-change"
 VENUE_OVERLAP = "venue-overlap"
 PERSON_OVERLAP = "person-overlap"
 THEME_WITHOUT_SUB_FORUM = "theme-without-sub-forum"
@@ -24,8 +26,8 @@ SUB_FORUM_WITHOUT_VENUE = "sub-forum-without-venue"
 PROVISIONAL = "provisional"
 
 # Warning classes in the order they are reported.
-CODES = (VENUE_OVERLAP, PERSON_OVERLAP, THEME_WITHOUT_SUB_FORUM, SUB_FORUM_WITHOUT_VENUE,
-         PROVISIONAL)
+CODES = (CLOCK_CHANGE, VENUE_OVERLAP, PERSON_OVERLAP, THEME_WITHOUT_SUB_FORUM,
+         SUB_FORUM_WITHOUT_VENUE, PROVISIONAL)
 
 
 @dataclass(frozen=True, slots=True)

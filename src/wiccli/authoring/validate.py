@@ -14,7 +14,7 @@ from typing import Any
 
 from wiccli.authoring import lint
 from wiccli.authoring.keys import KeyLocator, syntax_position
-from wiccli.event.check import check_event
+from wiccli.event.check import check
 
 # Warning classes about one id each: many of them read best as one line listing the ids.
 _GROUPED = {
@@ -54,7 +54,8 @@ def check_text(text: str, source: str) -> Report:
     except tomllib.TOMLDecodeError as exc:
         message, line, column = syntax_position(str(exc))
         return Report(source, errors=[Issue("", message, line, column)])
-    event, problems = check_event(data, source=source)
+    checked = check(data, source=source)
+    event, problems = checked.event, checked.problems
     locator = KeyLocator(text)
     if problems or event is None:
         errors = [Issue(p.path, p.message, p.line or locator.line(p.path)) for p in problems]
@@ -62,6 +63,10 @@ def check_text(text: str, source: str) -> Report:
         errors.sort(key=lambda e: e.line or 0)
         return Report(source, errors=errors)
     warnings = [
+        Issue(n.path, n.message, locator.line(n.path), code=lint.CLOCK_CHANGE,
+              subject=n.path.split(".")[0])
+        for n in checked.notes
+    ] + [
         Issue(f.path, f.message, locator.line(f.path), code=f.code, subject=f.subject)
         for f in lint.lint(event)
     ]

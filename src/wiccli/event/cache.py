@@ -30,7 +30,8 @@ from wiccli.event.model import Event
 
 FORMAT = 1  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
-CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/load.py",
+CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/clock.py",
+        "event/load.py",
         "event/cache.py")
 # Smaller files parse faster than the cache answers (the bundled event is 15 KB).
 MIN_SIZE = 64 * 1024

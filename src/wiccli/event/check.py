@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 from wiccli.errors import EventFileError, Problem
+from wiccli.event import clock
 from wiccli.event.model import (
     STATUSES,
     SUB_FORUM,
@@ -42,9 +44,23 @@ def build_event(data: Mapping[str, Any], *, source: str, bundled: bool = False) 
 
 def check_event(data: Mapping[str, Any], *, source: str) -> tuple[Event | None, list[Problem]]:
     """Like :func:`build_event` but returns the problems instead of raising."""
+    checked = check(data, source=source)
+    return checked.event, checked.problems
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    event: Event | None  # None when there are problems
+    problems: list[Problem]
+    # Not errors: local times at a clock change (a fold or a gap) and the instant used.
+    notes: list[Problem]
+
+
+def check(data: Mapping[str, Any], *, source: str) -> Checked:
+    """The event, every problem, and the notes about local times at a clock change."""
     checker = _Checker()
     event = checker.event(data, source, False)
-    return (None if checker.problems else event), checker.problems
+    return Checked(None if checker.problems else event, checker.problems, checker.notes)
 
 
 # --------------------------------------------------------------------------- validation
@@ -68,7 +84,10 @@ class _Checker:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # Warnings: local times at a change of the clocks, and the instant wic uses.
+        self.notes: list[Problem] = []
         self.tz: tzinfo | None = None
+        self.zone_name = "UTC"
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
@@ -166,7 +185,7 @@ class _Checker:
             self.fail(path, f"unknown time zone {name!r} "
                             "(use an IANA name such as 'Asia/Shanghai')")
             return None
-        self.tz = zone
+        self.tz, self.zone_name = zone, name
         return name
 
     def day(self, value: Any, path: str) -> date | None:
@@ -181,7 +200,9 @@ class _Checker:
         return None
 
     def moment(self, value: Any, path: str) -> datetime | None:
-        """A date-time; a local one is taken in the event's time zone."""
+        """A date-time with a fixed offset: a local one is read in the event's time zone
+        (clock.py says how at a change of the clocks); a written offset is kept.
+        """
         if isinstance(value, str):
             try:
                 value = datetime.fromisoformat(value)
@@ -191,13 +212,17 @@ class _Checker:
         if not isinstance(value, datetime):
             self.fail(path, f"expected a date-time (YYYY-MM-DDTHH:MM), got {_type_name(value)}")
             return None
-        moment: datetime = value
-        if moment.tzinfo is None:
-            # Without a valid time zone (already reported) UTC stands in, so the
-            # session's other keys are still checked.
-            moment = moment.replace(tzinfo=self.tz or UTC)
-        return moment
-
+        # Without a valid time zone (already reported) UTC stands in, so the
+        # session's other keys are still checked.
+        zone = self.tz or UTC
+        if isinstance(value.tzinfo, timezone):  # an offset written in the file: kept as is
+            return value
+        if value.tzinfo is not None:
+            return clock.fixed(value, zone)
+        resolved = clock.resolve(value, zone)
+        if resolved.case != clock.NORMAL:
+            self.notes.append(Problem(path, clock.note(value, resolved, self.zone_name)))
+        return resolved.moment
     def status(self, value: Any, path: str) -> str | None:
         result = self.string(value, path)
         if result is not None and result not in STATUSES:
@@ -393,7 +418,10 @@ class _Checker:
         if fields is None:
             return None
         if fields["end"] <= fields["start"]:
-            self.fail(f"{path}.end", f"{fields['end'].isoformat()} is not after the start")
+            # Instants (fixed offsets): 02:30-03:30 on a spring-forward night is empty.
+            why = [n.message for n in self.notes if n.path in (f"{path}.start", f"{path}.end")]
+            self.fail(f"{path}.end", f"{fields['end'].isoformat()} is not after the start, "
+                      f"{fields['start'].isoformat()}" + "".join(f" ({w})" for w in why))
         return Session(**fields)
 
     def invitations(self, value: Any) -> Invitations | None:
@@ -455,7 +483,8 @@ class _Checker:
             path = f"sessions[{index}]"
             start = session.start.astimezone(zone).date()
             end = (session.end.astimezone(zone) - timedelta(microseconds=1)).date()
-            if start < first or end > last:
+            # The last evening may run past midnight (a party until 02:00): not another day.
+            if start < first or end > last + timedelta(days=1):
                 self.fail(f"{path}.start", f"{session.start.isoformat()} – "
                           f"{session.end.isoformat()} is outside the event ({first} to {last})")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from wiccli.event.clock import elapsed
+
 STATUSES = ("confirmed", "tentative", "cancelled")
 SUB_FORUM = "sub-forum"
 
@@ -53,7 +55,8 @@ class Session:
 
     @property
     def duration(self) -> timedelta:
-        return self.end - self.start
+        """Elapsed time: an hour more or less than the clock says across a DST change."""
+        return elapsed(self.start, self.end)
 
 
 @dataclass(frozen=True)
