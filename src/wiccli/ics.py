@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from wiccli import __version__
 from wiccli.errors import UsageError
+from wiccli.event.clock import at_change
 from wiccli.event.ids import session_uid
 from wiccli.event.model import Event, Session, Theme, Venue
 from wiccli.event.query import Filters, local_days, sort_sessions
@@ -237,25 +238,21 @@ def _calendar_properties(event: Event, spec: CalendarSpec) -> list[tuple[str, An
 def _vtimezone(
     events: Sequence[Component], event: Event, sessions: Sequence[Session], zone: tzinfo
 ) -> Component | None:
-    """The one VTIMEZONE the events use (none for UTC), covering whole years around them."""
-    if not events:
-        return None
-    tzid = events[0]["DTSTART"].params.get("TZID")
-    if not tzid:
+    """The one VTIMEZONE the events use (none when every time is in UTC), whole years."""
+    tzids = {str(e[key].params["TZID"]) for e in events for key in ("DTSTART", "DTEND")
+             if "TZID" in e[key].params}
+    if not tzids:
         return None
     first = min([event.start, *(s.start.astimezone(zone).date() for s in sessions)])
     last = max([event.end, *(s.end.astimezone(zone).date() for s in sessions)])
-    return _timezone_component(zone, str(tzid), first.year, last.year)
+    return _timezone_component(zone, tzids.pop(), first.year, last.year)
 
 
-@functools.lru_cache(maxsize=8)
 def _timezone_component(zone: tzinfo, tzid: str, first_year: int, last_year: int) -> Component:
-    """Built once per zone and span (slow in icalendar), shared by the files of a split."""
-    from icalendar import Timezone
+    """Built from the zone's own transitions (see wiccli.vtimezone for why not icalendar's)."""
+    from wiccli.vtimezone import vtimezone
 
-    timezone: Component = Timezone.from_tzinfo(
-        zone, tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1))
-    return timezone
+    return vtimezone(zone, tzid, first_year, last_year)
 
 
 class _EventBuilder:
@@ -290,8 +287,8 @@ class _EventBuilder:
         props: list[tuple[str, Any]] = [
             ("uid", self.uid(self.event.id, s.id)),
             ("dtstamp", stamp),
-            ("dtstart", s.start.astimezone(self.zone)),
-            ("dtend", s.end.astimezone(self.zone)),
+            ("dtstart", self._moment(s.start)),
+            ("dtend", self._moment(s.end)),
             ("sequence", s.sequence),
             ("status", s.status.upper()),
             ("summary", _text(s.title)),
@@ -310,6 +307,13 @@ class _EventBuilder:
             props.append(("url", url))
         props.append(("last-modified", stamp))
         return props
+
+    def _moment(self, moment: datetime) -> datetime:
+        """Local time with the zone's TZID, but UTC where the wall time occurs twice: readers
+        disagree on which of the two a local time means (RFC 5545 says the first)."""
+        if at_change(moment, self.zone):
+            return moment.astimezone(UTC)
+        return moment.astimezone(self.zone)
 
     def _alarm(self, session: Session) -> Component:
         from icalendar import Alarm

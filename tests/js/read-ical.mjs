@@ -1,6 +1,7 @@
 // Reads an iCalendar file on stdin with Mozilla's ical.js (Thunderbird's parser) and prints
 // what a calendar app would take from it, as JSON: the method, and for each event its UID,
-// SEQUENCE, organizer, attendees and start and end as UTC instants (through its VTIMEZONE).
+// SEQUENCE, organizer, attendees and start and end as UTC instants (through its VTIMEZONE);
+// a missing organizer is null.
 import ICAL from "ical.js";
 import { readFileSync } from "node:fs";
 
@@ -9,7 +10,7 @@ const root = new ICAL.Component(ICAL.parse(text));
 for (const vtz of root.getAllSubcomponents("vtimezone")) {
   ICAL.TimezoneService.register(vtz);
 }
-const address = (prop) => ({
+const address = (prop) => prop && ({
   value: prop.getFirstValue(),
   cn: prop.getParameter("cn") ?? null,
   role: prop.getParameter("role") ?? null,
