@@ -5,7 +5,8 @@
     python benchmarks/run.py --runs 20 --sizes 1000,10000 --json
 
 Every command runs as a whole process, as a user runs it: the interpreter, imports,
-reading the files, writing the output (to /dev/null). Rounds are interleaved (each
+reading the files, writing the output (to /dev/null, or to a pseudo-terminal that is read
+as fast as it is written, for the cases marked "on a terminal"). Rounds are interleaved (each
 round runs every command once, in a shuffled order) after warm-up rounds, so a
 busy machine slows all commands alike. Reported: the median wall time, its spread
 (interquartile range), CPU time (user + system, steadier on a busy machine) and the
@@ -30,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     prepare: Callable[[], None] | None = None  # before every run (a fresh ledger copy)
     runs: int | None = None  # fewer runs for the slow ones
+    tty: bool = False  # stdout is a pseudo-terminal (80 columns, colour allowed)
     status: str = "ok"  # ok | missing | failed
     crashed: bool = False  # a traceback or a signal, not an error message
     error: str = ""
@@ -76,6 +79,9 @@ TARGETS = [
     Target("export-ics, 10,000 sessions / icalendar alone", "export-10000", "peer-10000", 1.3),
     Target("invites status, {entries} entries / floor", "invites-status", "floor", 3.0),
     Target("invites set, {entries} entries / floor", "invites-set", "floor", 4.0),
+    Target("agenda on a terminal, bundled event / floor", "agenda-tty-bundled", "floor", 1.3),
+    Target("agenda --day on a terminal, 1,000 sessions / floor", "agenda-tty-1000", "floor",
+           1.5),
 ]
 
 
@@ -89,7 +95,7 @@ def wic_command() -> list[str]:
 
 
 def run_once(
-    argv: Sequence[str], env: dict[str, str], cwd: Path
+    argv: Sequence[str], env: dict[str, str], cwd: Path, tty: bool = False
 ) -> tuple[float, float, int, int, str]:
     """Wall and CPU seconds, peak RSS (KiB), exit status and the end of stderr of one
     process.
@@ -98,17 +104,51 @@ def run_once(
     reading is never below this harness's own RSS (reported as ``harness_rss_mib``):
     this process therefore keeps little in memory.
     """
+    master, stdout = open_terminal() if tty else (-1, subprocess.DEVNULL)
     with tempfile.TemporaryFile(dir=cwd) as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout,
                                 stderr=err, env=env, cwd=cwd)
+        reader = drain(master, stdout) if tty else None
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
+        if reader:
+            reader.join()
+            os.close(master)
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", "replace")
     rss = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)
     return elapsed, usage.ru_utime + usage.ru_stime, rss, proc.returncode, tail
+
+
+def open_terminal(columns: int = 80, rows: int = 24) -> tuple[int, int]:
+    """A pseudo-terminal of the given size: (the end this harness reads, the child's end)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    return master, child
+
+
+def drain(master: int, child: int) -> threading.Thread:
+    """Read the terminal as fast as the child writes, as a terminal emulator does; the
+    read fails (EIO) once the child, the last holder of its end, has exited."""
+    os.close(child)
+
+    def read_all() -> None:
+        try:
+            while os.read(master, 1 << 16):
+                pass
+        except OSError:
+            pass
+
+    reader = threading.Thread(target=read_all, daemon=True)
+    reader.start()
+    return reader
 
 
 def available(wic: list[str], needs: tuple[str, ...], env: dict[str, str], cwd: Path) -> bool:
@@ -135,7 +175,8 @@ def measure(cases: list[Case], runs: int, warmup: int, env: dict[str, str], cwd:
                 continue
             if case.prepare:
                 case.prepare()
-            seconds, cpu, rss, code, tail = run_once(case.argv, {**env, **case.env}, cwd)
+            seconds, cpu, rss, code, tail = run_once(case.argv, case_env(env, case), cwd,
+                                                     case.tty)
             if code != 0:
                 case.status, case.error = "failed", f"exit {code}: {last_line(tail)}"
                 case.crashed = code < 0 or "Traceback (most recent call last)" in tail
@@ -145,6 +186,15 @@ def measure(cases: list[Case], runs: int, warmup: int, env: dict[str, str], cwd:
                 case.cpu.append(cpu)
                 case.rss_kib.append(rss)
         progress(f"round {round_no + 1}/{warmup + runs}")
+
+
+def case_env(env: dict[str, str], case: Case) -> dict[str, str]:
+    """On a terminal, colour is on: NO_COLOR is unset and TERM names a colour terminal."""
+    out = {**env, **case.env}
+    if case.tty:
+        out.pop("NO_COLOR", None)
+        out.setdefault("TERM", "xterm-256color")
+    return out
 
 
 def last_line(text: str) -> str:
@@ -187,6 +237,8 @@ def make_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
         Case("agenda-json-bundled", "wic agenda --day 2 -f json (bundled)",
              [*wic, "agenda", "--day", "2", "-f", "json"]),
         Case("forums-bundled", "wic forums (bundled)", [*wic, "forums"]),
+        Case("agenda-tty-bundled", "wic agenda --day 2 on a terminal (bundled)",
+             [*wic, "agenda", "--day", "2"], tty=True),
     ]
     for size, path in inputs.events.items():
         ev = [*wic, "--event", str(path)]
@@ -200,6 +252,8 @@ def make_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
                  [*ev, "agenda", "--day", "2", "-f", "json"], env={"WIC_NO_CACHE": "1"},
                  runs=heavy_runs),
             Case(f"forums-{size}", f"wic forums ({n})", [*ev, "forums"]),
+            Case(f"agenda-tty-{size}", f"wic agenda --day 2 on a terminal ({n})",
+                 [*ev, "agenda", "--day", "2"], tty=True),
         ]
     biggest = max(inputs.events)
     path = inputs.events[biggest]

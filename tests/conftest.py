@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from wiccli.cli.main import main
 from wiccli.env import Env
@@ -19,6 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(os.environ.get("WIC_SHARED", ROOT.parent / "shared"))
 FIXED_NOW = datetime(2018, 11, 8, 1, 0, tzinfo=UTC)  # 09:00 on day 2 in Wuzhen
+
+# Property tests draw the same examples on every run, so a red build is reproducible and a
+# green one stays green; HYPOTHESIS_PROFILE=long searches further (and differently).
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("long", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @dataclass
@@ -39,6 +46,7 @@ def _run(
 ) -> Result:
     out, err = io.StringIO(), io.StringIO()
     base = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
+    base["COLUMNS"] = "80"  # the same width in every shell and on a terminal; tests may set theirs
     env = Env(
         stdin=io.StringIO(stdin), stdout=out, stderr=err,
         environ={**base, **(environ or {})}, cwd=cwd or Path.cwd(),

@@ -65,7 +65,7 @@ def test_smoke_run_reports_every_command(tmp_path: Path) -> None:
     report = json.loads(done.stdout)
     results = {r["key"]: r for r in report["results"]}
     for key in ("floor", "help", "agenda-bundled", "agenda-15", "agenda-json-15",
-                "forums-15", "peer-15"):
+                "forums-15", "peer-15", "agenda-tty-bundled", "agenda-tty-15"):
         assert results[key]["status"] == "ok", results[key]
         assert results[key]["median_s"] > 0
         assert results[key]["peak_rss_mib"] > 1
@@ -73,6 +73,8 @@ def test_smoke_run_reports_every_command(tmp_path: Path) -> None:
         assert results[key]["status"] in ("ok", "missing"), results[key]
     assert [r["target"] for r in report["ratios"]][0] == "agenda, bundled event / floor"
     assert report["ratios"][0]["ratio"] > 0
+    on_terminal = {r["target"]: r for r in report["ratios"]}
+    assert on_terminal["agenda on a terminal, bundled event / floor"]["ratio"] > 0
     assert report["memory"][0]["sessions"] == 15
     assert list(tmp_path.iterdir()) == []  # every file it wrote was in a temporary folder
 

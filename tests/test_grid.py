@@ -13,7 +13,7 @@ from conftest import DATA, ROOT, Runner
 from wiccli.cli.state import State
 from wiccli.env import Env
 from wiccli.event.load import load_event
-from wiccli.output.plaintable import text_width
+from wiccli.output.table import text_width
 from wiccli.publish.layout import day_grid
 
 SMALL = str(DATA / "publish-small.toml")

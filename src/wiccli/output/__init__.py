@@ -1,1 +1,1 @@
-"""Output: the one place that draws with Rich, plain-text tables, atomic file writing."""
+"""Output: tables (one layout for pipes and terminals), formats, progress, atomic files."""

@@ -1,7 +1,8 @@
-"""Output: Rich tables for people, JSON / JSONL / CSV / TSV for scripts.
+"""Output: tables for people, JSON / JSONL / CSV / TSV for scripts, progress bars.
 
-The only module that imports Rich, and only when a table is drawn, so the
-machine formats never pay for it. Data goes to stdout; nothing else does.
+Tables are laid out by ``table.py`` (plain on a pipe, styled on a terminal);
+Rich draws only the progress bars, and is imported only then. Data goes to
+stdout; nothing else does.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 class Column:
     header: str
     key: str
-    style: str = ""
+    style: str = ""  # on a terminal: "bold", "dim", "red"... (table.sgr)
     justify: str = "left"
     no_wrap: bool = False
     min_width: int | None = None
@@ -35,7 +36,7 @@ class Column:
 class TableSpec:
     columns: Sequence[Column]
     title: str | None = None
-    # A record -> Rich style for the whole row (cancelled sessions are dimmed).
+    # A record -> its row's style on a terminal (cancelled sessions are dimmed).
     row_style: Callable[[Mapping[str, Any]], str] | None = None
     empty: str = "nothing to show"
     caption: str | None = None
@@ -50,12 +51,17 @@ def console(env: Env, *, stderr: bool = False) -> Console:
     return Console(
         file=stream,
         force_terminal=bool(tty),
-        no_color=not tty or "NO_COLOR" in env.environ,
+        no_color=not tty or bool(env.environ.get("NO_COLOR")),
         highlight=False,
         soft_wrap=False,
         width=None if tty else width(env),
         emoji=False,
     )
+
+
+def colour(env: Env) -> bool:
+    """Colour only on a terminal, and not when NO_COLOR is set to anything (no-color.org)."""
+    return bool(env.stdout_isatty) and not env.environ.get("NO_COLOR")
 
 
 def width(env: Env) -> int:
@@ -113,47 +119,21 @@ def _tsv_cell(text: str) -> str:
     return text.replace("\t", " ").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
 
 
-def new_table(env: Env, spec: TableSpec) -> Any:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(
-        title=spec.title,
-        caption=spec.caption,
-        box=box.SIMPLE_HEAD if env.stdout_isatty else None,
-        show_edge=False,
-        header_style="bold" if env.stdout_isatty else "",
-        title_style="bold" if env.stdout_isatty else "",
-        title_justify="left",
-        pad_edge=False,
-    )
-    for col in spec.columns:
-        table.add_column(col.header, style=col.style, justify=col.justify,  # type: ignore[arg-type]
-                         no_wrap=col.no_wrap, overflow="fold", min_width=col.min_width,
-                         max_width=col.max_width)
-    return table
-
-
-def fill_table(table: Any, records: Iterable[Mapping[str, Any]], spec: TableSpec) -> None:
-    from rich.text import Text  # cells are plain text: a "[" in a title is not markup
-
-    for record in records:
-        cells = [Text(cell) for cell in _cells(record, spec)]
-        style = spec.row_style(record) if spec.row_style else ""
-        table.add_row(*cells, style=style or None)
-
-
 def draw_table(env: Env, records: Sequence[Mapping[str, Any]], spec: TableSpec) -> None:
-    """Rich on a terminal; on a pipe the same layout as plain text, far faster."""
+    """One layout everywhere: plain lines on a pipe, the same lines styled on a terminal."""
     if not records:
         env.message(spec.empty)
         return
+    from wiccli.output import table
+
+    rows = [_cells(record, spec) for record in records]
+    laid = table.lay_out(spec.columns, rows, width(env), title=spec.title, caption=spec.caption)
     if not env.stdout_isatty:
-        draw_plain(env, records, spec)
+        env.stdout.write(table.plain(laid))
         return
-    table = new_table(env, spec)
-    fill_table(table, records, spec)
-    draw(env, table)
+    styles = [spec.row_style(record) for record in records] if spec.row_style else None
+    env.stdout.write(table.styled(laid, styles, [c.style for c in spec.columns],
+                                  colour=colour(env)))
 
 
 def _cells(record: Mapping[str, Any], spec: TableSpec) -> list[str]:
@@ -161,13 +141,18 @@ def _cells(record: Mapping[str, Any], spec: TableSpec) -> list[str]:
             for col in spec.columns]
 
 
-def draw_plain(env: Env, records: Sequence[Mapping[str, Any]], spec: TableSpec) -> None:
-    from wiccli.output.plaintable import PlainColumn, render
+def draw_fields(env: Env, rows: Sequence[tuple[str, str]], title: str | None = None) -> None:
+    """A two-column "label: value" view (``wic show``, ``wic info``): the table layout
+    without a header, the labels in bold on a terminal."""
+    from wiccli.output import table
 
-    columns = [PlainColumn(c.header, c.justify, c.no_wrap, c.min_width, c.max_width)
-               for c in spec.columns]
-    rows = [_cells(record, spec) for record in records]
-    env.stdout.write(render(columns, rows, width(env), title=spec.title, caption=spec.caption))
+    columns = [table.Column("", no_wrap=True), table.Column("")]
+    laid = table.lay_out(columns, [list(row) for row in rows], width(env), title=title,
+                         header=False)
+    if not env.stdout_isatty:
+        env.stdout.write(table.plain(laid))
+        return
+    env.stdout.write(table.styled(laid, column_styles=["bold", ""], colour=colour(env)))
 
 
 def draw(env: Env, *renderables: RenderableType) -> None:
@@ -179,23 +164,6 @@ def draw(env: Env, *renderables: RenderableType) -> None:
     with out.capture() as captured:
         out.print(*renderables)
     env.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
-
-
-def draw_fields(env: Env, rows: Sequence[tuple[str, str]], title: str | None = None) -> None:
-    """A two-column "label: value" view (``wic show``, ``wic info``)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold" if env.stdout_isatty else "", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for label, value in rows:
-        grid.add_row(Text(label), Text(value))
-    if title:
-        heading = Text(title, style="bold" if env.stdout_isatty else "")
-        draw(env, heading, grid)
-    else:
-        draw(env, grid)
 
 
 # --------------------------------------------------------------------------- progress

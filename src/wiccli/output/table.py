@@ -1,0 +1,333 @@
+"""The one table layout: plain text on a pipe, the same lines styled on a terminal.
+
+Laying out a table is fitting columns to the width, wrapping words and padding
+cells. Done here once, a row costs a few microseconds (Rich takes about a
+millisecond), and a table reads the same wherever it goes: a terminal gets the
+very lines a pipe gets, with a bold title and header, a rule under the header and
+each row's style as ANSI codes around its lines. No Rich, no Typer.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+GAP = "  "
+RULE = "─"
+
+
+class ColumnLike(Protocol):
+    """What the layout needs to know of a column (``render.Column`` is one)."""
+
+    @property
+    def header(self) -> str: ...
+    @property
+    def justify(self) -> str: ...
+    @property
+    def no_wrap(self) -> bool: ...
+    @property
+    def min_width(self) -> int | None: ...
+    @property
+    def max_width(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    justify: str = "left"
+    no_wrap: bool = False
+    min_width: int | None = None
+    max_width: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Laid:
+    """A table laid out: every line as text, without trailing spaces."""
+
+    title: tuple[str, ...]
+    header: tuple[str, ...]
+    rows: list[tuple[str, ...]]  # the lines of each row, in order
+    caption: tuple[str, ...]
+    widths: tuple[int, ...]  # of each column
+
+    @property
+    def width(self) -> int:
+        """The table's width: its columns and the gaps between them."""
+        return sum(self.widths) + len(GAP) * (len(self.widths) - 1)
+
+
+# --------------------------------------------------------------------------- text
+
+
+class _Widths(dict[str, int]):
+    """Each character's width, worked out once: lookups of known ones stay in C."""
+
+    def __missing__(self, ch: str) -> int:
+        width = 0 if unicodedata.combining(ch) else (
+            2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1)
+        self[ch] = width
+        return width
+
+
+_WIDTHS = _Widths()
+
+# Control characters would move the cursor or recolour the terminal (an ESC in a
+# title starts an escape sequence): each becomes a visible mark, a tab a space. Both
+# take one column, as the character they replace was counted, so lines are cleaned
+# after they are laid out, once per distinct cell.
+_CONTROLS = {code: "\N{REPLACEMENT CHARACTER}"
+             for code in [*range(0x20), *range(0x7F, 0xA0)] if code != 0x0A}
+_CONTROLS[0x09] = " "
+
+
+def clean(text: str) -> str:
+    """Text safe to show: every control character but the line break replaced."""
+    return text if text.isprintable() else text.translate(_CONTROLS)
+
+
+@lru_cache(maxsize=8192)  # cells repeat a lot: kinds, venues, themes, times
+def text_width(text: str) -> int:
+    """Columns a string takes on a terminal: wide East Asian characters take two."""
+    if text.isascii():
+        return len(text)
+    return sum(map(_WIDTHS.__getitem__, text))
+
+
+@lru_cache(maxsize=8192)
+def wrap(text: str, width: int) -> tuple[str, ...]:
+    """Greedy word wrap to ``width`` columns; a word longer than that is folded."""
+    measure = len if text.isascii() else text_width
+    if "\n" not in text and measure(text) <= width:
+        return (text,)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0
+        for word in paragraph.split():
+            size = measure(word)
+            if line and used + 1 + size <= width:
+                line, used = f"{line} {word}", used + 1 + size
+                continue
+            if line:
+                lines.append(line)
+            while size > width:
+                head, word = _fold(word, width)
+                lines.append(head)
+                size = measure(word)
+            line, used = word, size
+        lines.append(line)
+    return tuple(lines)
+
+
+def _fold(word: str, width: int) -> tuple[str, str]:
+    used = 0
+    for index, ch in enumerate(word):
+        used += _WIDTHS[ch]
+        if used > width:
+            return word[: max(index, 1)], word[max(index, 1):]
+    return word, ""
+
+
+def _longest_word(text: str) -> int:
+    return max(map(len if text.isascii() else text_width, text.split()), default=0)
+
+
+# --------------------------------------------------------------------------- widths
+
+
+def fit(columns: Sequence[ColumnLike], rows: Sequence[Sequence[str]], width: int) -> list[int]:
+    """Column widths that fit ``width``: natural sizes, then wrapping columns give way."""
+    naturals = []
+    for index, column in enumerate(columns):
+        cells = [column.header, *(row[index] for row in rows)]
+        natural = max(text_width(line) for cell in cells for line in cell.split("\n"))
+        naturals.append(min(natural, column.max_width) if column.max_width else natural)
+    widths = [max(n, c.min_width or 0) for n, c in zip(naturals, columns, strict=True)]
+    budget = width - len(GAP) * (len(columns) - 1)
+    if sum(widths) <= budget:
+        return widths
+    # A wrapping column gives way down to its longest word, the header's included.
+    floors = [
+        natural if column.no_wrap else min(natural, max(
+            column.min_width or 0, _longest_word(column.header),
+            *(_longest_word(row[index]) for row in rows)))
+        for index, (column, natural) in enumerate(zip(columns, naturals, strict=True))
+    ]
+    _shrink(widths, floors, budget)
+    if sum(widths) > budget:  # still too wide: fold words in the wrapping columns
+        _shrink(widths, [w if c.no_wrap else 4 for w, c in zip(widths, columns, strict=True)],
+                budget)
+    return widths
+
+
+def _shrink(widths: list[int], floors: list[int], budget: int) -> None:
+    """Take columns down towards their floors, widest first, until they fit."""
+    while sum(widths) > budget:
+        candidates = [i for i, w in enumerate(widths) if w > floors[i]]
+        if not candidates:
+            return
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def _lines(cell: str, size: int) -> tuple[str, ...]:
+    """A no-wrap cell's own lines; only a line wider than its column is folded."""
+    return tuple(piece for line in cell.split("\n")
+                 for piece in (wrap(line, size) if text_width(line) > size else (line,)))
+
+
+@lru_cache(maxsize=8192)
+def _block(cell: str, size: int, right: bool, no_wrap: bool) -> tuple[str, ...]:
+    """A cell as the padded lines it takes in its column (the same cells recur a lot)."""
+    lines = _lines(cell, size) if no_wrap else wrap(cell, size)
+    return tuple(_pad(clean(line), size, right) for line in lines)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    if text.isascii():
+        return text.rjust(width) if right else text.ljust(width)
+    space = " " * max(0, width - text_width(text))
+    return space + text if right else text + space
+
+
+def _center(text: str, width: int) -> str:
+    """``str.center`` by display width (it counts a wide character as one)."""
+    if text.isascii():
+        return text.center(width)
+    surplus = max(0, width - text_width(text))
+    left = surplus // 2 + (surplus & width & 1)  # where str.center puts the odd space
+    return " " * left + text + " " * (surplus - left)
+
+
+def lay_out(
+    columns: Sequence[ColumnLike],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    header: bool = True,
+) -> Laid:
+    """Lay the table out in ``width`` columns: the one layout of every table wic draws."""
+    widths = fit(columns if header else [_headless(c) for c in columns], rows, width)
+    layout = [(size, c.justify == "right", c.no_wrap)
+              for c, size in zip(columns, widths, strict=True)]
+    blanks = [" " * size for size in widths]
+
+    def lines_of(cells: Sequence[str]) -> tuple[str, ...]:
+        blocks = [_block(cell, *how) for cell, how in zip(cells, layout, strict=True)]
+        return tuple(GAP.join([block[line] if line < len(block) else blank
+                               for block, blank in zip(blocks, blanks, strict=True)]).rstrip()
+                     for line in range(max(map(len, blocks))))
+
+    total = sum(widths) + len(GAP) * (len(widths) - 1)
+    return Laid(
+        title=tuple(map(clean, wrap(title, width))) if title else (),
+        header=lines_of([c.header for c in columns]) if header else (),
+        rows=[lines_of(cells) for cells in rows],
+        caption=tuple(_center(line, total).rstrip()
+                      for line in map(clean, wrap(caption, width))) if caption else (),
+        widths=tuple(widths),
+    )
+
+
+def _headless(column: ColumnLike) -> Column:
+    return Column("", column.justify, column.no_wrap, column.min_width, column.max_width)
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def plain(laid: Laid) -> str:
+    """The table as plain text, for a pipe or a file."""
+    out = [*laid.title, *laid.header]
+    for lines in laid.rows:
+        out += lines
+    out += laid.caption
+    return "\n".join(out) + "\n"
+
+
+_ATTRIBUTES = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "reverse": "7",
+               "strike": "9"}
+_COLOURS = {"black": "30", "red": "31", "green": "32", "yellow": "33", "blue": "34",
+            "magenta": "35", "cyan": "36", "white": "37"}
+RESET = "\x1b[0m"
+
+
+@lru_cache(maxsize=64)
+def sgr(style: str, colour: bool = True) -> str:
+    """The ANSI code that turns a style on ("bold", "dim strike", "red"); "" for none.
+
+    Attributes always apply; colours only with ``colour`` (NO_COLOR turns them off).
+    """
+    codes = []
+    for word in style.split():
+        if word in _ATTRIBUTES:
+            codes.append(_ATTRIBUTES[word])
+        elif word in _COLOURS:
+            if colour:
+                codes.append(_COLOURS[word])
+        else:
+            raise ValueError(f"unknown style {word!r} in {style!r}")
+    return f"\x1b[{';'.join(codes)}m" if codes else ""
+
+
+def styled(
+    laid: Laid,
+    row_styles: Sequence[str] | None = None,
+    column_styles: Sequence[str] | None = None,
+    *,
+    colour: bool = True,
+) -> str:
+    """The same lines for a terminal: a bold title and header, a rule under the header,
+    each row and column in its style (one per row, one per column) and a dim caption."""
+    out = _styled_lines(laid.title, sgr("bold", colour))
+    out += _styled_lines(laid.header, sgr("bold", colour))
+    if laid.header:
+        out.append(RULE * laid.width)
+    rows = laid.rows
+    if column_styles and any(column_styles):
+        codes = [sgr(style, colour) for style in column_styles]
+        rows = [tuple(_columns_styled(line, laid.widths, codes) for line in lines)
+                for lines in rows]
+    for lines, style in zip(rows, row_styles or [""] * len(rows), strict=True):
+        out += _styled_lines(lines, sgr(style, colour)) if style else lines
+    out += _styled_lines(laid.caption, sgr("dim italic", colour))
+    return "\n".join(out) + "\n"
+
+
+def _styled_lines(lines: Sequence[str], code: str) -> list[str]:
+    if not code:
+        return list(lines)
+    # A column's style ends with a reset: the row's style starts again after it.
+    return [f"{code}{line.replace(RESET, RESET + code)}{RESET}" if line else line
+            for line in lines]
+
+
+def _columns_styled(line: str, widths: Sequence[int], codes: Sequence[str]) -> str:
+    """A line with each column's text wrapped in that column's code."""
+    out, rest = [], line
+    for index, (size, code) in enumerate(zip(widths, codes, strict=True)):
+        cell, rest = _cut(rest, size)
+        out.append(f"{code}{cell}{RESET}" if code and cell.strip() else cell)
+        if index < len(widths) - 1:
+            gap, rest = rest[:len(GAP)], rest[len(GAP):]
+            out.append(gap)
+    return "".join(out)
+
+
+def _cut(text: str, size: int) -> tuple[str, str]:
+    """The first ``size`` display columns of ``text``, and the rest."""
+    if text.isascii():
+        return text[:size], text[size:]
+    used = 0
+    for index, ch in enumerate(text):
+        used += _WIDTHS[ch]
+        if used > size:
+            return text[:index], text[index:]
+    return text, ""
