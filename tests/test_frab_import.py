@@ -370,10 +370,11 @@ def one_event_schedule() -> dict[str, Any]:
 def outcome(data: bytes, **options: Any) -> dict[str, Any] | None:
     """The imported data, or None for a clean refusal; anything else is a crash."""
     from wiccli.errors import WicError
-    from wiccli.frab.importer import ImportOptions, import_text
+    from wiccli.frab.importer import ImportOptions, convert, read_schedule
 
+    settings = ImportOptions(**options)
     try:
-        return import_text(data, "fuzz", ImportOptions(**options)).data
+        return convert(read_schedule(data, "fuzz", settings.format), "fuzz", settings).data
     except WicError:
         return None
 
@@ -424,7 +425,7 @@ def test_any_xml_text_is_imported_or_refused(tag: str, text: str) -> None:
 @given(text=st.text(max_size=80))
 def test_slugify_gives_a_valid_id_or_nothing(text: str) -> None:
     from wiccli.event.check import SLUG_RE
-    from wiccli.frab.text import slugify
+    from wiccli.text import slugify
 
     slug = slugify(text)
     assert slug == "" or SLUG_RE.match(slug)

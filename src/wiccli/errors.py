@@ -6,7 +6,10 @@ and the exit code they carry. Nothing else in wic calls ``sys.exit``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from enum import IntEnum
+
+MAX_SHOWN = 50  # problems listed one a line before "… and N more"
 
 
 class ExitStatus(IntEnum):
@@ -60,15 +63,37 @@ class Problem:
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
-class EventFileError(DataError):
-    """An event file with one or more problems; all of them are listed."""
+def at_most(lines: Sequence[str], more: Callable[[int], str], limit: int = MAX_SHOWN
+            ) -> list[str]:
+    """The first ``limit`` lines, then ``more(n)`` for the ``n`` left out: the one way a
+    long list of problems is cut short."""
+    if len(lines) <= limit:
+        return list(lines)
+    return [*lines[:limit], more(len(lines) - limit)]
 
-    MAX_SHOWN = 50
+
+class Checker:
+    """Collects problems while plain data (parsed TOML) becomes a frozen model."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+
+class ProblemsError(DataError):
+    """A file with one or more problems; each is listed (up to :data:`MAX_SHOWN`)."""
+
+    MAX_SHOWN = MAX_SHOWN
 
     def __init__(self, source: str, problems: list[Problem]) -> None:
         self.source = source
         self.problems = problems
-        lines = [p.render(source) for p in problems[: self.MAX_SHOWN]]
-        if len(problems) > self.MAX_SHOWN:
-            lines.append(f"{source}: … and {len(problems) - self.MAX_SHOWN} more problems")
+        lines = at_most([p.render(source) for p in problems],
+                        lambda n: f"{source}: … and {n} more problems")
         super().__init__(lines[0], details=lines[1:])
+
+
+class EventFileError(ProblemsError):
+    """An event file with one or more problems."""

@@ -1,6 +1,6 @@
 """Changes between two event versions, written for people: table cells, JSON, Markdown.
 
-Pure: :class:`wiccli.authoring.diff.Change` objects in, strings and dicts out. Times are
+Pure: :class:`wiccli.authoring.diff.Difference` objects in, strings and dicts out. Times are
 shown in the new event's time zone.
 """
 
@@ -11,9 +11,10 @@ from datetime import datetime, time, tzinfo
 from typing import Any
 
 from wiccli.authoring import diff
-from wiccli.authoring.diff import Bump, Change
+from wiccli.authoring.diff import Bump, Difference
 from wiccli.event.model import Event, Session
 from wiccli.event.records import session_record
+from wiccli.text import span
 
 _HEADINGS = {
     diff.ADDED: "New sessions",
@@ -27,13 +28,6 @@ _HEADINGS = {
     diff.CHANGED: "Other updates",
 }
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-
-
-def span(start: datetime, end: datetime, zone: tzinfo) -> str:
-    """``Thu 8 Nov 14:00–17:30``; an end on another day names that day."""
-    a, b = start.astimezone(zone), end.astimezone(zone)
-    tail = f"{b:%H:%M}" if a.date() == b.date() else f"{b:%a} {b.day} {b:%b %H:%M}"
-    return f"{a:%a} {a.day} {a:%b %H:%M}–{tail}"
 
 
 def _session_span(session: Session, zone: tzinfo) -> str:
@@ -57,7 +51,7 @@ def _value(value: Any) -> str:
     return "—" if value in (None, "") else str(value)
 
 
-def describe(change: Change, old: Event, new: Event, zone: tzinfo) -> str:
+def describe(change: Difference, old: Event, new: Event, zone: tzinfo) -> str:
     """One line on what changed, for a table cell or a list item."""
     kind, a, b = change.kind, change.old, change.new
     if change.scope != "session":
@@ -83,14 +77,14 @@ def describe(change: Change, old: Event, new: Event, zone: tzinfo) -> str:
     return f"{change.field}: {_value(a)} → {_value(b)}"
 
 
-def title_of(change: Change, old: Event, new: Event) -> str:
+def title_of(change: Difference, old: Event, new: Event) -> str:
     if change.scope != "session":
         return ""
     session = new.session(change.id) or old.session(change.id)
     return session.title if session else ""
 
 
-def change_record(change: Change, old: Event, new: Event, zone: tzinfo) -> dict[str, Any]:
+def change_record(change: Difference, old: Event, new: Event, zone: tzinfo) -> dict[str, Any]:
     """One change as JSON (see the README, "wic diff")."""
     return {
         "scope": change.scope,
@@ -130,7 +124,7 @@ def md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def _item(change: Change, old: Event, new: Event, zone: tzinfo) -> str:
+def _item(change: Difference, old: Event, new: Event, zone: tzinfo) -> str:
     title = md(title_of(change, old, new))
     kind, a, b = change.kind, change.old, change.new
     if kind == diff.ADDED:
@@ -156,7 +150,7 @@ def _item(change: Change, old: Event, new: Event, zone: tzinfo) -> str:
     return f"- **{title}**: {md(describe(change, old, new, zone))}"
 
 
-def markdown(changes: list[Change], old: Event, new: Event, zone: tzinfo) -> str:
+def markdown(changes: list[Difference], old: Event, new: Event, zone: tzinfo) -> str:
     """An announcement of the session changes, ready to paste into an email."""
     lines = [f"## Programme changes: {md(new.label)}", ""]
     sessions = [c for c in changes if c.scope == "session"]

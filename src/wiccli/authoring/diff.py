@@ -1,6 +1,6 @@
 """What changed between two versions of an event, and which sequences to raise.
 
-Pure: two :class:`Event` objects in, a list of :class:`Change` out. Sessions are
+Pure: two :class:`Event` objects in, a list of :class:`Difference` out. Sessions are
 matched by id. A session whose calendar entry would look different (time,
 venue, title, status, description, people, url, its venue's or theme's name…)
 needs a higher ``sequence`` in the new file, or calendar apps keep the old copy.
@@ -9,11 +9,13 @@ needs a higher ``sequence`` in the new file, or calendar apps keep the old copy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from wiccli.errors import DataError, WicError
 from wiccli.event.model import Event, Session
 
-# Change kinds, in the order they are reported.
+# Difference kinds, in the order they are reported.
 ADDED, REMOVED, CANCELLED, RESTORED = "added", "removed", "cancelled", "restored"
 MOVED, VENUE, RENAMED, STATUS, CHANGED = "moved", "venue", "renamed", "status", "changed"
 KINDS = (ADDED, REMOVED, CANCELLED, RESTORED, MOVED, VENUE, RENAMED, STATUS, CHANGED)
@@ -26,7 +28,7 @@ EVENT_FIELDS = ("id", "name", "short_name", "tagline", "timezone", "start", "end
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class Difference:
     scope: str  # "session", "theme", "venue" or "event"
     id: str
     kind: str
@@ -47,17 +49,17 @@ class Bump:
         return self.new < self.to
 
 
-def diff_events(old: Event, new: Event) -> list[Change]:
+def diff_events(old: Event, new: Event) -> list[Difference]:
     """Every difference, sessions first (by kind, then in the new file's order)."""
-    changes: list[Change] = []
+    changes: list[Difference] = []
     before = {s.id: s for s in old.sessions}
     after = {s.id: s for s in new.sessions}
     for session in new.sessions:
         if session.id not in before:
-            changes.append(Change("session", session.id, ADDED, new=session))
+            changes.append(Difference("session", session.id, ADDED, new=session))
     for session in old.sessions:
         if session.id not in after:
-            changes.append(Change("session", session.id, REMOVED, old=session))
+            changes.append(Difference("session", session.id, REMOVED, old=session))
     for session in new.sessions:
         if session.id in before:
             changes += session_changes(before[session.id], session)
@@ -65,11 +67,11 @@ def diff_events(old: Event, new: Event) -> list[Change]:
     return changes + _catalogue(old, new) + _event_changes(old, new)
 
 
-def session_changes(a: Session, b: Session) -> list[Change]:
-    found: list[Change] = []
+def session_changes(a: Session, b: Session) -> list[Difference]:
+    found: list[Difference] = []
 
     def add(kind: str, field: str, old: Any, new: Any) -> None:
-        found.append(Change("session", b.id, kind, field, old, new))
+        found.append(Difference("session", b.id, kind, field, old, new))
 
     if a.status != b.status:
         kind = CANCELLED if b.cancelled else RESTORED if a.cancelled else STATUS
@@ -86,29 +88,29 @@ def session_changes(a: Session, b: Session) -> list[Change]:
     return found
 
 
-def _catalogue(old: Event, new: Event) -> list[Change]:
+def _catalogue(old: Event, new: Event) -> list[Difference]:
     """Themes and venues added, removed or changed."""
-    found: list[Change] = []
+    found: list[Difference] = []
     for scope, fields, before, after in (
         ("theme", ("name", "description"), old.themes, new.themes),
         ("venue", VENUE_FIELDS, old.venues, new.venues),
     ):
         was = {item.id: item for item in before}
         now = {item.id: item for item in after}
-        found += [Change(scope, i, ADDED, new=now[i].name) for i in now if i not in was]
-        found += [Change(scope, i, REMOVED, old=was[i].name) for i in was if i not in now]
+        found += [Difference(scope, i, ADDED, new=now[i].name) for i in now if i not in was]
+        found += [Difference(scope, i, REMOVED, old=was[i].name) for i in was if i not in now]
         for i in now.keys() & was.keys():
             found += [
-                Change(scope, i, RENAMED if f == "name" else CHANGED, f,
+                Difference(scope, i, RENAMED if f == "name" else CHANGED, f,
                        getattr(was[i], f), getattr(now[i], f))
                 for f in fields if getattr(was[i], f) != getattr(now[i], f)
             ]
     return sorted(found, key=lambda c: (c.scope, KINDS.index(c.kind), c.id))
 
 
-def _event_changes(old: Event, new: Event) -> list[Change]:
+def _event_changes(old: Event, new: Event) -> list[Difference]:
     return [
-        Change("event", new.id, CHANGED, f, getattr(old, f), getattr(new, f))
+        Difference("event", new.id, CHANGED, f, getattr(old, f), getattr(new, f))
         for f in EVENT_FIELDS if getattr(old, f) != getattr(new, f)
     ]
 
@@ -129,7 +131,7 @@ def _shown_differently(old: Event, new: Event, a: Session, b: Session) -> bool:
     )
 
 
-def bumps(old: Event, new: Event, changes: list[Change]) -> list[Bump]:
+def bumps(old: Event, new: Event, changes: list[Difference]) -> list[Bump]:
     """Sessions in both files whose calendar entry changed, in the new file's order.
 
     ``needed`` is true when the new sequence is not already above the old one.
@@ -175,3 +177,22 @@ def bump_text(text: str, wanted: dict[str, int]) -> str:
         # A file with Windows line ends keeps them on the lines added too.
         result = result.replace("\r\n", "\n").replace("\n", "\r\n")
     return result
+
+
+def write_bumps(path: Path, label: str, text: str, wanted: dict[str, int]) -> None:
+    """Raise the sequences in the file ``text`` was read from, in one atomic write.
+
+    Nothing is written when the result would not load, or when the file changed since
+    ``text`` was read from it.
+    """
+    from wiccli.event.check import build_event
+    from wiccli.event.load import parse_toml, read_text
+    from wiccli.output.files import write_atomic
+
+    updated = bump_text(text, wanted)
+    event = build_event(parse_toml(updated, label), source=label)  # never write a broken file
+    if any(getattr(event.session(i), "sequence", None) != n for i, n in wanted.items()):
+        raise WicError(f"{label}: could not set the sequences; the file is unchanged")
+    if read_text(path) != text:
+        raise DataError(f"{label}: changed while wic was reading it; run the command again")
+    write_atomic(path, updated.encode("utf-8"))

@@ -20,7 +20,6 @@ _HEADER_RE = re.compile(rf"[ \t]*(\[\[?)[ \t]*({_DOTTED})[ \t]*\]\]?")
 _KEY_RE = re.compile(rf"[ \t]*({_DOTTED})[ \t]*=")
 _PART_RE = re.compile(_PART)
 _INDEX_RE = re.compile(r"\[\d+\]$")
-_SYNTAX_POS_RE = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 
 
 def _parts(dotted: str) -> list[str]:
@@ -130,11 +129,3 @@ def _parent(path: str) -> str:
     if _INDEX_RE.search(path):
         return _INDEX_RE.sub("", path)
     return path.rpartition(".")[0]
-
-
-def syntax_position(message: str) -> tuple[str, int | None, int | None]:
-    """Split a TOML syntax error into (message, line, column)."""
-    match = _SYNTAX_POS_RE.match(message)
-    if match:
-        return match["msg"], int(match["line"]), int(match["col"])
-    return message.replace(" (at end of document)", " at end of file"), None, None

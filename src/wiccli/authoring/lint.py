@@ -16,6 +16,7 @@ from typing import Any
 
 from wiccli.event.check import load_zone
 from wiccli.event.model import SUB_FORUM, Event, Session
+from wiccli.text import span
 
 # A local time in a fold or gap of the clocks (found by the loader, which resolves it).
 CLOCK_CHANGE = "clock-change"
@@ -54,9 +55,7 @@ def lint(event: Event) -> list[Finding]:
 
 def when(session: Session, zone: tzinfo) -> str:
     """``Thu 8 Nov 09:00–12:00`` in the event's zone (the end names its day if it differs)."""
-    start, end = session.start.astimezone(zone), session.end.astimezone(zone)
-    tail = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a} {end.day} {end:%b %H:%M}"
-    return f"{start:%a} {start.day} {start:%b %H:%M}–{tail}"
+    return span(session.start, session.end, zone)
 
 
 def _indexed(event: Event) -> list[tuple[int, Session]]:

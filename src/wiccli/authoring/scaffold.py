@@ -6,13 +6,12 @@ Pure: checked options in, TOML text out.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from wiccli.errors import UsageError
 from wiccli.event.check import SLUG_RE, load_zone
+from wiccli.text import slugify
 
 DEFAULT_NAME = "My Conference"
 DEFAULT_ZONE = "UTC"
@@ -31,11 +30,9 @@ class Scaffold:
         return (self.end - self.start).days + 1
 
 
-def slugify(name: str) -> str:
+def id_from_name(name: str) -> str:
     """An event id from its name: ``"PyCon DE 2025"`` -> ``"pycon-de-2025"``."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug[:40].rstrip("-") or "event"
+    return slugify(name, max_length=40) or "event"
 
 
 def parse_day(text: str, option: str) -> date:
@@ -65,7 +62,7 @@ def build(name: str, event_id: str | None, start: date, end: date, timezone: str
         raise UsageError("--name: the event needs a name")
     if end < start:
         raise UsageError(f"--end: {end} is before --start {start}")
-    return Scaffold(check_id(event_id or slugify(name)), name.strip(), start, end,
+    return Scaffold(check_id(event_id or id_from_name(name)), name.strip(), start, end,
                     check_zone(timezone))
 
 

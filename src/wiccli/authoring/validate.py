@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import textwrap
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from wiccli.authoring import lint
-from wiccli.authoring.keys import KeyLocator, syntax_position
+from wiccli.authoring.keys import KeyLocator
+from wiccli.errors import at_most
 from wiccli.event.check import check
+from wiccli.event.load import syntax_position
+from wiccli.text import plural
 
 # Warning classes about one id each: many of them read best as one line listing the ids.
 _GROUPED = {
@@ -119,26 +123,25 @@ def report_lines(report: Report, *, every: bool = False, width: int = 100) -> li
             lines.extend(textwrap.wrap(head + ids, width=width, subsequent_indent="  ",
                                        break_on_hyphens=False))
             continue
-        shown = found if every else found[:MAX_EACH]
-        lines += [f"warning: {_where(report, w)}{w.message}" for w in shown]
-        if len(found) > len(shown):
-            lines.append(f"warning: {report.file}: … and {len(found) - len(shown)} more "
-                         f"({code}; --all lists every one)")
+        each = [f"warning: {_where(report, w)}{w.message}" for w in found]
+        lines += each if every else at_most(each, _more(report.file, code), MAX_EACH)
     lines.append(verdict(report))
     return lines
 
 
+def _more(file: str, code: str) -> Callable[[int], str]:
+    return lambda n: f"warning: {file}: … and {n} more ({code}; --all lists every one)"
+
+
 def verdict(report: Report) -> str:
     if report.errors:
-        return f"{report.file}: invalid, {_plural(len(report.errors), 'error')}"
+        return f"{report.file}: invalid, {plural(len(report.errors), 'error')}"
     if not report.warnings:
         return f"{report.file}: valid, no warnings"
     counts = ", ".join(
         f"{n} {code}" for code in lint.CODES
         if (n := sum(1 for w in report.warnings if w.code == code))
     )
-    return f"{report.file}: valid, {_plural(len(report.warnings), 'warning')} ({counts})"
+    return f"{report.file}: valid, {plural(len(report.warnings), 'warning')} ({counts})"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from typing import Any
 
 from wiccli.cli.state import State
-from wiccli.event.query import count_by_kind
 from wiccli.event.records import SESSION_FIELDS
 from wiccli.output.render import Column, TableSpec
+from wiccli.text import plural
 
 PROVISIONAL_NOTE = "* provisional: title or time not published or not final"
 
@@ -91,34 +91,12 @@ def show_rows(state: State, record: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def event_record(event: Any, state: State) -> dict[str, Any]:
-    path, _ = state.event_path()
-    return {
-        "id": event.id, "name": event.name, "short_name": event.short_name,
-        "tagline": event.tagline, "timezone": event.timezone,
-        "start": event.start.isoformat(), "end": event.end.isoformat(),
-        "days": [d.isoformat() for d in event.days], "location": event.location,
-        "organizers": list(event.organizers), "url": event.url,
-        "updated": event.updated.isoformat() if event.updated else None,
-        "venues": [{"id": v.id, "name": v.name, "address": v.address} for v in event.venues],
-        "themes": [{"id": t.id, "name": t.name} for t in event.themes],
-        "sessions": len(event.sessions), "sessions_by_kind": count_by_kind(event),
-        "invitation_target": event.invitations.target,
-        "invitation_categories": [
-            {"id": c.id, "name": c.name, "target": c.target}
-            for c in event.invitations.categories
-        ],
-        "source": "bundled" if event.bundled else str(path),
-        "file": str(path),
-    }
-
-
 def info_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
     days = r["days"]
     kinds = ", ".join(f"{n} {k}" for k, n in r["sessions_by_kind"].items())
     rows = [
         ("id", r["id"]),
-        ("dates", f"{r['start']} to {r['end']} ({len(days)} day{'s' if len(days) != 1 else ''})"),
+        ("dates", f"{r['start']} to {r['end']} ({plural(len(days), 'day')})"),
         ("time zone", r["timezone"]),
         ("location", r["location"] or "—"),
         ("venues", "; ".join(v["name"] for v in r["venues"]) or "—"),

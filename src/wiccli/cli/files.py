@@ -46,8 +46,6 @@ def read_argument(state: State, name: str) -> tuple[str, str, Path | None]:
         raise DataError(exc.message.replace(str(path), label, 1)) from None
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def check_output(output: str | None) -> None:

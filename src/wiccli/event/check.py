@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
-from wiccli.errors import EventFileError, Problem
+from wiccli.errors import Checker, EventFileError, Problem
 from wiccli.event import clock
 from wiccli.event.model import (
     STATUSES,
@@ -35,7 +35,7 @@ EMAIL_RE = re.compile(rf"^[^@\s<>(),;:\"\[\]\\]+@{_ATOM}(\.{_ATOM})+$")
 
 def build_event(data: Mapping[str, Any], *, source: str, bundled: bool = False) -> Event:
     """Validate parsed TOML into an :class:`Event`, or raise with every problem."""
-    checker = _Checker()
+    checker = EventChecker()
     event = checker.event(data, source, bundled)
     if checker.problems or event is None:
         raise EventFileError(source, checker.problems)
@@ -58,7 +58,7 @@ class Checked:
 
 def check(data: Mapping[str, Any], *, source: str) -> Checked:
     """The event, every problem, and the notes about local times at a clock change."""
-    checker = _Checker()
+    checker = EventChecker()
     event = checker.event(data, source, False)
     return Checked(None if checker.problems else event, checker.problems, checker.notes)
 
@@ -79,18 +79,15 @@ def _type_name(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-class _Checker:
-    """Collects problems while converting plain TOML data into the model."""
+class EventChecker(Checker):
+    """The event format's rules, key by key."""
 
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        super().__init__()
         # Warnings: local times at a change of the clocks, and the instant wic uses.
         self.notes: list[Problem] = []
         self.tz: tzinfo | None = None
         self.zone_name = "UTC"
-
-    def fail(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
 
     # ---- scalar converters
 

@@ -94,15 +94,20 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         raise DataError(toml_error_message(exc, source)) from None
 
 
+def syntax_position(message: str) -> tuple[str, int | None, int | None]:
+    """Split a TOML syntax error into (message, line, column)."""
+    match = _TOML_POS_RE.match(message)
+    if match:
+        return match["msg"], int(match["line"]), int(match["col"])
+    match = _TOML_EOF_RE.match(message)
+    if match:
+        return f"{match['msg']} at end of file", None, None
+    return message, None, None
+
+
 def toml_error_message(exc: tomllib.TOMLDecodeError, source: str) -> str:
-    text = str(exc)
-    match = _TOML_POS_RE.match(text)
-    if match:
-        return f"{source}:{match['line']}:{match['col']}: {match['msg']}"
-    match = _TOML_EOF_RE.match(text)
-    if match:
-        return f"{source}: {match['msg']} at end of file"
-    return f"{source}: {text}"
+    message, line, column = syntax_position(str(exc))
+    return f"{source}:{line}:{column}: {message}" if line else f"{source}: {message}"
 
 
 def load_event(path: Path, *, bundled: bool = False) -> Event:

@@ -7,9 +7,11 @@ locked by tests; add keys freely, never rename or remove one.
 from __future__ import annotations
 
 from datetime import tzinfo
+from pathlib import Path
 from typing import Any
 
 from wiccli.event.model import Event, Session
+from wiccli.event.query import count_by_kind
 
 SESSION_FIELDS = (
     "id", "title", "kind", "theme", "theme_name", "venue", "venue_name", "day",
@@ -41,4 +43,26 @@ def session_record(event: Event, session: Session, zone: tzinfo) -> dict[str, An
         "description": session.description,
         "url": session.url,
         "sequence": session.sequence,
+    }
+
+
+def event_record(event: Event, path: Path) -> dict[str, Any]:
+    """What ``wic info -f json`` prints: the event without its sessions, and its file."""
+    return {
+        "id": event.id, "name": event.name, "short_name": event.short_name,
+        "tagline": event.tagline, "timezone": event.timezone,
+        "start": event.start.isoformat(), "end": event.end.isoformat(),
+        "days": [d.isoformat() for d in event.days], "location": event.location,
+        "organizers": list(event.organizers), "url": event.url,
+        "updated": event.updated.isoformat() if event.updated else None,
+        "venues": [{"id": v.id, "name": v.name, "address": v.address} for v in event.venues],
+        "themes": [{"id": t.id, "name": t.name} for t in event.themes],
+        "sessions": len(event.sessions), "sessions_by_kind": count_by_kind(event),
+        "invitation_target": event.invitations.target,
+        "invitation_categories": [
+            {"id": c.id, "name": c.name, "target": c.target}
+            for c in event.invitations.categories
+        ],
+        "source": "bundled" if event.bundled else str(path),
+        "file": str(path),
     }

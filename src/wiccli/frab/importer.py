@@ -27,8 +27,9 @@ from wiccli.frab.conventions import (
     session_id_from_slug,
 )
 from wiccli.frab.raw import RawEvent, RawSchedule
-from wiccli.frab.text import UniqueIds, html_to_text, looks_like_html, slugify, tidy
+from wiccli.frab.text import UniqueIds, html_to_text, looks_like_html, tidy
 from wiccli.frab.zones import choose_zone
+from wiccli.text import plural, slugify
 
 Progress = Callable[[int, int], None]
 _URL_RE = re.compile(r"^https?://\S+$")
@@ -48,12 +49,6 @@ class ImportOptions:
 class ImportResult:
     data: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
-
-
-def import_text(data: bytes, label: str, options: ImportOptions,
-                progress: Progress | None = None) -> ImportResult:
-    """Parse a schedule and turn it into event data."""
-    return convert(read_schedule(data, label, options.format), label, options, progress)
 
 
 def read_schedule(data: bytes, label: str, wanted: str = "auto") -> RawSchedule:
@@ -298,36 +293,33 @@ class _Converter:
         if unknown:
             listed = ", ".join(f"{name} ×{n}" for name, n in unknown.most_common(8))
             more = " …" if len(unknown) > 8 else ""
-            lines.append(f"ignored {_n(sum(unknown.values()), 'element')} the schedule format "
+            lines.append(f"ignored {plural(sum(unknown.values()), 'element')} the schedule format "
                          f"does not define: {listed}{more}")
         if self.skipped:
             reasons = ", ".join(f"{why} ({n})" for why, n in self.skipped.most_common())
-            lines.append(f"skipped {_n(sum(self.skipped.values()), 'event')}: {reasons}")
+            lines.append(f"skipped {plural(sum(self.skipped.values()), 'event')}: {reasons}")
         lines += self._changes()
         return lines
 
     def _changes(self) -> list[str]:
         changed, lines = self.changed, []
         if self.ids.renamed:
-            lines.append(f"renamed {_n(self.ids.renamed, 'session')} whose id was taken "
+            lines.append(f"renamed {plural(self.ids.renamed, 'session')} whose id was taken "
                          "already (duplicate slugs or titles get -2, -3…)")
         if changed["after_midnight"]:
             count = changed["after_midnight"]
-            lines.append(f"{_n(count, 'event')} {'starts' if count == 1 else 'start'} on another "
+            verb = "starts" if count == 1 else "start"
+            lines.append(f"{plural(count, 'event')} {verb} on another "
                          "date than its <day> (after midnight): kept at its own date and time")
         if changed["no_duration"]:
             length = self.raw.timeslot or DEFAULT_LENGTH
-            lines.append(f"{_n(changed['no_duration'], 'event')} had no usable duration: "
+            lines.append(f"{plural(changed['no_duration'], 'event')} had no usable duration: "
                          f"each lasts {int(length.total_seconds() // 60)} minutes")
         if changed["html"]:
-            lines.append(f"turned HTML into plain text in {_n(changed['html'], 'event')}")
+            lines.append(f"turned HTML into plain text in {plural(changed['html'], 'event')}")
         if changed["untitled"]:
-            lines.append(f"{_n(changed['untitled'], 'event')} had no title: named 'Untitled'")
+            lines.append(f"{plural(changed['untitled'], 'event')} had no title: named 'Untitled'")
         return lines
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _local(moment: datetime, zone: tzinfo) -> datetime:

@@ -1,27 +1,12 @@
-"""Text helpers for imported schedules: ids from names, plain text from HTML."""
+"""Text helpers for imported schedules: unique ids, plain text from HTML."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from html.parser import HTMLParser
 
-_NOT_SLUG = re.compile(r"[^a-z0-9_-]+")
-_HYPHENS = re.compile(r"-{2,}")
 # A tag, a comment or an entity reference: worth running the HTML parser.
 _LOOKS_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|/[a-zA-Z][a-zA-Z0-9]*\s*|!--)>|&#?\w+;")
-MAX_SLUG = 64
-
-
-def slugify(text: str) -> str:
-    """A loader-valid id (``^[a-z0-9][a-z0-9_-]*$``) from any text; '' when nothing is left."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _HYPHENS.sub("-", _NOT_SLUG.sub("-", ascii_text.lower()))
-    slug = slug.lstrip("-_")
-    if len(slug) > MAX_SLUG:
-        cut = slug[:MAX_SLUG]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut[16:] else cut
-    return slug.rstrip("-_") or slug
 
 
 class UniqueIds:

@@ -11,12 +11,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from wiccli.errors import DataError, Problem
+from wiccli.errors import Checker, DataError, ProblemsError
 from wiccli.event.load import toml_error_message
 from wiccli.invites import countries
 from wiccli.invites.model import EMAIL_RE, ID_RE, STATUSES, Change, Invitation, Ledger
 
-MAX_SHOWN = 50
 TOP_KEYS = ("schema", "event", "invitations")
 ENTRY_KEYS = ("id", "name", "organization", "category", "country", "email", "quantity",
               "status", "note", "created", "updated", "history")
@@ -44,23 +43,16 @@ def parse(raw: bytes, source: str) -> Ledger:
     if version > SCHEMA:
         raise DataError(f"{source}: schema {version} was written by a newer wic; "
                         f"this one reads schema {SCHEMA}")
-    checker = _Checker()
+    checker = LedgerChecker()
     ledger = checker.ledger(data)
     if checker.problems or ledger is None:
-        lines = [p.render(source) for p in checker.problems[:MAX_SHOWN]]
-        if len(checker.problems) > MAX_SHOWN:
-            lines.append(f"{source}: … and {len(checker.problems) - MAX_SHOWN} more problems")
-        raise DataError(lines[0], details=lines[1:])
+        raise ProblemsError(source, checker.problems)
     return ledger
 
 
 
-class _Checker:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
+class LedgerChecker(Checker):
+    """The ledger's rules, key by key."""
 
     def ledger(self, data: dict[str, Any]) -> Ledger | None:
         for key in data:
@@ -170,7 +162,7 @@ class _Checker:
                                   self.text(item.get("note", ""), f"{where}.note")))
         return changes
 
-    CHECKS: dict[str, Callable[[_Checker, Any, str], Any]] = {
+    CHECKS: dict[str, Callable[[LedgerChecker, Any, str], Any]] = {
         "id": ident, "name": required_text, "organization": text, "category": ident,
         "country": country, "email": email, "quantity": quantity, "status": status,
         "note": text, "created": moment, "updated": moment, "history": history,

@@ -33,7 +33,6 @@ COLUMNS = ("name", "category", "country", "organization", "email", "quantity", "
 # id picks the entry to update; the others are ignored (wic sets them).
 EXPORT_COLUMNS = ("id", "country_name", "created", "updated")
 REQUIRED = ("name", "category", "country")
-MAX_SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,10 @@ from wiccli.cli.listing import Format, FormatOpt, Listing, output
 from wiccli.cli.registry import command
 from wiccli.cli.state import State, current
 from wiccli.env import Env
-from wiccli.errors import DataError, UsageError, WicError
+from wiccli.errors import UsageError
 from wiccli.event.model import Event
 from wiccli.output.render import Column, TableSpec, draw_table
+from wiccli.text import plural
 
 
 @command()
@@ -102,7 +103,7 @@ def _report_bumps(env: Env, needed: list[Any], new: str, bump: bool) -> None:
     if not needed:
         return
     listed = ", ".join(f"{b.id} ({b.new} → {b.to})" for b in needed)
-    env.message(f"{len(needed)} changed session{'s' if len(needed) != 1 else ''} need a higher "
+    env.message(f"{plural(len(needed), 'changed session')} need a higher "
                 f"sequence so calendar apps update them: {listed}")
     if not bump:
         env.message("  `wic diff OLD NEW --bump` writes them into NEW")
@@ -110,21 +111,12 @@ def _report_bumps(env: Env, needed: list[Any], new: str, bump: bool) -> None:
 
 def _do_bump(env: Env, path: Path, name: str, text: str, wanted: dict[str, int],
              yes: bool) -> None:
-    from wiccli.authoring.diff import bump_text
-    from wiccli.event.check import build_event
-    from wiccli.event.load import parse_toml, read_text
-    from wiccli.output.files import write_atomic
+    from wiccli.authoring.diff import write_bumps
 
     if not yes and not typer.confirm(f"Raise {len(wanted)} sequence(s) in {name}?", err=True):
         env.message(f"{name} left unchanged")
         raise typer.Exit(1)
-    updated = bump_text(text, wanted)
-    event = build_event(parse_toml(updated, name), source=name)  # never write a broken file
-    if any(event.session(i).sequence != n for i, n in wanted.items()):  # type: ignore[union-attr]
-        raise WicError(f"{name}: could not set the sequences; the file is unchanged")
-    if read_text(path) != text:
-        raise DataError(f"{name}: changed while wic was reading it; run the command again")
-    write_atomic(path, updated.encode("utf-8"))
-    env.message(f"raised the sequence of {len(wanted)} session{'s' if len(wanted) != 1 else ''} "
+    write_bumps(path, name, text, wanted)
+    env.message(f"raised the sequence of {plural(len(wanted), 'session')} "
                 f"in {name}")
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from wiccli.cli.files import check_output, plural, write_output
+from wiccli.cli.files import check_output, write_output
 from wiccli.cli.options import (
     DaysOpt,
     KindsOpt,
@@ -21,6 +21,7 @@ from wiccli.cli.options import (
 from wiccli.cli.registry import command
 from wiccli.cli.state import State, current
 from wiccli.errors import UsageError
+from wiccli.text import plural
 
 
 class FrabFormat(StrEnum):

@@ -24,6 +24,7 @@ from wiccli.env import Env
 from wiccli.errors import UsageError
 from wiccli.event.model import Session
 from wiccli.event.query import Filters
+from wiccli.text import plural
 
 
 class Split(StrEnum):
@@ -115,7 +116,7 @@ def _export_one(state: State, filters: Filters, sessions: list[Session], output:
         target = state.env.cwd / output
         write_atomic(target, data, label=output)
         where = output
-    state.env.message(f"wrote {_events(len(sessions))} to {where}")
+    state.env.message(f"wrote {plural(len(sessions), 'event')} to {where}")
 
 
 def _export_split(state: State, filters: Filters, sessions: list[Session], by: str,
@@ -139,12 +140,8 @@ def _export_split(state: State, filters: Filters, sessions: list[Session], by: s
     for file_name, data in files:
         write_atomic(inside(folder, file_name), data, label=str(out_dir / file_name))
     total = sum(len(p.sessions) for p in parts)
-    state.env.message(f"wrote {_events(total)} to {len(files)} file"
-                      f"{'' if len(files) == 1 else 's'} in {out_dir}")
-
-
-def _events(n: int) -> str:
-    return f"{n} event{'' if n == 1 else 's'}"
+    state.env.message(f"wrote {plural(total, 'event')} to {plural(len(files), 'file')} "
+                      f"in {out_dir}")
 
 
 def _write_stdout(env: Env, data: bytes) -> None:

@@ -7,11 +7,12 @@ from typing import Annotated
 
 import typer
 
-from wiccli.cli.files import check_output, plural, read_source, write_output
+from wiccli.cli.files import check_output, read_source, write_output
 from wiccli.cli.options import OutputOpt
 from wiccli.cli.registry import command
 from wiccli.cli.state import current
 from wiccli.errors import DataError
+from wiccli.text import plural
 
 
 class SourceFormat(StrEnum):

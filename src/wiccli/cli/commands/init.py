@@ -13,6 +13,7 @@ from wiccli.cli.registry import command
 from wiccli.cli.state import current
 from wiccli.env import Env
 from wiccli.errors import DataError, UsageError, WicError
+from wiccli.text import plural
 
 
 @command()
@@ -73,7 +74,7 @@ def _init_plan(env: Env, name: str | None, start: str | None, end: str | None,
         scaffold.check_id(event_id)
     if stdin_is_terminal(env):
         name = name or _ask(env, "Event name", scaffold.DEFAULT_NAME, str)
-        event_id = event_id or _ask(env, "Event id", scaffold.slugify(name), scaffold.check_id)
+        event_id = event_id or _ask(env, "Event id", scaffold.id_from_name(name), scaffold.check_id)
         first = first or _ask(env, "First day (YYYY-MM-DD)", env.now().date().isoformat(),
                               lambda s: scaffold.parse_day(s, "first day"))
         last = last or _ask(env, "Last day", first.isoformat(),
@@ -98,7 +99,7 @@ def _not_before(day: date, first: date) -> date:
 
 
 def _after_init(env: Env, path: Path, plan: Any) -> None:
-    days = f"{plan.days} day{'s' if plan.days != 1 else ''}"
+    days = plural(plan.days, "day")
     env.message(f"wrote {path}: {plan.name!r} ({plan.id}), {plan.start} to {plan.end} "
                 f"({days}), {plan.timezone}")
     local = resolve(path, env) == env.cwd / "wic.toml"

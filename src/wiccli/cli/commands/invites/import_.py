@@ -9,7 +9,7 @@ import typer
 
 from wiccli.cli.commands.invites._common import ForceOpt, random_bytes, utc_now, where
 from wiccli.cli.registry import command
-from wiccli.errors import DataError
+from wiccli.errors import DataError, at_most
 
 
 @command()
@@ -23,7 +23,7 @@ def import_(
     """Import guests from CSV: all rows or none; known guests are updated, not repeated."""
     from wiccli.invites import ledger as store
     from wiccli.invites import model as core
-    from wiccli.invites.importcsv import MAX_SHOWN, plan, read_rows
+    from wiccli.invites.importcsv import plan, read_rows
     from wiccli.output.render import work_progress
 
     state, event, path = where()
@@ -35,9 +35,7 @@ def import_(
             result = plan(ledger, event, rows, source=str(file), now=now,
                           random_bytes=random_bytes, force=force, progress=progress)
         if result.problems:
-            shown = result.problems[:MAX_SHOWN]
-            if len(result.problems) > MAX_SHOWN:
-                shown.append(f"… and {len(result.problems) - MAX_SHOWN} more bad rows")
+            shown = at_most(result.problems, lambda n: f"… and {n} more bad rows")
             raise DataError(f"{file}: {len(result.problems)} bad row(s); nothing was imported",
                             details=shown)
         return (ledger if dry_run else result.ledger), result
