@@ -89,3 +89,16 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def big_event_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated event of 1,000 sessions over 4 days in 12 venues (made once a run)."""
+    import subprocess
+    import sys
+
+    target = tmp_path_factory.mktemp("big-event") / "big.toml"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "event",
+                    "--sessions", "1000", "--days", "4", "--venues", "12", "-o", str(target)],
+                   check=True, capture_output=True)
+    return target

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, Runner
+from conftest import DATA, Runner
 from wiccli.cli.state import State
 from wiccli.env import Env
 from wiccli.event.load import load_event
@@ -19,20 +17,6 @@ from wiccli.publish.layout import day_grid
 SMALL = str(DATA / "publish-small.toml")
 DAY2_MORNING = ["Forum on artificial", "Forum on big data", "Forum on cybersecurity",
                 "International", "Common Prosperity", "Universal Security"]
-
-
-def big_event(folder: Path, sessions: int = 1000, days: int = 4) -> Path:
-    target = folder / "big.toml"
-    if not target.exists():
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "event",
-                        "--sessions", str(sessions), "--days", str(days), "--venues", "12",
-                        "-o", str(target)], check=True, capture_output=True)
-    return target
-
-
-@pytest.fixture(scope="module")
-def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return big_event(tmp_path_factory.mktemp("big"))
 
 
 def line_of(text: str, label: str) -> str:
@@ -67,8 +51,8 @@ def test_blocks_span_their_rows(run: Runner) -> None:
     assert rows["11:00"].count("│") >= 2
 
 
-def test_fits_80_columns_with_12_venues(run: Runner, big: Path) -> None:
-    result = run("-e", str(big), "grid", environ={"COLUMNS": "80"})
+def test_fits_80_columns_with_12_venues(run: Runner, big_event_file: Path) -> None:
+    result = run("-e", str(big_event_file), "grid", environ={"COLUMNS": "80"})
     assert result.code == 0, result.stderr
     widths = [text_width(line) for line in result.stdout.splitlines()]
     assert max(widths) <= 80
@@ -115,6 +99,7 @@ def test_tz_moves_the_rows(run: Runner) -> None:
     (["--venue", "nowhere"], "unknown venue 'nowhere'"),
     (["--slot", "7"], "--slot: 7 does not divide an hour"),
     (["--slot", "0"], "--slot: 0 does not divide an hour"),
+    (["--slot", "half"], "--slot: 'half' is not a whole number of minutes"),
     (["--tz", "Mars/Base"], "unknown time zone"),
 ])
 def test_bad_input_is_one_error_line(run: Runner, args: list[str], message: str) -> None:
@@ -126,8 +111,8 @@ def test_bad_input_is_one_error_line(run: Runner, args: list[str], message: str)
     assert result.stderr.count("\n") == 1
 
 
-def test_layout_rows_and_lanes_on_a_big_event(big: Path) -> None:
-    event = load_event(big)
+def test_layout_rows_and_lanes_on_a_big_event(big_event_file: Path) -> None:
+    event = load_event(big_event_file)
     zone = State(env=Env()).zone(event.timezone)
     seen = set()
     for day in event.days:
@@ -145,3 +130,10 @@ def test_layout_rows_and_lanes_on_a_big_event(big: Path) -> None:
                 assert (row, block.lane) not in taken, (block.session.id, taken[row, block.lane])
                 taken[row, block.lane] = block.session.id
     assert seen == {s.id for s in event.sessions}
+
+
+def test_grid_starts_light(tmp_path: Path) -> None:
+    from test_imports import imported_by, top_level
+
+    found = top_level(imported_by(tmp_path, "grid", "--day", "2"))
+    assert sorted(found & {"pydantic", "jinja2", "rich", "icalendar", "weasyprint"}) == []

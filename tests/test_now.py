@@ -79,3 +79,9 @@ def test_watch_and_at_do_not_go_together(run: Runner) -> None:
     result = run("now", "--watch", "--at", "2018-11-08T10:00")
     assert result.code == 2
     assert "--watch follows the clock" in result.stderr
+
+
+def test_bad_every_is_one_error_line(run: Runner) -> None:
+    result = run("now", "--every", "0")
+    assert result.code == 2
+    assert result.stderr == "error: --every: '0' is not a number of seconds from 1 to 3600\n"

@@ -217,6 +217,55 @@ def calendar_bytes(
     return data
 
 
+def calendar_files(
+    event: Event,
+    parts: Sequence[tuple[str, CalendarSpec, Sequence[Session]]],
+    zone: tzinfo,
+) -> dict[str, bytes]:
+    """Many calendars over the same sessions (a site's programme, themes, sessions).
+
+    Each file is byte for byte what :func:`calendar_bytes` gives for its part, but a
+    VEVENT is built and folded once however many files hold it: a thousand one-session
+    files plus the whole programme cost about one programme. Parts must share the
+    stamp and alarm (the VEVENT bytes depend on them).
+    """
+    from icalendar import Calendar
+
+    folded: dict[str, bytes] = {}
+    zones: dict[int, bytes] = {}
+    shells: dict[tuple[str, str], bytes] = {}  # the calendar's own lines, by name
+    files: dict[str, bytes] = {}
+    builder: _EventBuilder | None = None
+    end = b"END:VCALENDAR\r\n"
+    for name, spec, sessions in parts:
+        if builder is None:
+            builder = _EventBuilder(event, spec, zone, session_uid)
+        elif (spec.stamp, spec.alarm_minutes) != (builder.spec.stamp, builder.spec.alarm_minutes):
+            raise ValueError("calendar_files: every part must share the stamp and alarm")
+        ordered = sort_sessions(sessions)
+        pieces = []
+        first = None
+        for s in ordered:
+            if s.id not in folded:
+                component = builder.build(s)
+                first = first or component
+                folded[s.id] = component.to_ical()
+            pieces.append(folded[s.id])
+        if ordered and first is None:
+            first = builder.build(ordered[0])
+        timezone = _vtimezone([first] if first is not None else [], event, ordered, zone)
+        if timezone is not None:
+            pieces.insert(0, zones.get(id(timezone)) or zones.setdefault(id(timezone),
+                                                                          timezone.to_ical()))
+        if (spec.name, spec.description) not in shells:
+            cal = Calendar()
+            for key, value in _calendar_properties(event, spec):
+                cal.add(key, value)
+            shells[spec.name, spec.description] = cal.to_ical()[: -len(end)]
+        files[name] = shells[spec.name, spec.description] + b"".join(pieces) + end
+    return files
+
+
 def _calendar_properties(event: Event, spec: CalendarSpec) -> list[tuple[str, Any]]:
     from icalendar import vText
 

@@ -63,8 +63,12 @@ class DayGrid:
         return self.first + timedelta(minutes=self.slot * row)
 
 
-def check_slot(minutes: int) -> int:
+def check_slot(text: str) -> int:
     """A slot length that divides an hour (5, 10, 15, 20, 30 or 60 minutes)."""
+    try:
+        minutes = int(text.strip())
+    except ValueError:
+        raise UsageError(f"--slot: {text!r} is not a whole number of minutes") from None
     if minutes <= 0 or 60 % minutes:
         raise UsageError(f"--slot: {minutes} does not divide an hour; use 5, 10, 15, 20, 30 "
                          "or 60 (minutes)")

@@ -11,6 +11,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from wiccli.errors import UsageError
+from wiccli.output.table import clean
 from wiccli.event.model import Event, Session
 from wiccli.event.query import sort_sessions
 from wiccli.publish.layout import NO_VENUE, NO_VENUE_NAME
@@ -126,7 +127,7 @@ def _clock(moment: datetime, at: datetime, zone: tzinfo) -> str:
 
 def _title(s: Session) -> str:
     mark = " *" if s.provisional else ""
-    return f"{s.title}{mark}" + (" (tentative)" if s.status == "tentative" else "")
+    return f"{clean(s.title)}{mark}" + (" (tentative)" if s.status == "tentative" else "")
 
 
 def now_lines(event: Event, result: NowNext, zone: tzinfo) -> list[list[tuple[str, str]]]:
@@ -145,7 +146,7 @@ def now_lines(event: Event, result: NowNext, zone: tzinfo) -> list[list[tuple[st
                        "")])
     for venue in result.venues:
         lines.append([])
-        lines.append([(venue.name, "bold")])
+        lines.append([(clean(venue.name), "bold")])
         for s in venue.now:
             left = duration_text(minutes_between(at, s.end))
             lines.append([("  now   ", "green"), (_title(s), ""),

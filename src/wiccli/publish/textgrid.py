@@ -92,7 +92,7 @@ def _page(event: Event, grid: DayGrid, page: Sequence[Column], look: Look) -> li
         if i:
             header.append(("│", "dim"))
             rule.append(("┼", "dim"))
-        header.append((_pad(_fit(column.name, span), span), "bold"))
+        header.append((_pad(_fit(clean(column.name), span), span), "bold"))
         rule.append(("─" * span, "dim"))
     lines = [header, rule]
     for row in range(grid.rows):
@@ -128,7 +128,8 @@ def _block_lines(block: Block, width: int, keys: dict[str, tuple[str, str]],
     s = block.session
     key, colour = keys.get(s.theme or "", ("•", "bright_black"))
     text_w = width - 1
-    title = (CANCELLED if s.cancelled else "") + s.title + (PROVISIONAL if s.provisional else "")
+    title = (CANCELLED if s.cancelled else "") + clean(s.title) + (
+        PROVISIONAL if s.provisional else "")
     when = _when(block, text_w)
     body = list(wrap(title, text_w)) if text_w > 0 else []
     room = block.rows - (1 if block.rows > 1 else 0)
@@ -178,7 +179,7 @@ def legend(event: Event, grid: DayGrid, look: Look) -> list[Line]:
     for theme in event.themes:
         if theme.id in used:
             key, colour = keys[theme.id]
-            pieces.extend([("▌" if look.color else key, colour), (f" {theme.name}   ", "")])
+            pieces.extend([("▌" if look.color else key, colour), (f" {clean(theme.name)}   ", "")])
     marks = []
     if any(b.session.provisional for b in grid.blocks):
         marks.append("* provisional")

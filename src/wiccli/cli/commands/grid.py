@@ -10,8 +10,9 @@ from wiccli.cli.options import DayOpt, TzOpt, VenuesOpt
 from wiccli.cli.registry import command
 from wiccli.cli.state import current
 
+# A string, parsed by check_slot: an int option would bring Pydantic into start-up.
 SlotOpt = Annotated[
-    int,
+    str,
     typer.Option("--slot", metavar="MINUTES",
                  help="Minutes per row: 5, 10, 15, 20, 30 or 60."),
 ]
@@ -21,7 +22,7 @@ SlotOpt = Annotated[
 def grid(
     day: DayOpt = None,
     venue: VenuesOpt = None,
-    slot: SlotOpt = 30,
+    slot: SlotOpt = "30",
     tz: TzOpt = None,
 ) -> None:
     """The timetable of a day as a grid: venues across, time down."""

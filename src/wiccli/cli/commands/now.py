@@ -24,9 +24,8 @@ WatchOpt = Annotated[
     bool, typer.Option("--watch", help="Refresh in place until interrupted (Ctrl-C).")
 ]
 EveryOpt = Annotated[
-    int,
-    typer.Option("--every", metavar="SECONDS", min=1, max=3600,
-                 help="With --watch: seconds between refreshes."),
+    str,  # parsed here: an int option would bring Pydantic into start-up
+    typer.Option("--every", metavar="SECONDS", help="With --watch: seconds between refreshes."),
 ]
 
 
@@ -36,7 +35,7 @@ def now(
     tz: TzOpt = None,
     fmt: FormatOpt = Format.table,
     watch: WatchOpt = False,
-    every: EveryOpt = 30,
+    every: EveryOpt = "30",
 ) -> None:
     """What runs now and what starts next, per venue."""
     from wiccli.publish.now import parse_at
@@ -49,10 +48,11 @@ def now(
     if watch and fmt is not Format.table:
         raise UsageError("--watch is for people; scripts run `wic now -f json` when needed")
     moment = parse_at(at, zone) if at is not None else None
+    seconds = _seconds(every)
     if watch:
         from wiccli.output.styled import watch as watch_lines
 
-        watch_lines(state.env, lambda: _lines(state, event, zone, None), every)
+        watch_lines(state.env, lambda: _lines(state, event, zone, None), seconds)
     else:
         from wiccli.output.styled import draw_lines
         from wiccli.publish.now import now_and_next, now_record
@@ -79,3 +79,10 @@ def _lines(state: State, event: Event, zone: tzinfo,
     from wiccli.publish.now import now_and_next, now_lines
 
     return now_lines(event, now_and_next(event, moment or state.env.now()), zone)
+
+
+def _seconds(text: str) -> int:
+    value = text.strip()
+    if not value.isdigit() or not 1 <= int(value) <= 3600:
+        raise UsageError(f"--every: {text!r} is not a number of seconds from 1 to 3600")
+    return int(value)

@@ -1,0 +1,114 @@
+"""What the site's and the booklet's templates show: plain data, no HTML.
+
+Every page, the index's day grids and the links between pages are worked out here,
+once; the templates only lay them out (and Jinja2 escapes every text they print).
+Links are relative, so the site works from the file system and from any static host.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+
+from wiccli.event.model import Event, Session
+from wiccli.event.query import local_day, sort_sessions
+from wiccli.ics import day_label, unique_file_names
+from wiccli.publish.layout import Block, DayGrid, day_grid
+
+PALETTE_SIZE = 12  # style.css has .t0 … .t11
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a grid row: a block that starts here, or an empty lane."""
+
+    block: Block | None
+    venue: str
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    time: datetime
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DayPage:
+    day: date
+    number: int
+    anchor: str
+    label: str  # "Thursday 8 November 2018"
+    grid: DayGrid
+    rows: tuple[GridRow, ...]
+    sessions: tuple[Session, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the templates need, with each page's file name."""
+
+    event: Event
+    zone: tzinfo
+    days: tuple[DayPage, ...]
+    session_file: dict[str, str]  # session id -> "x.html" inside session/
+    theme_file: dict[str, str]
+    venue_file: dict[str, str]
+    theme_class: dict[str, str]  # theme id -> "t0" …
+    by_theme: dict[str, list[Session]] = field(default_factory=dict)
+    by_venue: dict[str, list[Session]] = field(default_factory=dict)
+
+
+def build(event: Event, zone: tzinfo, slot: int = 30) -> Site:
+    """The site's pages of ``event``, with times in ``zone``."""
+    themes = [t.id for t in event.themes]
+    venues = [v.id for v in event.venues]
+    site = Site(
+        event=event,
+        zone=zone,
+        days=tuple(_day_page(event, d, i, zone, slot) for i, d in enumerate(event.days, 1)),
+        session_file=dict(zip([s.id for s in event.sessions],
+                              unique_file_names([s.id for s in event.sessions], ".html"),
+                              strict=True)),
+        theme_file=dict(zip(themes, unique_file_names(themes, ".html"), strict=True)),
+        venue_file=dict(zip(venues, unique_file_names(venues, ".html"), strict=True)),
+        theme_class={t: f"t{i % PALETTE_SIZE}" for i, t in enumerate(themes)},
+    )
+    for s in sort_sessions(event.sessions):
+        if s.theme:
+            site.by_theme.setdefault(s.theme, []).append(s)
+        if s.venue:
+            site.by_venue.setdefault(s.venue, []).append(s)
+    return site
+
+
+def _day_page(event: Event, day: date, number: int, zone: tzinfo, slot: int) -> DayPage:
+    grid = day_grid(event, day, zone, slot)
+    label = f"{day:%A} {day_label(day)}"
+    sessions = tuple(b.session for b in sorted(grid.blocks,
+                                               key=lambda b: (b.start, b.end, b.session.id)))
+    return DayPage(day, number, f"day-{number}", label, grid, grid_rows(grid), sessions)
+
+
+def grid_rows(grid: DayGrid) -> tuple[GridRow, ...]:
+    """Each row's cells, for an HTML table: a block's cell carries its rowspan, and the
+    cells it covers below are left out (as HTML's rowspan expects)."""
+    venue_of_lane = [c.venue for c in grid.columns for _ in range(c.lanes)]
+    starts = {(b.row, b.lane): b for b in grid.blocks}
+    covered = {(r, b.lane) for b in grid.blocks for r in range(b.row + 1, b.row + b.rows)}
+    rows = []
+    for row in range(grid.rows):
+        cells = tuple(
+            Cell(starts.get((row, lane)), venue_of_lane[lane])
+            for lane in range(grid.lanes) if (row, lane) not in covered
+        )
+        rows.append(GridRow(grid.row_time(row), cells))
+    return tuple(rows)
+
+
+def sessions_by_day(site: Site, sessions: Sequence[Session]) -> list[tuple[str, list[Session]]]:
+    """Sessions grouped under the label of the local day they start on."""
+    groups: dict[date, list[Session]] = {}
+    for s in sessions:
+        groups.setdefault(local_day(s, site.zone), []).append(s)
+    return [(f"{d:%A} {day_label(d)}", items) for d, items in sorted(groups.items())]
