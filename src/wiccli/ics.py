@@ -231,7 +231,7 @@ def calendar_files(
     """
     from icalendar import Calendar
 
-    folded: dict[str, bytes] = {}
+    built: dict[str, tuple[Component, bytes]] = {}  # session id -> VEVENT, folded
     zones: dict[int, bytes] = {}
     shells: dict[tuple[str, str], bytes] = {}  # the calendar's own lines, by name
     files: dict[str, bytes] = {}
@@ -243,20 +243,16 @@ def calendar_files(
         elif (spec.stamp, spec.alarm_minutes) != (builder.spec.stamp, builder.spec.alarm_minutes):
             raise ValueError("calendar_files: every part must share the stamp and alarm")
         ordered = sort_sessions(sessions)
-        pieces = []
-        first = None
         for s in ordered:
-            if s.id not in folded:
+            if s.id not in built:
                 component = builder.build(s)
-                first = first or component
-                folded[s.id] = component.to_ical()
-            pieces.append(folded[s.id])
-        if ordered and first is None:
-            first = builder.build(ordered[0])
-        timezone = _vtimezone([first] if first is not None else [], event, ordered, zone)
-        if timezone is not None:
-            pieces.insert(0, zones.get(id(timezone)) or zones.setdefault(id(timezone),
-                                                                          timezone.to_ical()))
+                built[s.id] = (component, component.to_ical())
+        pieces = [built[s.id][1] for s in ordered]
+        timezone = _vtimezone([built[s.id][0] for s in ordered], event, ordered, zone)
+        if timezone is not None:  # the same object for the same span (vtimezone caches)
+            if id(timezone) not in zones:
+                zones[id(timezone)] = timezone.to_ical()
+            pieces.insert(0, zones[id(timezone)])
         if (spec.name, spec.description) not in shells:
             cal = Calendar()
             for key, value in _calendar_properties(event, spec):
