@@ -137,3 +137,14 @@ def test_grid_starts_light(tmp_path: Path) -> None:
 
     found = top_level(imported_by(tmp_path, "grid", "--day", "2"))
     assert sorted(found & {"pydantic", "jinja2", "rich", "icalendar", "weasyprint"}) == []
+
+
+def test_control_characters_never_reach_the_terminal(run: Runner, tmp_path: Path) -> None:
+    text = (DATA / "publish-small.toml").read_text(encoding="utf-8")
+    evil = text.replace('title = "Parallel one"', 'title = "Parallel \\u001b[2J one"')
+    (tmp_path / "evil.toml").write_text(evil, encoding="utf-8")
+    for argv in (["grid", "-d", "1"], ["now", "--at", "2025-06-10T10:15"]):
+        result = run("-e", "evil.toml", *argv, environ={"COLUMNS": "120"})
+        assert result.code == 0, result.stderr
+        assert "Parallel" in result.stdout
+        assert "\x1b" not in result.stdout

@@ -11,9 +11,9 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from wiccli.errors import UsageError
-from wiccli.output.table import clean
 from wiccli.event.model import Event, Session
 from wiccli.event.query import sort_sessions
+from wiccli.output.table import clean
 from wiccli.publish.layout import NO_VENUE, NO_VENUE_NAME
 
 BEFORE, DURING, AFTER = "before", "during", "after"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from wiccli.event.model import Event
-from wiccli.output.table import text_width, wrap
+from wiccli.output.table import clean, text_width, wrap
 from wiccli.publish.layout import Block, Column, DayGrid
 
 Piece = tuple[str, str]
