@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wiccli.event.check import EMAIL_RE, SLUG_RE, URL_RE
+from wiccli.event.check import EMAIL_RE, MAX_FRAB_ID, SLUG_RE, URL_RE, UUID_RE
 from wiccli.event.model import STATUSES, SUB_FORUM
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -132,6 +132,10 @@ def _session() -> Schema:
             "url": _url("A page about the session (http or https)."),
             "sequence": _count("The revision number calendar apps compare: raise it by one "
                                "when the session changes."),
+            "guid": _doc({"type": "string", "pattern": UUID_RE.pattern},
+                         "The session's frab guid (a UUID), kept from an imported schedule."),
+            "frab_id": _doc({"type": "integer", "minimum": 1, "maximum": MAX_FRAB_ID},
+                            "The session's numeric frab id, kept from an imported schedule."),
         },
         ["id", "title", "kind", "start", "end"],
         "One session of the programme.",

@@ -28,6 +28,8 @@ from wiccli.event.model import (
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 URL_RE = re.compile(r"^https?://\S+$")
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
+MAX_FRAB_ID = 2**53 - 1  # the largest integer every JSON reader keeps exactly
 # One address, no display name: what a From or Reply-To header and a mailto: URI can carry.
 _ATOM = r"[^@\s<>(),;:\"\[\]\\.]+"
 EMAIL_RE = re.compile(rf"^[^@\s<>(),;:\"\[\]\\]+@{_ATOM}(\.{_ATOM})+$")
@@ -220,6 +222,21 @@ class EventChecker(Checker):
         if resolved.case != clock.NORMAL:
             self.notes.append(Problem(path, clock.note(value, resolved, self.zone_name)))
         return resolved.moment
+    def guid(self, value: Any, path: str) -> str | None:
+        """A UUID in its usual form (frab guids), kept as written."""
+        result = self.string(value, path)
+        if result is not None and not UUID_RE.match(result):
+            self.fail(path, f"{result!r} is not a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")
+            return None
+        return result
+
+    def frab_id(self, value: Any, path: str) -> int | None:
+        number = self.count(value, path)
+        if number is not None and not 1 <= number <= MAX_FRAB_ID:
+            self.fail(path, f"must be between 1 and {MAX_FRAB_ID}, got {number}")
+            return None
+        return number
+
     def status(self, value: Any, path: str) -> str | None:
         result = self.string(value, path)
         if result is not None and result not in STATUSES:
@@ -301,6 +318,7 @@ class EventChecker(Checker):
         sessions = self.items(top.get("sessions"), "sessions", self.session)
         invitations = self.invitations(top.get("invitations"))
         self.check_references([t for _, t in themes], [v for _, v in venues], sessions)
+        self.check_source_ids(sessions)
         if head is None:
             return None
         if self.tz is not None:
@@ -410,6 +428,8 @@ class EventChecker(Checker):
                 "speakers": (False, self.strings),
                 "url": (False, self.url),
                 "sequence": (False, self.count),
+                "guid": (False, self.guid),
+                "frab_id": (False, self.frab_id),
             },
         )
         if fields is None:
@@ -473,6 +493,20 @@ class EventChecker(Checker):
             if session.venue is not None and session.venue not in venue_ids:
                 self.fail(f"{path}.venue", f"no venue with id {session.venue!r}"
                           f"{_known(venue_ids)}")
+
+    def check_source_ids(self, sessions: list[tuple[int, Session]]) -> None:
+        """Conference apps follow a session by its guid and frab id: each names one."""
+        for key in ("guid", "frab_id"):
+            seen: dict[object, int] = {}
+            for index, session in sessions:
+                value = getattr(session, key)
+                folded = value.lower() if isinstance(value, str) else value
+                if value is None:
+                    continue
+                if folded in seen:
+                    self.fail(f"sessions[{index}].{key}", f"duplicate {key} {value!r} "
+                              f"(first used at sessions[{seen[folded]}])")
+                seen.setdefault(folded, index)
 
     def check_dates(self, head: dict[str, Any], sessions: list[tuple[int, Session]]) -> None:
         first, last, zone = head["start"], head["end"], self.tz

@@ -48,6 +48,9 @@ class Session:
     speakers: tuple[str, ...] = ()
     url: str | None = None
     sequence: int = 0
+    # What a frab / pretalx schedule calls the session (kept by import, written by export).
+    guid: str | None = None
+    frab_id: int | None = None
 
     @property
     def cancelled(self) -> bool:

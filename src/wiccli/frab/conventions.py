@@ -36,11 +36,24 @@ SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 
 
 def acronym(event_id: str) -> str:
-    """The schedule's acronym: the event id without hyphens, at least 4 characters.
+    """The schedule's acronym: the event id with ``_`` for ``-``, at least 4 characters.
 
-    Both schemas want ``[a-z0-9_]{4,}`` before the first hyphen of a slug.
+    The JSON schema's acronym and both schemas' slugs want ``[a-z0-9_]{4,}``.
+    :func:`event_id` reads it back, so an id survives export and import.
     """
     return event_id.replace("-", "_").ljust(4, "_")
+
+
+def event_id(schedule_acronym: str) -> str:
+    """The event id an acronym names: the inverse of :func:`acronym`.
+
+    ``my-conf-2020`` (as pretalx writes it) and ``my_conf_2020`` (as wic exports it) are
+    both the event ``my-conf-2020``; the padding of a short id is dropped. An id written
+    with ``_`` comes back with ``-``: the acronym cannot tell them apart.
+    """
+    from wiccli.text import slugify
+
+    return slugify(schedule_acronym).replace("_", "-").strip("-")
 
 
 def session_slug(event_id: str, session_id: str) -> str:

@@ -61,7 +61,7 @@ def build_schedule(event: Event, sessions: Sequence[Session], options: ExportOpt
         "start": event.start.isoformat(),
         "end": event.end.isoformat(),
         "daysCount": len(event.days),
-        "timeslot_duration": _hhmm(timedelta(minutes=timeslot_minutes(kept))),
+        "timeslot_duration": _hhmm(timedelta(minutes=timeslot_minutes(kept, zone))),
     }
     if _ZONE_RE.match(event.timezone):
         conference["time_zone_name"] = event.timezone
@@ -88,12 +88,20 @@ def to_json(document: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- ids
 
 
+def guid_of(event: Event, session: Session) -> str:
+    """The session's own guid (kept from an imported schedule), else one derived from ids."""
+    return session.guid or session_guid(event.id, session.id)
+
+
 def numeric_ids(event: Event) -> dict[str, int]:
-    """A positive integer per session, from its guid; unique over the whole event."""
-    numbers: dict[str, int] = {}
-    taken: set[int] = set()
+    """A positive integer per session: its own frab id, else one from its guid; unique over
+    the whole event (a derived number never takes one a session already has)."""
+    numbers = {s.id: s.frab_id for s in event.sessions if s.frab_id is not None}
+    taken = set(numbers.values())
     for session in sorted(event.sessions, key=lambda s: s.id):
-        number = _number_from(session_guid(event.id, session.id))
+        if session.id in numbers:
+            continue
+        number = _number_from(guid_of(event, session))
         while number in taken:
             number = number % 2_000_000_000 + 1
         taken.add(number)
@@ -169,7 +177,7 @@ def event_entry(event: Event, session: Session, zone: tzinfo, number: int,
     title = f"{CANCELLED_PREFIX}{session.title}" if session.cancelled else session.title
     slug = session_slug(event.id, session.id).rstrip("-_")
     entry: dict[str, Any] = {
-        "guid": session_guid(event.id, session.id),
+        "guid": guid_of(event, session),
         "id": number,
         "date": start.isoformat(),
         "start": f"{start:%H:%M}",
@@ -178,7 +186,7 @@ def event_entry(event: Event, session: Session, zone: tzinfo, number: int,
         "room": rooms[session.venue or ""],
         "slug": slug,
         # Required by the JSON schema: the session's page, else the event's.
-        "url": session.url or event.url or f"urn:uuid:{session_guid(event.id, session.id)}",
+        "url": session.url or event.url or f"urn:uuid:{guid_of(event, session)}",
         "title": title,
         "subtitle": "",
         "track": theme.name if theme else None,
@@ -223,12 +231,12 @@ def _hhmm(span: timedelta) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def timeslot_minutes(sessions: Iterable[Session]) -> int:
-    """The grid the sessions sit on: the gcd of their minutes, at least 5, at most 60."""
+def timeslot_minutes(sessions: Iterable[Session], zone: tzinfo) -> int:
+    """The grid the sessions sit on: the gcd of their local minutes, at least 5, at most 60."""
     step = 60
     for session in sessions:
         for moment in (session.start, session.end):
-            step = math.gcd(step, moment.minute)
+            step = math.gcd(step, moment.astimezone(zone).minute)
     return max(5, step)
 
 

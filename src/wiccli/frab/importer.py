@@ -11,11 +11,12 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from wiccli.errors import DataError
-from wiccli.event.check import SLUG_RE
+from wiccli.event.check import MAX_FRAB_ID, SLUG_RE, UUID_RE
+from wiccli.event.clock import NORMAL, elapsed, fixed, resolve
 from wiccli.event.model import SUB_FORUM
 from wiccli.frab.conventions import (
     CANCELLED_TITLE_RE,
@@ -24,10 +25,11 @@ from wiccli.frab.conventions import (
     NOTE_TENTATIVE,
     PLACEHOLDER_ROOM,
     STATUS_NOTES,
+    event_id,
     session_id_from_slug,
 )
 from wiccli.frab.raw import RawEvent, RawSchedule
-from wiccli.frab.text import UniqueIds, html_to_text, looks_like_html, tidy
+from wiccli.frab.text import UniqueIds, html_to_text, looks_like_html, tidy, trim
 from wiccli.frab.zones import choose_zone
 from wiccli.text import plural, slugify
 
@@ -104,6 +106,8 @@ class _Converter:
         self.ids = UniqueIds()
         self.theme_ids: dict[str, str] = {}
         self.venue_ids: dict[str, str] = {}
+        self.guids: set[str] = set()
+        self.numbers: set[int] = set()
 
     # ---- the whole event
 
@@ -134,18 +138,20 @@ class _Converter:
 
     def head(self, zone_name: str, zone: tzinfo, sessions: list[dict[str, Any]]) -> dict[str, Any]:
         raw = self.raw
-        event_id = slugify(raw.acronym) or slugify(raw.title) or "imported"
-        head: dict[str, Any] = {"id": event_id,
+        head: dict[str, Any] = {"id": event_id(raw.acronym) or slugify(raw.title) or "imported",
                                 "name": raw.title or raw.acronym or "Imported schedule",
                                 "timezone": zone_name}
+        # The schedule's own days; a session past midnight of the last day is not another
+        # day (the event file allows it), one outside them widens the event.
         days = [s["start"].astimezone(zone).date() for s in sessions]
-        days += [(s["end"].astimezone(zone) - timedelta(microseconds=1)).date() for s in sessions]
         if raw.start and raw.end and raw.start <= raw.end:
             days += [raw.start, raw.end]
         if not days:
             raise DataError(f"{self.label}: not a usable schedule: it has no events and no "
                             "conference dates")
-        head["start"], head["end"] = min(days), max(days)
+        ends = [(s["end"].astimezone(zone) - timedelta(microseconds=1)).date()
+                - timedelta(days=1) for s in sessions]
+        head["start"], head["end"] = min(days), max(days + ends)
         if _URL_RE.match(raw.url):
             head["url"] = raw.url
         return head
@@ -193,8 +199,9 @@ class _Converter:
             "title": title,
             "kind": self.kind(event.type, theme),
             "start": start,
-            "end": start + self.length(event, start),
+            "end": (start.astimezone(UTC) + self.length(event, start, zone)).astimezone(zone),
         }
+        session.update(self.source_ids(event))
         if theme:
             session["theme"] = theme
         if event.room in self.venue_ids:
@@ -218,7 +225,10 @@ class _Converter:
         if event.start is None:
             self.skipped["no readable start date and time"] += 1
             return None
-        start = event.start.replace(tzinfo=zone) if event.start.tzinfo is None else event.start
+        if event.start.tzinfo is None:
+            start = resolve(event.start, zone).moment
+        else:
+            start = event.start
         raw = self.raw
         if raw.start and raw.end and not (
             raw.start - FAR_OUTSIDE <= start.astimezone(zone).date() <= raw.end + FAR_OUTSIDE
@@ -229,18 +239,35 @@ class _Converter:
             self.changed["after_midnight"] += 1
         return start
 
-    def length(self, event: RawEvent, start: datetime) -> timedelta:
+    def length(self, event: RawEvent, start: datetime, zone: tzinfo) -> timedelta:
         length = event.duration
         if (not length or length <= timedelta(0)) and event.end is not None:
-            end = event.end if event.end.tzinfo else event.end.replace(tzinfo=start.tzinfo)
-            length = end - start
+            end = event.end if event.end.tzinfo else resolve(event.end, zone).moment
+            length = elapsed(start, end)
         if length is None or length <= timedelta(0):
             self.changed["no_duration"] += 1
             return self.raw.timeslot or DEFAULT_LENGTH
         return length
 
+    def source_ids(self, event: RawEvent) -> dict[str, Any]:
+        """The source's guid and numeric id, each kept once (a repeat is dropped)."""
+        found: dict[str, Any] = {}
+        guid = event.guid.lower()
+        if UUID_RE.match(event.guid) and guid not in self.guids:
+            self.guids.add(guid)
+            found["guid"] = event.guid
+        elif event.guid:
+            self.changed["guid"] += 1
+        if event.number is not None and event.number <= MAX_FRAB_ID:
+            if event.number not in self.numbers:
+                self.numbers.add(event.number)
+                found["frab_id"] = event.number
+            else:
+                self.changed["guid"] += 1
+        return found
+
     def title(self, text: str) -> tuple[str, str]:
-        title = " ".join(tidy(text).split())
+        title = trim(text)
         status = "confirmed"
         match = CANCELLED_TITLE_RE.match(title)
         if match:
@@ -315,6 +342,9 @@ class _Converter:
             length = self.raw.timeslot or DEFAULT_LENGTH
             lines.append(f"{plural(changed['no_duration'], 'event')} had no usable duration: "
                          f"each lasts {int(length.total_seconds() // 60)} minutes")
+        if changed["guid"]:
+            lines.append(f"{plural(changed['guid'], 'event')} had a guid that is not a UUID or "
+                         "a guid or id used before: new ones are derived on export")
         if changed["html"]:
             lines.append(f"turned HTML into plain text in {plural(changed['html'], 'event')}")
         if changed["untitled"]:
@@ -323,13 +353,12 @@ class _Converter:
 
 
 def _local(moment: datetime, zone: tzinfo) -> datetime:
-    """Local wall time in the event's zone (as the file is written); the offset kept only
-    where the wall time alone would be ambiguous (a DST change)."""
-    local = moment.astimezone(zone)
+    """Local wall time in the event's zone (as the file is written), with its UTC offset
+    where the wall time alone is ambiguous (02:30 on a fall-back night happens twice), so
+    the event file keeps every instant and reads without a clock-change warning."""
+    local = fixed(moment, zone)
     naive = local.replace(tzinfo=None)
-    if naive.replace(tzinfo=zone).utcoffset() == local.utcoffset():
-        return naive
-    return local
+    return naive if resolve(naive, zone).case == NORMAL else local
 
 
 def to_toml(data: dict[str, Any], label: str) -> str:

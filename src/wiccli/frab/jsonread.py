@@ -17,6 +17,7 @@ from wiccli.frab.raw import (
     parse_date,
     parse_duration,
     parse_moment,
+    parse_number,
     start_from_day,
 )
 
@@ -122,6 +123,8 @@ def _event(raw: RawSchedule, item: dict[str, Any], room: str, day: Any,
     number = _str(item.get("id")) or _str(item.get("guid")) or str(len(raw.events) + 1)
     event = RawEvent(where=f"event {number}", day=day)
     event.title = _str(item.get("title"))
+    event.guid = _str(item.get("guid"))
+    event.number = parse_number(item.get("id"))
     event.start = parse_moment(_str(item.get("date")))
     if event.start is None or "T" not in _str(item.get("date")):
         event.start = start_from_day(parse_date(_str(item.get("date"))) or day,

@@ -34,6 +34,8 @@ class RawEvent:
     url: str = ""
     links: list[str] = field(default_factory=list)
     where: str = ""  # how messages name it: "event 25"
+    guid: str = ""  # as the file gives it
+    number: int | None = None  # the numeric id, when the file gives a positive integer
 
 
 @dataclass
@@ -63,6 +65,15 @@ def parse_duration(text: str | None) -> timedelta | None:
         return None
     hours, minutes, seconds = match.groups()
     return timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds or 0))
+
+
+def parse_number(value: object) -> int | None:
+    """A positive integer id (``42`` or ``"42"``); None for anything else."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
 
 
 def parse_clock(text: str | None) -> time | None:

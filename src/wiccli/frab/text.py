@@ -88,6 +88,12 @@ def html_to_text(text: str) -> str:
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def trim(text: str | None) -> str:
+    """Text as published (inner spaces, no-break spaces and all), without control
+    characters and trimmed at both ends: what a title keeps."""
+    return _CONTROL_RE.sub("", text or "").strip()
+
+
 def tidy(text: str | None) -> str:
     """Trimmed text: Windows line ends, trailing spaces and control characters gone."""
     if not text:

@@ -18,6 +18,7 @@ from wiccli.frab.raw import (
     parse_date,
     parse_duration,
     parse_moment,
+    parse_number,
     start_from_day,
 )
 
@@ -156,6 +157,8 @@ def _event(raw: RawSchedule, node: Element, room: str, day: date | None,
     number = node.get("id") or node.get("guid") or str(len(raw.events) + 1)
     event = RawEvent(where=f"event {number}", day=day)
     event.title = _text(node, "title")
+    event.guid = (node.get("guid") or "").strip()
+    event.number = parse_number(node.get("id"))
     event.start = _start(node, day, day_start, day_change)
     event.duration = parse_duration(_text(node, "duration"))
     event.room = _text(node, "room") or room
