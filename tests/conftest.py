@@ -45,7 +45,10 @@ def _run(
     now: datetime = FIXED_NOW,
 ) -> Result:
     out, err = io.StringIO(), io.StringIO()
-    base = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
+    # A fixed width: the caller's terminal must not change how output wraps.
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith("WIC_") and k not in ("COLUMNS", "LINES")}
+    base["COLUMNS"] = "80"
     base["COLUMNS"] = "80"  # the same width in every shell and on a terminal; tests may set theirs
     env = Env(
         stdin=io.StringIO(stdin), stdout=out, stderr=err,

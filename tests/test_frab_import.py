@@ -367,16 +367,25 @@ def one_event_schedule() -> dict[str, Any]:
     return document
 
 
-def outcome(data: bytes, **options: Any) -> dict[str, Any] | None:
-    """The imported data, or None for a clean refusal; anything else is a crash."""
+def attempt(data: bytes, **options: Any) -> tuple[dict[str, Any] | None, str]:
+    """The imported data, or None and the error a user reads; anything else is a crash."""
     from wiccli.errors import WicError
     from wiccli.frab.importer import ImportOptions, convert, read_schedule
 
     settings = ImportOptions(**options)
     try:
-        return convert(read_schedule(data, "fuzz", settings.format), "fuzz", settings).data
-    except WicError:
-        return None
+        return convert(read_schedule(data, "fuzz", settings.format), "fuzz", settings).data, ""
+    except WicError as exc:
+        return None, exc.message
+
+
+def outcome(data: bytes, **options: Any) -> dict[str, Any] | None:
+    """The imported data, or None for a clean refusal that names the file."""
+    data_, message = attempt(data, **options)
+    if data_ is None:
+        assert message.startswith("fuzz"), message
+        assert "\n" not in message
+    return data_
 
 
 @settings(max_examples=150, deadline=None)
@@ -395,7 +404,14 @@ def test_any_event_value_is_imported_or_refused(field: str, value: Any) -> None:
 def test_any_conference_value_is_imported_or_refused(field: str, value: Any) -> None:
     document = one_event_schedule()
     document["schedule"]["conference"][field] = value
-    outcome(json.dumps(document).encode())
+    data, message = attempt(json.dumps(document).encode())
+    if data is None:  # refused: one line naming the file and the field at fault
+        assert message.startswith("fuzz: "), message
+        assert "\n" not in message
+        assert field in message or "schedule" in message, message
+    else:  # imported: the conference's sessions all arrive, each a loadable session
+        assert len(data["sessions"]) == 3
+        assert all(s["id"] and s["title"] and s["start"] < s["end"] for s in data["sessions"])
 
 
 XML_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40)

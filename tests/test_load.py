@@ -133,11 +133,15 @@ def test_problem_list_is_capped() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_parser_never_crashes_on_any_text(text: str) -> None:
-    """Whatever the file holds, the result is an Event or a DataError, nothing else."""
+    """Whatever the file holds, the user reads an event or errors that each name the file."""
     try:
-        build_event(parse_toml(text, "x.toml"), source="x.toml")
-    except DataError:
-        pass
+        event = build_event(parse_toml(text, "x.toml"), source="x.toml")
+    except DataError as exc:
+        for line in [exc.message, *exc.details]:
+            assert line.startswith("x.toml"), line
+            assert "\n" not in line
+    else:
+        assert event.id
 
 
 @settings(max_examples=200, deadline=None)
@@ -150,6 +154,9 @@ def test_session_tables_never_crash(session: dict[str, object]) -> None:
     data = parse_toml(MINIMAL, "x.toml")
     data["sessions"] = [session]
     try:
-        build_event(data, source="x.toml")
-    except DataError:
-        pass
+        event = build_event(data, source="x.toml")
+    except DataError as exc:  # each problem names the session's key that is wrong
+        for line in [exc.message, *exc.details]:
+            assert line.startswith("x.toml: sessions[0]"), line
+    else:
+        assert [s.id for s in event.sessions] == [session["id"]]
