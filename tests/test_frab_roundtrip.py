@@ -196,3 +196,34 @@ def test_the_event_has_the_schedules_days(run: Runner, tmp_path: Path) -> None:
     party = [e for e in frab_events(exported) if e["title"] == "Closing party"]
     assert [(p["date"], p["duration"]) for p in party] == [("2025-06-14T22:00:00+02:00",
                                                             "04:00")]
+
+
+def test_local_times_at_a_change_import_as_rfc_5545_says(run: Runner, tmp_path: Path) -> None:
+    source = copy.deepcopy(FALL_BACK)
+    events = source["schedule"]["conference"]["days"][0]["rooms"]["Hall"]
+    events[0]["date"] = "2024-10-27T02:30:00"  # no offset: happens twice, the first counts
+    events[1]["date"] = "2024-10-27T05:00:00"
+    events[2]["date"] = "2024-10-27T01:00:00"
+    stderr = import_ok(run, write(tmp_path / "naive.json", json.dumps(source)), "naive.toml")
+    assert "1 event without a UTC offset start in a fold or gap of the clocks" in stderr
+    found = {k: (utc(r["start"]), r["duration_minutes"])
+             for k, r in agenda(run, tmp_path / "naive.toml").items()}
+    assert found == {"1-talk": ("2024-10-27T00:30:00Z", 30),
+                     "2-talk": ("2024-10-27T04:00:00Z", 60),
+                     "3-talk": ("2024-10-26T23:00:00Z", 180)}
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_a_published_schedule_keeps_its_ids_and_guids(run: Runner, shared: Path,
+                                                      tmp_path: Path, fmt: str) -> None:
+    source = shared / "examples" / "pretalx-democon.json"
+    original = {e["guid"]: e["id"] for e in frab_events(json.loads(source.read_text()))}
+    import_ok(run, source, "democon.toml")
+    exported = export(run, tmp_path / "democon.toml", fmt, f"democon.{fmt}")
+    import_ok(run, exported, "again.toml")
+    again = export(run, tmp_path / "again.toml", "json", "again.json")
+    document = json.loads(again.read_text())
+    assert {e["guid"]: e["id"] for e in frab_events(document)} == original
+    conference = document["schedule"]["conference"]
+    assert (conference["acronym"], conference["start"], conference["end"],
+            conference["daysCount"]) == ("democon", "2020-12-14", "2020-12-16", 3)

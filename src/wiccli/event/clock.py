@@ -15,8 +15,8 @@ Europe/Berlin is 03:30 CEST. :func:`resolve` says which case a wall time is in.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import NamedTuple
 
 NORMAL, FOLD, GAP = "normal", "fold", "gap"
 
@@ -33,8 +33,7 @@ def fixed(moment: datetime, zone: tzinfo) -> datetime:
     return local.replace(tzinfo=_fixed_zone(local.utcoffset() or timedelta(0)), fold=0)
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
+class Resolved(NamedTuple):  # a tuple: built for every local time of every event file
     """A wall time read in a zone: the instant used, and whether it was at a change."""
 
     moment: datetime  # aware, fixed offset
@@ -45,9 +44,11 @@ class Resolved:
 def resolve(wall: datetime, zone: tzinfo) -> Resolved:
     """The instant a naive wall time means in ``zone`` (RFC 5545 for folds and gaps)."""
     first = wall.replace(tzinfo=zone, fold=0)
+    offset = first.utcoffset()
+    if offset == wall.replace(tzinfo=zone, fold=1).utcoffset():
+        # The common case, kept cheap: a 10,000-session file resolves 20,000 of these.
+        return Resolved(wall.replace(tzinfo=_fixed_zone(offset or timedelta(0)), fold=0), NORMAL)
     second = wall.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return Resolved(fixed(first, zone), NORMAL)
     if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall:
         return Resolved(fixed(first, zone), FOLD, fixed(second, zone))
     return Resolved(fixed(first, zone), GAP)

@@ -225,10 +225,11 @@ class _Converter:
         if event.start is None:
             self.skipped["no readable start date and time"] += 1
             return None
-        if event.start.tzinfo is None:
-            start = resolve(event.start, zone).moment
-        else:
-            start = event.start
+        start = event.start
+        if start.tzinfo is None:
+            resolved = resolve(start, zone)
+            start = resolved.moment
+            self.changed["clock_change"] += resolved.case != NORMAL
         raw = self.raw
         if raw.start and raw.end and not (
             raw.start - FAR_OUTSIDE <= start.astimezone(zone).date() <= raw.end + FAR_OUTSIDE
@@ -342,6 +343,10 @@ class _Converter:
             length = self.raw.timeslot or DEFAULT_LENGTH
             lines.append(f"{plural(changed['no_duration'], 'event')} had no usable duration: "
                          f"each lasts {int(length.total_seconds() // 60)} minutes")
+        if changed["clock_change"]:
+            lines.append(f"{plural(changed['clock_change'], 'event')} without a UTC offset "
+                         "start in a fold or gap of the clocks: a time that happens twice is "
+                         "taken as the first, a missing one with the offset before the change")
         if changed["guid"]:
             lines.append(f"{plural(changed['guid'], 'event')} had a guid that is not a UUID or "
                          "a guid or id used before: new ones are derived on export")
