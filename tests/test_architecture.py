@@ -1,0 +1,84 @@
+"""The import graph (docs/architecture.md): layers that only import downwards.
+
+Read from the source with ``ast``, imports inside functions included: a cycle hidden
+in a function is still a cycle.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+from conftest import ROOT
+
+SRC = ROOT / "src"
+# Bottom first. A module imports from its own layer or one below, never from above.
+LAYERS = (
+    ("wiccli", "wiccli.errors", "wiccli.env", "wiccli.text", "wiccli.vtimezone"),
+    ("wiccli.event", "wiccli.output"),
+    ("wiccli.frab", "wiccli.ics", "wiccli.authoring", "wiccli.invites"),
+    ("wiccli.publish", "wiccli.mail"),
+    ("wiccli.cli",),
+    ("wiccli.__main__",),
+)
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted((SRC / "wiccli").rglob("*.py")):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def imports(name: str, path: Path, known: dict[str, Path]) -> Iterator[str]:
+    """The wic modules that ``name`` imports, wherever in the file it does."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*up, base] if base else up)
+            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in known else base
+                       for a in node.names]
+        else:
+            continue
+        yield from (t for t in targets if t in known and t != name)
+
+
+def graph() -> dict[str, set[str]]:
+    known = modules()
+    return {name: set(imports(name, path, known)) for name, path in known.items()}
+
+
+def layer(module: str) -> int:
+    """The layer of a module: that of the package or module it belongs to; -1 for none."""
+    if module == "wiccli":
+        return 0
+    for rank, rooms in enumerate(LAYERS):
+        # "wiccli" itself (the package face) is matched above, not as a prefix of all.
+        if any(module.startswith(room + ".") or module == room for room in rooms[rank == 0:]):
+            return rank
+    return -1
+
+
+def test_every_module_has_a_layer() -> None:
+    assert [m for m in graph() if layer(m) < 0] == []
+
+
+def test_no_import_runs_upwards() -> None:
+    upward = [f"{a} -> {b}" for a, targets in graph().items() for b in sorted(targets)
+              if layer(b) > layer(a)]
+    assert upward == []
+
+
+def test_the_graph_is_read() -> None:
+    """The checks above see real imports (a broken reader would find no edge at all)."""
+    edges = graph()
+    assert "wiccli.event.model" in edges["wiccli.event.check"]
+    assert "wiccli.invites.ledger" in edges["wiccli.cli.commands.invites._common"]  # in a function
+    assert layer("wiccli.cli.commands.agenda") > layer("wiccli.event.query") > layer("wiccli.env")
