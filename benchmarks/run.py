@@ -226,10 +226,15 @@ def make_inputs(folder: Path, sizes: Sequence[int], ledger_size: int,
     for size, path in events.items():
         subprocess.run([sys.executable, script, "event", "--sessions", str(size), "--days", "3",
                         "-o", str(path)], check=True)
-    ledger = folder / f"ledger-{ledger_size}.toml"
+    text = folder / f"ledger-{ledger_size}.toml"
     # The bundled event's id: invites commands run on the bundled event.
     subprocess.run([sys.executable, script, "ledger", "--entries", str(ledger_size),
-                    "--event-id", "wic2018", "-o", str(ledger)], check=True)
+                    "--event-id", "wic2018", "-o", str(text)], check=True)
+    # The ledger is a database: made once from the TOML file, as `wic invites import` does.
+    ledger = folder / f"ledger-{ledger_size}.db"
+    subprocess.run([*wic_command(), "invites", "--ledger", str(ledger), "import", str(text)],
+                   check=True, env=child_env(folder), stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     publish = folder / f"publish-{publish_size}.toml"
     subprocess.run([sys.executable, script, "event", "--sessions", str(publish_size), "--days",
                     "4", "--venues", "12", "-o", str(publish)], check=True)
@@ -290,9 +295,11 @@ def publish_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]
 
 
 def ledger_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
-    work = inputs.folder / "ledger-work.toml"
+    work = inputs.folder / "ledger-work.db"
 
     def fresh() -> None:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{work}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(inputs.ledger, work)
 
     n = f"{inputs.ledger_size:,}"

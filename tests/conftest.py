@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,3 +105,59 @@ def big_event_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     "--sessions", "1000", "--days", "4", "--venues", "12", "-o", str(target)],
                    check=True, capture_output=True)
     return target
+
+
+# --------------------------------------------------------------------------- ledgers
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A PostgreSQL server for the whole run (see postgres_server.py); skip without one."""
+    import postgres_server
+
+    server = postgres_server.start()
+    if isinstance(server, str):
+        pytest.skip(f"PostgreSQL tests skipped: {server}")
+    yield server
+    server.stop()
+
+
+@dataclass
+class LedgerUnderTest:
+    """Where a test keeps its ledger: an SQLite file, or a fresh PostgreSQL database."""
+
+    backend: str
+    location: str
+
+    def args(self) -> list[str]:
+        return ["invites", "--ledger", self.location]
+
+    def exists(self) -> bool:
+        """Whether wic has created the ledger (its file, or its tables)."""
+        if self.backend == "sqlite":
+            return Path(self.location).exists()
+        import psycopg
+
+        with psycopg.connect(self.location) as conn:
+            return conn.execute("SELECT to_regclass('ledger')").fetchone() != (None,)
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+def make_ledger(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> LedgerUnderTest:
+    if backend == "sqlite":
+        return LedgerUnderTest(backend, str(tmp_path / "guests.invites.db"))
+    import postgres_server
+
+    server = request.getfixturevalue("postgres")
+    name = f"wic_test_{os.getpid()}_{next(_databases)}"
+    return LedgerUnderTest(backend, postgres_server.create_database(server, name))
+
+
+@pytest.fixture(params=BACKENDS)
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> LedgerUnderTest:
+    """The test's ledger, once on each backend."""
+    return make_ledger(request.param, request, tmp_path)

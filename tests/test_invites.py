@@ -10,35 +10,43 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, FIXED_NOW, ROOT, Runner, write
+from conftest import DATA, FIXED_NOW, ROOT, LedgerUnderTest, Runner, write
 from wiccli.invites import model as core
 
 GUESTS = ROOT / "examples" / "wic2018-guests.csv"
 
 
-def ledger_args(tmp_path: Path) -> list[str]:
-    return ["invites", "--ledger", str(tmp_path / "guests.invites.toml")]
+def ledger_args(ledger: LedgerUnderTest) -> list[str]:
+    return ledger.args()
 
 
-def add(run: Runner, tmp_path: Path, name: str, *extra: str, **kwargs: object) -> str:
-    result = run(*ledger_args(tmp_path), "add", name, "--category", "experts",
+def add(run: Runner, ledger: LedgerUnderTest, name: str, *extra: str, **kwargs: object) -> str:
+    result = run(*ledger_args(ledger), "add", name, "--category", "experts",
                  "--country", "DE", *extra, **kwargs)
     assert result.code == 0, result.stderr
     return result.stdout.strip()
 
 
-def entries(run: Runner, tmp_path: Path, *filters: str) -> list[dict[str, object]]:
-    result = run(*ledger_args(tmp_path), "list", *filters, "-f", "json")
+def entries(run: Runner, ledger: LedgerUnderTest, *filters: str) -> list[dict[str, object]]:
+    result = run(*ledger_args(ledger), "list", *filters, "-f", "json")
     assert result.code == 0, result.stderr
     found: list[dict[str, object]] = json.loads(result.stdout)
     return found
 
 
+def snapshot(run: Runner, ledger: LedgerUnderTest) -> str:
+    """The whole ledger, history and all, as TOML: equal means nothing changed."""
+    result = run(*ledger_args(ledger), "export", "-f", "toml")
+    assert result.code == 0, result.stderr
+    return result.stdout
+
+
 # --------------------------------------------------------------------------- add, list
 
 
-def test_add_prints_the_new_id_and_normalises_the_country(run: Runner, tmp_path: Path) -> None:
-    result = run(*ledger_args(tmp_path), "add", "Sample Delegate 0001", "-c", "gov",
+def test_add_prints_the_new_id_and_normalises_the_country(
+        run: Runner, ledger: LedgerUnderTest) -> None:
+    result = run(*ledger_args(ledger), "add", "Sample Delegate 0001", "-c", "gov",
                  "--country", "germany", "--org", "Sample Organisation 001",
                  "--email", "d1@example.org", "--quantity", "3", "--note", "delegation")
     assert result.code == 0, result.stderr
@@ -46,7 +54,7 @@ def test_add_prints_the_new_id_and_normalises_the_country(run: Runner, tmp_path:
     assert len(new_id) == 6
     assert result.stdout == new_id + "\n"
     assert "DE Germany" in result.stderr
-    [entry] = entries(run, tmp_path)
+    [entry] = entries(run, ledger)
     assert entry["id"] == new_id
     assert entry["category"] == "government"
     assert (entry["country"], entry["country_name"]) == ("DE", "Germany")
@@ -56,11 +64,12 @@ def test_add_prints_the_new_id_and_normalises_the_country(run: Runner, tmp_path:
 
 
 @pytest.mark.parametrize("country", ["DEU", "de", "Germany"])
-def test_country_accepts_alpha3_and_names(run: Runner, tmp_path: Path, country: str) -> None:
-    result = run(*ledger_args(tmp_path), "add", "Sample Delegate", "-c", "experts",
+def test_country_accepts_alpha3_and_names(
+        run: Runner, ledger: LedgerUnderTest, country: str) -> None:
+    result = run(*ledger_args(ledger), "add", "Sample Delegate", "-c", "experts",
                  "--country", country)
     assert result.code == 0, result.stderr
-    assert entries(run, tmp_path)[0]["country"] == "DE"
+    assert entries(run, ledger)[0]["country"] == "DE"
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
@@ -69,61 +78,61 @@ def test_country_accepts_alpha3_and_names(run: Runner, tmp_path: Path, country: 
     ("--email", "nobody-at-example", "not an e-mail address"),
     ("--quantity", "0", "quantity must be 1 or more"),
 ])
-def test_add_refuses_bad_input(run: Runner, tmp_path: Path, option: str, value: str,
+def test_add_refuses_bad_input(run: Runner, ledger: LedgerUnderTest, option: str, value: str,
                                message: str) -> None:
     args = {"--country": "DE", "--category": "experts", option: value}
-    result = run(*ledger_args(tmp_path), "add", "Sample Delegate",
+    result = run(*ledger_args(ledger), "add", "Sample Delegate",
                  *[item for pair in args.items() for item in pair])
     assert result.code != 0
     assert result.stdout == ""
     assert result.stderr.startswith("error: ")
     assert message in result.stderr
-    assert not (tmp_path / "guests.invites.toml").exists()
+    assert not ledger.exists()
 
 
-def test_add_refuses_a_duplicate(run: Runner, tmp_path: Path) -> None:
-    first = add(run, tmp_path, "Sample Delegate", "--email", "same@example.org")
-    result = run(*ledger_args(tmp_path), "add", "Other Name", "-c", "experts",
+def test_add_refuses_a_duplicate(run: Runner, ledger: LedgerUnderTest) -> None:
+    first = add(run, ledger, "Sample Delegate", "--email", "same@example.org")
+    result = run(*ledger_args(ledger), "add", "Other Name", "-c", "experts",
                  "--country", "FR", "--email", "SAME@example.org")
     assert result.code == 1
     assert first in result.stderr
-    assert len(entries(run, tmp_path)) == 1
+    assert len(entries(run, ledger)) == 1
 
 
-def test_list_filters(run: Runner, tmp_path: Path) -> None:
-    a = add(run, tmp_path, "Sample Delegate 0001", "--org", "Sample University")
-    b = add(run, tmp_path, "Sample Delegate 0002")
-    run(*ledger_args(tmp_path), "add", "Sample Delegate 0003", "-c", "government",
+def test_list_filters(run: Runner, ledger: LedgerUnderTest) -> None:
+    a = add(run, ledger, "Sample Delegate 0001", "--org", "Sample University")
+    b = add(run, ledger, "Sample Delegate 0002")
+    run(*ledger_args(ledger), "add", "Sample Delegate 0003", "-c", "government",
         "--country", "CN")
-    assert run(*ledger_args(tmp_path), "accept", b).code == 0
-    assert {e["id"] for e in entries(run, tmp_path, "--status", "accepted")} == {b}
-    assert {e["id"] for e in entries(run, tmp_path, "--search", "university")} == {a}
-    assert [e["name"] for e in entries(run, tmp_path, "--country", "China")] == [
+    assert run(*ledger_args(ledger), "accept", b).code == 0
+    assert {e["id"] for e in entries(run, ledger, "--status", "accepted")} == {b}
+    assert {e["id"] for e in entries(run, ledger, "--search", "university")} == {a}
+    assert [e["name"] for e in entries(run, ledger, "--country", "China")] == [
         "Sample Delegate 0003"]
-    assert len(entries(run, tmp_path, "--category", "exp")) == 2
-    ids = [e["id"] for e in entries(run, tmp_path)]
+    assert len(entries(run, ledger, "--category", "exp")) == 2
+    ids = [e["id"] for e in entries(run, ledger)]
     assert ids == sorted(ids)
 
 
-def test_list_table_on_a_pipe_and_empty_message(run: Runner, tmp_path: Path) -> None:
-    empty = run(*ledger_args(tmp_path), "list")
+def test_list_table_on_a_pipe_and_empty_message(run: Runner, ledger: LedgerUnderTest) -> None:
+    empty = run(*ledger_args(ledger), "list")
     assert (empty.code, empty.stdout) == (0, "")
     assert "no invitations match" in empty.stderr
-    add(run, tmp_path, "Sample Delegate 0001")
-    table = run(*ledger_args(tmp_path), "list")
+    add(run, ledger, "Sample Delegate 0001")
+    table = run(*ledger_args(ledger), "list")
     assert table.code == 0
     assert "DE Germany" in table.stdout
     assert "\x1b[" not in table.stdout
 
 
-def test_list_stale(run: Runner, tmp_path: Path) -> None:
+def test_list_stale(run: Runner, ledger: LedgerUnderTest) -> None:
     old_time = FIXED_NOW - timedelta(days=30)
-    waiting = add(run, tmp_path, "Sample Delegate 0001", now=old_time)
-    answered = add(run, tmp_path, "Sample Delegate 0002", now=old_time)
-    run(*ledger_args(tmp_path), "accept", answered, now=old_time)
-    recent = add(run, tmp_path, "Sample Delegate 0003", now=FIXED_NOW - timedelta(days=2))
-    assert [e["id"] for e in entries(run, tmp_path, "--stale", "14")] == [waiting]
-    assert {e["id"] for e in entries(run, tmp_path, "--stale", "1")} == {waiting, recent}
+    waiting = add(run, ledger, "Sample Delegate 0001", now=old_time)
+    answered = add(run, ledger, "Sample Delegate 0002", now=old_time)
+    run(*ledger_args(ledger), "accept", answered, now=old_time)
+    recent = add(run, ledger, "Sample Delegate 0003", now=FIXED_NOW - timedelta(days=2))
+    assert [e["id"] for e in entries(run, ledger, "--stale", "14")] == [waiting]
+    assert {e["id"] for e in entries(run, ledger, "--stale", "1")} == {waiting, recent}
 
 
 # --------------------------------------------------------------------------- status rules
@@ -136,19 +145,19 @@ def test_list_stale(run: Runner, tmp_path: Path) -> None:
     (["withdrawn", "accepted"], "re-invite first"),
     (["accepted", "invited"], "has answered already"),
 ])
-def test_senseless_changes_are_refused_unless_forced(run: Runner, tmp_path: Path,
+def test_senseless_changes_are_refused_unless_forced(run: Runner, ledger: LedgerUnderTest,
                                                      steps: list[str], refused: str) -> None:
-    entry = add(run, tmp_path, "Sample Delegate")
+    entry = add(run, ledger, "Sample Delegate")
     for step in steps[:-1]:
-        assert run(*ledger_args(tmp_path), "set", entry, step).code == 0
-    result = run(*ledger_args(tmp_path), "set", entry, steps[-1])
+        assert run(*ledger_args(ledger), "set", entry, step).code == 0
+    result = run(*ledger_args(ledger), "set", entry, steps[-1])
     assert result.code == 1
     assert refused in result.stderr
     assert "--force" in result.stderr
-    assert entries(run, tmp_path)[0]["status"] == (steps[-2] if len(steps) > 1 else "invited")
-    forced = run(*ledger_args(tmp_path), "set", entry, steps[-1], "--force")
+    assert entries(run, ledger)[0]["status"] == (steps[-2] if len(steps) > 1 else "invited")
+    forced = run(*ledger_args(ledger), "set", entry, steps[-1], "--force")
     assert forced.code == 0, forced.stderr
-    assert entries(run, tmp_path)[0]["status"] == steps[-1]
+    assert entries(run, ledger)[0]["status"] == steps[-1]
 
 
 @pytest.mark.parametrize(("old", "new"), sorted(
@@ -157,42 +166,41 @@ def test_every_allowed_transition_has_no_refusal(old: str, new: str) -> None:
     assert core.refusal(old, new) is None
 
 
-def test_set_accept_decline_and_history(run: Runner, tmp_path: Path) -> None:
-    entry = add(run, tmp_path, "Sample Delegate", "--note", "first contact")
+def test_set_accept_decline_and_history(run: Runner, ledger: LedgerUnderTest) -> None:
+    entry = add(run, ledger, "Sample Delegate", "--note", "first contact")
     later = FIXED_NOW + timedelta(hours=1)
-    assert run(*ledger_args(tmp_path), "set", entry, "Tentative", now=later).code == 0
-    assert run(*ledger_args(tmp_path), "decline", entry, "--note", "travel", now=later).code == 0
-    result = run(*ledger_args(tmp_path), "accept", entry[:4], now=later)
+    assert run(*ledger_args(ledger), "set", entry, "Tentative", now=later).code == 0
+    assert run(*ledger_args(ledger), "decline", entry, "--note", "travel", now=later).code == 0
+    result = run(*ledger_args(ledger), "accept", entry[:4], now=later)
     assert result.code == 0, result.stderr
     assert "declined -> accepted" in result.stderr
-    history = run(*ledger_args(tmp_path), "history", entry, "-f", "json")
+    history = run(*ledger_args(ledger), "history", entry, "-f", "json")
     assert history.code == 0
     changes = json.loads(history.stdout)
     assert [c["status"] for c in changes] == ["invited", "tentative", "declined", "accepted"]
     assert [c["note"] for c in changes] == ["first contact", "", "travel", ""]
     assert changes[-1]["at"] == later.isoformat()
-    table = run(*ledger_args(tmp_path), "history", entry)
+    table = run(*ledger_args(ledger), "history", entry)
     assert "now accepted" in table.stdout
 
 
-def test_set_same_status_changes_nothing(run: Runner, tmp_path: Path) -> None:
-    entry = add(run, tmp_path, "Sample Delegate")
-    ledger = tmp_path / "guests.invites.toml"
-    before = ledger.read_bytes()
-    result = run(*ledger_args(tmp_path), "set", entry, "invited")
+def test_set_same_status_changes_nothing(run: Runner, ledger: LedgerUnderTest) -> None:
+    entry = add(run, ledger, "Sample Delegate")
+    before = snapshot(run, ledger)
+    result = run(*ledger_args(ledger), "set", entry, "invited", now=FIXED_NOW + timedelta(1))
     assert result.code == 0
     assert "nothing changed" in result.stderr
-    assert ledger.read_bytes() == before
+    assert snapshot(run, ledger) == before
 
 
-def test_unknown_id_and_unknown_status(run: Runner, tmp_path: Path) -> None:
-    entry = add(run, tmp_path, "Sample Delegate")
-    missing = run(*ledger_args(tmp_path), "accept", "zzzzzz")
+def test_unknown_id_and_unknown_status(run: Runner, ledger: LedgerUnderTest) -> None:
+    entry = add(run, ledger, "Sample Delegate")
+    missing = run(*ledger_args(ledger), "accept", "zzzzzz")
     assert missing.code == 1
     assert "no invitation with id 'zzzzzz'" in missing.stderr
-    bad = run(*ledger_args(tmp_path), "set", entry, "maybe")
+    bad = run(*ledger_args(ledger), "set", entry, "maybe")
     assert bad.code == 2
-    assert "choose from: invited, tentative, accepted" in bad.stderr
+    assert "choose from: listed, invited, tentative, accepted" in bad.stderr
 
 
 def test_new_id_skips_taken_ids() -> None:
@@ -203,14 +211,14 @@ def test_new_id_skips_taken_ids() -> None:
 # --------------------------------------------------------------------------- status
 
 
-def test_status_counts_quantities_and_rates(run: Runner, tmp_path: Path) -> None:
-    a = add(run, tmp_path, "Delegation A", "--quantity", "4", "--country", "CN")
-    b = add(run, tmp_path, "Sample Delegate B", "--country", "FR")
-    c = add(run, tmp_path, "Sample Delegate C")
-    run(*ledger_args(tmp_path), "accept", a)
-    run(*ledger_args(tmp_path), "decline", b)
-    run(*ledger_args(tmp_path), "set", c, "tentative")
-    result = run(*ledger_args(tmp_path), "status", "-f", "json")
+def test_status_counts_quantities_and_rates(run: Runner, ledger: LedgerUnderTest) -> None:
+    a = add(run, ledger, "Delegation A", "--quantity", "4", "--country", "CN")
+    b = add(run, ledger, "Sample Delegate B", "--country", "FR")
+    c = add(run, ledger, "Sample Delegate C")
+    run(*ledger_args(ledger), "accept", a)
+    run(*ledger_args(ledger), "decline", b)
+    run(*ledger_args(ledger), "set", c, "tentative")
+    result = run(*ledger_args(ledger), "status", "-f", "json")
     assert result.code == 0
     summary = json.loads(result.stdout)
     totals = summary["totals"]
@@ -226,37 +234,37 @@ def test_status_counts_quantities_and_rates(run: Runner, tmp_path: Path) -> None
     assert groups["experts"]["invited"] == 6
 
 
-def test_status_table_by_country_and_status(run: Runner, tmp_path: Path) -> None:
-    add(run, tmp_path, "Sample Delegate", "--country", "JP")
-    by_country = run(*ledger_args(tmp_path), "status", "--by", "country")
+def test_status_table_by_country_and_status(run: Runner, ledger: LedgerUnderTest) -> None:
+    add(run, ledger, "Sample Delegate", "--country", "JP")
+    by_country = run(*ledger_args(ledger), "status", "--by", "country")
     assert by_country.code == 0
     assert "JP Japan" in by_country.stdout
     assert "Invited: 1 of 1,500 (0%)" in by_country.stdout
-    by_status = run(*ledger_args(tmp_path), "status", "--by", "status", "-f", "csv")
+    by_status = run(*ledger_args(ledger), "status", "--by", "status", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(by_status.stdout)))
     assert [r["group"] for r in rows] == ["invited", "total"]
 
 
-def test_status_on_a_terminal_draws_a_bar(run: Runner, tmp_path: Path) -> None:
-    add(run, tmp_path, "Sample Delegate")
-    result = run(*ledger_args(tmp_path), "status", tty=True)
+def test_status_on_a_terminal_draws_a_bar(run: Runner, ledger: LedgerUnderTest) -> None:
+    add(run, ledger, "Sample Delegate")
+    result = run(*ledger_args(ledger), "status", tty=True)
     assert result.code == 0
     assert "━" in result.stdout
     assert "1 of 1,500" in result.stdout
 
 
-def test_status_of_an_empty_ledger_says_how_to_start(run: Runner, tmp_path: Path) -> None:
-    result = run(*ledger_args(tmp_path), "status")
+def test_status_of_an_empty_ledger_says_how_to_start(run: Runner, ledger: LedgerUnderTest) -> None:
+    result = run(*ledger_args(ledger), "status")
     assert result.code == 0
     assert result.stdout == ""
     assert "wic invites add" in result.stderr
     assert "wic invites import" in result.stderr
-    as_json = run(*ledger_args(tmp_path), "status", "-f", "json")
+    as_json = run(*ledger_args(ledger), "status", "-f", "json")
     assert json.loads(as_json.stdout)["totals"]["entries"] == 0
 
 
-def test_an_event_without_categories_says_so(run: Runner, tmp_path: Path) -> None:
-    result = run("-e", str(DATA / "minimal.toml"), *ledger_args(tmp_path), "add", "Sample",
+def test_an_event_without_categories_says_so(run: Runner, ledger: LedgerUnderTest) -> None:
+    result = run("-e", str(DATA / "minimal.toml"), *ledger_args(ledger), "add", "Sample",
                  "-c", "experts", "--country", "DE")
     assert result.code == 1
     assert "defines no invitation categories" in result.stderr
@@ -265,25 +273,24 @@ def test_an_event_without_categories_says_so(run: Runner, tmp_path: Path) -> Non
 # --------------------------------------------------------------------------- import
 
 
-def test_import_the_example_guest_list(run: Runner, tmp_path: Path) -> None:
-    result = run(*ledger_args(tmp_path), "import", str(GUESTS))
+def test_import_the_example_guest_list(run: Runner, ledger: LedgerUnderTest) -> None:
+    result = run(*ledger_args(ledger), "import", str(GUESTS))
     assert result.code == 0, result.stderr
     rows = GUESTS.read_text(encoding="utf-8").count("\n") - 1
     assert f"created {rows}, updated 0, unchanged 0" in result.stderr
-    summary = json.loads(run(*ledger_args(tmp_path), "status", "-f", "json").stdout)
+    summary = json.loads(run(*ledger_args(ledger), "status", "-f", "json").stdout)
     assert summary["totals"]["entries"] == rows
     assert summary["totals"]["invited"] > 1500
     assert summary["totals"]["countries"] > 76
-    again = run(*ledger_args(tmp_path), "import", str(GUESTS))
+    again = run(*ledger_args(ledger), "import", str(GUESTS))
     assert f"created 0, updated 0, unchanged {rows}" in again.stderr
 
 
-def test_import_is_all_or_nothing(run: Runner, tmp_path: Path) -> None:
-    add(run, tmp_path, "Sample Delegate 0000")
-    ledger = tmp_path / "guests.invites.toml"
-    before = ledger.read_bytes()
+def test_import_is_all_or_nothing(run: Runner, ledger: LedgerUnderTest) -> None:
+    add(run, ledger, "Sample Delegate 0000")
+    before = snapshot(run, ledger)
     source = DATA / "guests-bad-rows.csv"
-    result = run(*ledger_args(tmp_path), "import", str(source))
+    result = run(*ledger_args(ledger), "import", str(source))
     assert result.code == 1
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -292,37 +299,38 @@ def test_import_is_all_or_nothing(run: Runner, tmp_path: Path) -> None:
     assert f"{source}:3: country 'Atlantis'" in result.stderr
     assert f"{source}:5: unknown category 'astronauts'" in result.stderr
     assert f"{source}:6: " in result.stderr
-    assert ledger.read_bytes() == before
+    assert snapshot(run, ledger) == before
 
 
-def test_import_updates_instead_of_duplicating(run: Runner, tmp_path: Path) -> None:
-    entry = add(run, tmp_path, "Sample Delegate 0001", "--email", "delegate0001@example.org")
-    by_name = add(run, tmp_path, "Sample Delegate 0009", "--org", "Sample Organisation 009")
+def test_import_updates_instead_of_duplicating(
+        run: Runner, ledger: LedgerUnderTest, tmp_path: Path) -> None:
+    entry = add(run, ledger, "Sample Delegate 0001", "--email", "delegate0001@example.org")
+    by_name = add(run, ledger, "Sample Delegate 0009", "--org", "Sample Organisation 009")
     source = write(tmp_path / "update.csv",
                    "name,organization,category,country,email,status\n"
                    "Renamed Delegate,,experts,FR,DELEGATE0001@example.org,accepted\n"
                    "sample delegate 0009,Sample  Organisation 009,,,,declined\n")
-    result = run(*ledger_args(tmp_path), "import", str(source))
+    result = run(*ledger_args(ledger), "import", str(source))
     assert result.code == 0, result.stderr
     assert "created 0, updated 2, unchanged 0" in result.stderr
-    found = {e["id"]: e for e in entries(run, tmp_path)}
+    found = {e["id"]: e for e in entries(run, ledger)}
     assert set(found) == {entry, by_name}
     assert (found[entry]["name"], found[entry]["country"]) == ("Renamed Delegate", "FR")
     assert found[entry]["status"] == "accepted"
     assert found[by_name]["status"] == "declined"
 
 
-def test_import_dry_run_writes_nothing(run: Runner, tmp_path: Path) -> None:
-    result = run(*ledger_args(tmp_path), "import", str(GUESTS), "--dry-run")
+def test_import_dry_run_writes_nothing(run: Runner, ledger: LedgerUnderTest) -> None:
+    result = run(*ledger_args(ledger), "import", str(GUESTS), "--dry-run")
     assert result.code == 0
     assert "would create" in result.stderr
-    assert not (tmp_path / "guests.invites.toml").exists()
+    assert not ledger.exists()
 
 
-def test_import_handles_bom_crlf_and_loose_names(run: Runner, tmp_path: Path) -> None:
-    result = run(*ledger_args(tmp_path), "import", str(DATA / "guests-bom-crlf.csv"))
+def test_import_handles_bom_crlf_and_loose_names(run: Runner, ledger: LedgerUnderTest) -> None:
+    result = run(*ledger_args(ledger), "import", str(DATA / "guests-bom-crlf.csv"))
     assert result.code == 0, result.stderr
-    found = entries(run, tmp_path)
+    found = entries(run, ledger)
     assert [(e["category"], e["country"]) for e in found if e["name"].endswith("1")] == [
         ("government", "DE")]
     assert {e["country"] for e in found} == {"DE", "FR"}
@@ -335,30 +343,32 @@ def test_import_handles_bom_crlf_and_loose_names(run: Runner, tmp_path: Path) ->
     (b"", "the file is empty"),
     (b"name,category,country\nA,experts,DE,extra\n", "4 cells, but the header names 3"),
 ])
-def test_import_refuses_bad_files(run: Runner, tmp_path: Path, content: bytes,
-                                  message: str) -> None:
+def test_import_refuses_bad_files(run: Runner, ledger: LedgerUnderTest, tmp_path: Path,
+                                  content: bytes, message: str) -> None:
     source = tmp_path / "guests.csv"
     source.write_bytes(content)
-    result = run(*ledger_args(tmp_path), "import", str(source))
+    result = run(*ledger_args(ledger), "import", str(source))
     assert result.code == 1
     assert message in result.stderr
-    assert not (tmp_path / "guests.invites.toml").exists()
+    assert not ledger.exists()
 
 
-def test_import_caps_the_errors_shown(run: Runner, tmp_path: Path) -> None:
+def test_import_caps_the_errors_shown(
+        run: Runner, ledger: LedgerUnderTest, tmp_path: Path) -> None:
     rows = "".join(f"Sample {n},experts,Atlantis\n" for n in range(60))
     source = write(tmp_path / "many.csv", "name,category,country\n" + rows)
-    result = run(*ledger_args(tmp_path), "import", str(source))
+    result = run(*ledger_args(ledger), "import", str(source))
     assert result.code == 1
     assert "60 bad row(s)" in result.stderr
     assert "… and 10 more bad rows" in result.stderr
     assert result.stderr.count("error: ") == 52  # the headline, 50 rows, the rest counted
 
 
-def test_import_refuses_a_guest_twice_in_one_file(run: Runner, tmp_path: Path) -> None:
+def test_import_refuses_a_guest_twice_in_one_file(
+        run: Runner, ledger: LedgerUnderTest, tmp_path: Path) -> None:
     source = write(tmp_path / "twice.csv", "name,category,country,email\n"
                    "A,experts,DE,a@example.org\nB,experts,DE,A@example.org\n")
-    result = run(*ledger_args(tmp_path), "import", str(source))
+    result = run(*ledger_args(ledger), "import", str(source))
     assert result.code == 1
     assert "twice.csv:3: same guest as line 2" in result.stderr
 
@@ -366,18 +376,18 @@ def test_import_refuses_a_guest_twice_in_one_file(run: Runner, tmp_path: Path) -
 # --------------------------------------------------------------------------- export
 
 
-def test_export_neutralises_formulas(run: Runner, tmp_path: Path) -> None:
-    assert run(*ledger_args(tmp_path), "import", str(DATA / "guests-formulas.csv")).code == 0
-    result = run(*ledger_args(tmp_path), "export")
+def test_export_neutralises_formulas(run: Runner, ledger: LedgerUnderTest) -> None:
+    assert run(*ledger_args(ledger), "import", str(DATA / "guests-formulas.csv")).code == 0
+    result = run(*ledger_args(ledger), "export")
     assert result.code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     names = {r["name"] for r in rows}
     assert names == {"'=1+2", "'-Sample Delegate 0002"}
     assert {r["organization"] for r in rows} >= {"'+Sample Organisation 001"}
     assert "'@SUM(A1:A2)" in {r["note"] for r in rows}
-    tsv = run(*ledger_args(tmp_path), "export", "-f", "tsv")
+    tsv = run(*ledger_args(ledger), "export", "-f", "tsv")
     assert "\t'=1+2\t" in tsv.stdout
-    as_json = json.loads(run(*ledger_args(tmp_path), "export", "-f", "json").stdout)
+    as_json = json.loads(run(*ledger_args(ledger), "export", "-f", "json").stdout)
     assert {r["name"] for r in as_json} == {"=1+2", "-Sample Delegate 0002"}
 
 
@@ -387,37 +397,38 @@ def test_neutralise_every_formula_start(value: str) -> None:
     assert core.neutralise("x" + value) == "x" + value
 
 
-def test_export_then_import_round_trips(run: Runner, tmp_path: Path) -> None:
-    assert run(*ledger_args(tmp_path), "import", str(DATA / "guests-formulas.csv")).code == 0
-    exported = write(tmp_path / "export.csv", run(*ledger_args(tmp_path), "export").stdout)
-    result = run(*ledger_args(tmp_path), "import", str(exported))
+def test_export_then_import_round_trips(
+        run: Runner, ledger: LedgerUnderTest, tmp_path: Path) -> None:
+    assert run(*ledger_args(ledger), "import", str(DATA / "guests-formulas.csv")).code == 0
+    exported = write(tmp_path / "export.csv", run(*ledger_args(ledger), "export").stdout)
+    result = run(*ledger_args(ledger), "import", str(exported))
     assert result.code == 0, result.stderr
     assert "created 0, updated 0, unchanged 2" in result.stderr
 
 
-def test_export_redact_leaves_out_names_and_emails(run: Runner, tmp_path: Path) -> None:
-    add(run, tmp_path, "Secret Person", "--email", "secret@example.org", "--org", "Sample Org")
+def test_export_redact_leaves_out_names_and_emails(run: Runner, ledger: LedgerUnderTest) -> None:
+    add(run, ledger, "Secret Person", "--email", "secret@example.org", "--org", "Sample Org")
     for fmt in ("csv", "json", "jsonl", "tsv"):
-        result = run(*ledger_args(tmp_path), "export", "--redact", "-f", fmt)
+        result = run(*ledger_args(ledger), "export", "--redact", "-f", fmt)
         assert result.code == 0
         assert "Secret" not in result.stdout
         assert "secret@example.org" not in result.stdout
         assert "Sample Org" in result.stdout
-    record = json.loads(run(*ledger_args(tmp_path), "export", "--redact", "-f", "json").stdout)[0]
+    record = json.loads(run(*ledger_args(ledger), "export", "--redact", "-f", "json").stdout)[0]
     assert "name" not in record
     assert "email" not in record
     assert record["history"][0]["status"] == "invited"
 
 
-def test_export_refuses_table(run: Runner, tmp_path: Path) -> None:
-    result = run(*ledger_args(tmp_path), "export", "-f", "table")
+def test_export_refuses_table(run: Runner, ledger: LedgerUnderTest) -> None:
+    result = run(*ledger_args(ledger), "export", "-f", "table")
     assert result.code == 2
     assert "wic invites list" in result.stderr
 
 
-def test_history_times_are_aware(run: Runner, tmp_path: Path) -> None:
-    entry = add(run, tmp_path, "Sample Delegate")
-    record = json.loads(run(*ledger_args(tmp_path), "history", entry, "-f", "json").stdout)[0]
+def test_history_times_are_aware(run: Runner, ledger: LedgerUnderTest) -> None:
+    entry = add(run, ledger, "Sample Delegate")
+    record = json.loads(run(*ledger_args(ledger), "history", entry, "-f", "json").stdout)[0]
     assert datetime.fromisoformat(record["at"]).tzinfo is not None
     assert datetime.fromisoformat(record["at"]) == FIXED_NOW.astimezone(UTC)
 
@@ -440,23 +451,85 @@ def test_startup_loads_no_ledger_code() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_status_table_leaves_out_rare_columns_that_do_not_fit(run: Runner,
-                                                              tmp_path: Path) -> None:
-    assert run(*ledger_args(tmp_path), "import", str(GUESTS)).code == 0
-    narrow = run(*ledger_args(tmp_path), "status", environ={"COLUMNS": "80"})
+def test_status_table_leaves_out_rare_columns_that_do_not_fit(
+        run: Runner, ledger: LedgerUnderTest) -> None:
+    assert run(*ledger_args(ledger), "import", str(GUESTS)).code == 0
+    narrow = run(*ledger_args(ledger), "status", environ={"COLUMNS": "80"})
     assert narrow.code == 0
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
     assert "left out to fit the width: attended, no-show" in narrow.stdout
     assert "Withdrawn" in narrow.stdout
-    wide = run(*ledger_args(tmp_path), "status", environ={"COLUMNS": "140"})
+    wide = run(*ledger_args(ledger), "status", environ={"COLUMNS": "140"})
     assert "No-show" in wide.stdout
     assert "left out" not in wide.stdout
 
 
-def test_import_on_a_terminal_shows_progress_on_stderr_only(run: Runner,
-                                                            tmp_path: Path) -> None:
-    result = run(*ledger_args(tmp_path), "import", str(GUESTS), tty=True)
+def test_import_on_a_terminal_shows_progress_on_stderr_only(
+        run: Runner, ledger: LedgerUnderTest) -> None:
+    result = run(*ledger_args(ledger), "import", str(GUESTS), tty=True)
     assert result.code == 0, result.stderr
     assert result.stdout == ""
     assert "checking rows" in result.stderr
     assert "created 1520" in result.stderr
+
+
+# --------------------------------------------------------------------------- TOML, listed
+
+
+def test_toml_export_reads_back_exactly(run: Runner, ledger: LedgerUnderTest,
+                                        tmp_path: Path) -> None:
+    import tomllib
+
+    import tomli_w
+
+    assert run(*ledger_args(ledger), "import", str(GUESTS)).code == 0
+    first = run(*ledger_args(ledger), "list", "-f", "json")
+    some = [e["id"] for e in json.loads(first.stdout)[:3]]
+    assert run(*ledger_args(ledger), "set", some[0], "withdrawn", "-n", 'why "quoted"\n').code == 0
+    exported = snapshot(run, ledger)
+    data = tomllib.loads(exported)
+    assert exported == tomli_w.dumps(data)  # plain tomli-w: sorted, fixed key order
+    ids = [e["id"] for e in data["invitations"]]
+    assert ids == sorted(ids)
+    assert list(data["invitations"][0])[:4] == ["id", "name", "organization", "category"]
+    saved = write(tmp_path / "kept.toml", exported)
+    fresh = LedgerUnderTest("sqlite", str(tmp_path / "fresh.db"))
+    result = run(*fresh.args(), "import", str(saved))
+    assert result.code == 0, result.stderr
+    assert "created 1520, replaced 0, unchanged 0" in result.stderr
+    assert snapshot(run, fresh) == exported
+    again = run(*ledger_args(ledger), "import", str(saved))
+    assert "created 0, replaced 0, unchanged 1520" in again.stderr
+
+
+def test_toml_import_refuses_to_overwrite_a_different_entry_unless_forced(
+        run: Runner, ledger: LedgerUnderTest, tmp_path: Path) -> None:
+    entry = add(run, ledger, "Sample Delegate")
+    saved = write(tmp_path / "kept.toml", snapshot(run, ledger))
+    assert run(*ledger_args(ledger), "accept", entry).code == 0
+    changed = snapshot(run, ledger)
+    refused = run(*ledger_args(ledger), "import", str(saved))
+    assert refused.code == 1
+    assert f"({entry}); nothing was imported (--force replaces" in refused.stderr
+    assert snapshot(run, ledger) == changed
+    forced = run(*ledger_args(ledger), "import", str(saved), "--force")
+    assert forced.code == 0, forced.stderr
+    assert snapshot(run, ledger) == saved.read_text(encoding="utf-8")
+
+
+def test_listed_guests_are_counted_apart_and_invited_first(
+        run: Runner, ledger: LedgerUnderTest) -> None:
+    result = run(*ledger_args(ledger), "import", str(DATA / "guests-bom-crlf.csv"), "--listed")
+    assert result.code == 0, result.stderr
+    found = entries(run, ledger)
+    assert {e["status"] for e in found} == {"listed"}
+    totals = json.loads(run(*ledger_args(ledger), "status", "-f", "json").stdout)["totals"]
+    assert (totals["listed"], totals["invited"], totals["pending"]) == (len(found), 0, 0)
+    refused = run(*ledger_args(ledger), "accept", str(found[0]["id"]))
+    assert refused.code == 1
+    assert "has not been invited yet" in refused.stderr
+    assert run(*ledger_args(ledger), "set", str(found[0]["id"]), "invited").code == 0
+    totals = json.loads(run(*ledger_args(ledger), "status", "-f", "json").stdout)["totals"]
+    assert (totals["listed"], totals["invited"]) == (len(found) - 1, 1)
+    table = run(*ledger_args(ledger), "status", "--by", "status", environ={"COLUMNS": "140"})
+    assert "Listed" in table.stdout

@@ -1,22 +1,21 @@
-"""The ledger file: where it lives, how it is checked, and that writes never lose data."""
+"""The ledger database: where it lives, who may read it, which files it refuses, the
+TOML ledger it replaces, its schema and its migrations."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
-import tomllib
-from datetime import UTC, datetime
+import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
-import tomli_w
 
-from conftest import DATA, ROOT, Runner, write
-from wiccli.invites import ledger as store
-from wiccli.invites.model import Change, Invitation, Ledger
+from conftest import DATA, Runner, write
+from wiccli.invites import schema
+from wiccli.invites import sqlite as backend
 
 EVENT_WITH_CATEGORIES = """\
 [event]
@@ -36,15 +35,25 @@ target = 4
 """
 
 
-def add(run: Runner, *args: str, name: str = "Sample Delegate", **kwargs: object) -> str:
-    result = run(*args, "add", name, "-c", "experts", "--country", "DE", **kwargs)
+def add(run: Runner, *args: str, name: str = "Sample Delegate", email: str = "",
+        **kwargs: object) -> str:
+    result = run(*args, "add", name, "-c", "experts", "--country", "DE", "--email", email,
+                 **kwargs)
     assert result.code == 0, result.stderr
     return result.stdout.strip()
 
 
-def load(path: Path) -> dict[str, object]:
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
+def names(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return [r[0] for r in conn.execute("SELECT name FROM entries ORDER BY name")]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
 
 
 # --------------------------------------------------------------------------- location
@@ -52,17 +61,22 @@ def load(path: Path) -> dict[str, object]:
 
 def test_bundled_event_keeps_its_ledger_in_the_user_data_folder(run: Runner,
                                                                 tmp_path: Path) -> None:
-    add(run, "invites")
-    ledger = tmp_path / "xdg-data" / "wic" / "wic2018.invites.toml"
-    assert ledger.is_file()
-    assert load(ledger)["event"] == "wic2018"
+    result = run("invites", "add", "Sample", "-c", "experts", "--country", "DE")
+    ledger = tmp_path / "xdg-data" / "wic" / "wic2018.invites.db"
+    assert result.code == 0, result.stderr
+    assert f"created {ledger}" in result.stderr
+    assert names(ledger) == ["Sample"]
+    # Owner-only: the file holds names and addresses; wic made the folders, 0700.
+    assert mode(ledger) == 0o600
+    assert mode(ledger.parent) == mode(ledger.parent.parent) == 0o700
 
 
 def test_a_users_event_keeps_its_ledger_beside_it(run: Runner, tmp_path: Path) -> None:
     event = write(tmp_path / "events" / "forum.toml", EVENT_WITH_CATEGORIES.format(ledger=""))
     result = run("-e", str(event), "invites", "add", "Sample", "-c", "spe", "--country", "FR")
     assert result.code == 0, result.stderr
-    assert (tmp_path / "events" / "forum.invites.toml").is_file()
+    assert names(tmp_path / "events" / "forum.invites.db") == ["Sample"]
+    assert mode(tmp_path / "events") == 0o755  # a folder wic did not create keeps its mode
     status = json.loads(run("-e", str(event), "invites", "status", "-f", "json").stdout)
     assert status["groups"][0]["target"] == 4
     assert status["groups"][0]["progress"] == 0.25
@@ -70,200 +84,221 @@ def test_a_users_event_keeps_its_ledger_beside_it(run: Runner, tmp_path: Path) -
 
 def test_the_event_file_can_name_its_ledger(run: Runner, tmp_path: Path) -> None:
     event = write(tmp_path / "events" / "forum.toml",
-                  EVENT_WITH_CATEGORIES.format(ledger='ledger = "../data/guests.toml"\n'))
+                  EVENT_WITH_CATEGORIES.format(ledger='ledger = "../data/guests.db"\n'))
     result = run("-e", str(event), "invites", "add", "Sample", "-c", "speakers",
                  "--country", "FR")
     assert result.code == 0, result.stderr
-    assert (tmp_path / "data" / "guests.toml").is_file()
+    assert names(tmp_path / "data" / "guests.db") == ["Sample"]
 
 
 def test_wic_ledger_and_the_option(run: Runner, tmp_path: Path) -> None:
-    add(run, "invites", environ={"WIC_LEDGER": "from-env.toml"})
-    assert (tmp_path / "from-env.toml").is_file()
-    add(run, "invites", "--ledger", "sub/from-option.toml", name="Other",
-        environ={"WIC_LEDGER": "from-env.toml"})
-    assert (tmp_path / "sub" / "from-option.toml").is_file()
-    assert len(load(tmp_path / "from-env.toml")["invitations"]) == 1  # type: ignore[arg-type]
+    add(run, "invites", environ={"WIC_LEDGER": "from-env.db"})
+    add(run, "invites", "--ledger", "sub/from-option.db", name="Other",
+        environ={"WIC_LEDGER": "from-env.db"})
+    assert names(tmp_path / "from-env.db") == ["Sample Delegate"]
+    assert names(tmp_path / "sub" / "from-option.db") == ["Other"]
 
 
-# --------------------------------------------------------------------------- checking
+def test_a_missing_ledger_reads_as_empty_and_is_not_created(run: Runner,
+                                                            tmp_path: Path) -> None:
+    for args in (["list", "-f", "json"], ["export", "-f", "json"]):
+        result = run("invites", "--ledger", "none.db", *args)
+        assert (result.code, json.loads(result.stdout)) == (0, [])
+    status = run("invites", "--ledger", "none.db", "status")
+    assert status.code == 0
+    assert "no invitations yet" in status.stderr
+    assert not (tmp_path / "none.db").exists()
 
 
-def test_a_missing_ledger_reads_as_empty(run: Runner, tmp_path: Path) -> None:
-    result = run("invites", "--ledger", "none.toml", "list", "-f", "json")
-    assert (result.code, json.loads(result.stdout)) == (0, [])
-    assert not (tmp_path / "none.toml").exists()
+# --------------------------------------------------------------------------- refused
+
+
+def make_ledger(path: Path, event_id: str) -> None:
+    backend.open_backend(path, event_id, create=True).close()
 
 
 def test_a_ledger_of_another_event_is_refused(run: Runner, tmp_path: Path) -> None:
-    ledger = tmp_path / "other.toml"
-    shutil.copy(DATA / "ledger-other-event.toml", ledger)
-    before = ledger.read_bytes()
-    result = run("invites", "--ledger", str(ledger), "add", "Sample", "-c", "experts",
-                 "--country", "DE")
-    assert result.code == 1
-    assert "'demo'" in result.stderr
-    assert "'wic2018'" in result.stderr
-    assert ledger.read_bytes() == before
-
-
-@pytest.mark.parametrize(("text", "message"), [
-    ('schema = 1\nevent = "wic2018"\n[[invitations]\nid = "x"\n', ":3:"),
-    ("schema = 9\nevent = 'wic2018'\n", "newer wic"),
-    ("event = 'wic2018'\n", "schema:"),
-])
-def test_a_corrupt_ledger_is_reported_and_left_untouched(run: Runner, tmp_path: Path,
-                                                         text: str, message: str) -> None:
-    ledger = write(tmp_path / "broken.toml", text)
-    before = ledger.read_bytes()
-    result = run("invites", "--ledger", str(ledger), "add", "Sample", "-c", "experts",
-                 "--country", "DE")
-    assert result.code == 1
-    assert result.stdout == ""
-    assert str(ledger) in result.stderr
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-    assert ledger.read_bytes() == before
-    assert not ledger.with_name("broken.toml.bak").exists()
-
-
-def test_a_bad_value_is_named_by_its_key_path(run: Runner, tmp_path: Path) -> None:
-    ledger = tmp_path / "bad.toml"
-    shutil.copy(DATA / "ledger-bad-country.toml", ledger)
-    before = ledger.read_bytes()
-    for args in (["status"], ["accept", "aaaaaa"]):
+    ledger = tmp_path / "other.db"
+    make_ledger(ledger, "demo")
+    before = digest(ledger)
+    for args in (["add", "Sample", "-c", "experts", "--country", "DE"], ["list"]):
         result = run("invites", "--ledger", str(ledger), *args)
         assert result.code == 1
-        assert f"{ledger}: invitations[1].country: 'Germany' is not an ISO" in result.stderr
-    assert ledger.read_bytes() == before
+        assert result.stderr.count("\n") == 1
+        assert "for event 'demo', not 'wic2018'" in result.stderr
+    assert digest(ledger) == before
 
 
-def test_a_hand_written_ledger_is_read_and_rewritten_in_order(run: Runner,
-                                                              tmp_path: Path) -> None:
-    ledger = tmp_path / "hand.toml"
-    shutil.copy(DATA / "ledger-hand-written.toml", ledger)
-    listed = json.loads(run("invites", "--ledger", str(ledger), "list", "-f", "json").stdout)
-    assert [(e["id"], e["status"], e["quantity"]) for e in listed] == [
-        ("old001", "accepted", 1), ("old002", "withdrawn", 2)]
-    history = run("invites", "--ledger", str(ledger), "history", "old002", "-f", "json")
+def test_a_ledger_of_a_newer_wic_is_refused(run: Runner, tmp_path: Path) -> None:
+    ledger = tmp_path / "newer.db"
+    make_ledger(ledger, "wic2018")
+    with sqlite3.connect(ledger) as conn:
+        conn.execute(f"PRAGMA user_version = {schema.SCHEMA + 1}")
+    conn.close()
+    before = digest(ledger)
+    result = run("invites", "--ledger", str(ledger), "list")
+    assert result.code == 1
+    assert result.stderr == (f"error: {ledger}: the ledger was written by a newer wic (database "
+                             f"schema {schema.SCHEMA + 1}; this wic reads up to "
+                             f"{schema.SCHEMA}); upgrade wic\n")
+    assert digest(ledger) == before
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"schema = 1\nevent = 'wic2018'\n", "not a wic ledger database (a TOML ledger is read "
+                                         "with `wic invites import FILE.toml`)"),
+    (b"\x00\x01garbage" * 100, "not a wic ledger database"),
+    (None, "an SQLite file of another program"),
+])
+def test_a_file_that_is_no_ledger_is_refused(run: Runner, tmp_path: Path,
+                                             content: bytes | None, message: str) -> None:
+    ledger = tmp_path / "guests.db"
+    if content is None:
+        with sqlite3.connect(ledger) as conn:
+            conn.execute("CREATE TABLE photos (id INTEGER)")
+        conn.close()
+    else:
+        ledger.write_bytes(content)
+    before = digest(ledger)
+    result = run("invites", "--ledger", str(ledger), "add", "Sample", "-c", "experts",
+                 "--country", "DE")
+    assert result.code == 1
+    assert result.stderr.count("\n") == 1
+    assert message in result.stderr
+    assert digest(ledger) == before
+
+
+def test_a_read_only_ledger_reads_but_refuses_changes_in_one_line(run: Runner,
+                                                                  tmp_path: Path) -> None:
+    args = ("invites", "--ledger", str(tmp_path / "ro.db"))
+    entry = add(run, *args)
+    os.chmod(tmp_path / "ro.db", 0o400)
+    before = digest(tmp_path / "ro.db")
+    listed = run(*args, "list", "-f", "json")
+    assert (listed.code, [e["id"] for e in json.loads(listed.stdout)]) == (0, [entry])
+    result = run(*args, "accept", entry)
+    assert result.code == 1
+    assert result.stderr == f"error: {tmp_path / 'ro.db'}: the ledger is read-only; nothing " \
+                            "was changed\n"
+    assert digest(tmp_path / "ro.db") == before
+
+
+# --------------------------------------------------------------------------- TOML ledger
+
+
+def test_a_toml_ledger_where_the_database_would_be_is_imported_once(run: Runner,
+                                                                    tmp_path: Path) -> None:
+    event = write(tmp_path / "forum.toml", EVENT_WITH_CATEGORIES.format(ledger=""))
+    old = tmp_path / "forum.invites.toml"
+    old.write_text((DATA / "ledger-hand-written.toml").read_text(encoding="utf-8")
+                   .replace('"wic2018"', '"forum"').replace('"government"', '"speakers"')
+                   .replace('"experts"', '"speakers"'), encoding="utf-8")
+    before = digest(old)
+    first = run("-e", str(event), "invites", "list", "-f", "json")
+    assert first.code == 0, first.stderr
+    assert [(e["id"], e["status"]) for e in json.loads(first.stdout)] == [
+        ("old001", "accepted"), ("old002", "withdrawn")]
+    assert first.stderr == (f"imported the ledger file {old} (2 invitations) into the database "
+                            f"{tmp_path / 'forum.invites.db'}; the file is left as it was and "
+                            "no longer read (`wic invites export -f toml` writes the ledger as "
+                            "TOML)\n")
+    history = run("-e", str(event), "invites", "history", "old002", "-f", "json")
     assert json.loads(history.stdout)[-1] == {
         "at": "2018-09-12T09:00:00+00:00", "status": "withdrawn", "note": "travel cancelled"}
-    assert ledger.read_bytes() == (DATA / "ledger-hand-written.toml").read_bytes()
-    assert run("invites", "--ledger", str(ledger), "set", "old001", "attended").code == 0
-    data = load(ledger)
-    assert data["schema"] == store.SCHEMA
-    assert ledger.read_text(encoding="utf-8") == tomli_w.dumps(data)
-    assert ledger.with_name("hand.toml.bak").read_bytes() == (
-        DATA / "ledger-hand-written.toml").read_bytes()
+    assert history.stderr == ""  # once
+    assert run("-e", str(event), "invites", "set", "old001", "attended").code == 0
+    assert digest(old) == before
+    assert mode(tmp_path / "forum.invites.db") == 0o600
 
 
-# --------------------------------------------------------------------------- writing
+def test_a_ledger_option_naming_a_toml_file_means_the_database_beside_it(
+        run: Runner, tmp_path: Path) -> None:
+    shutil.copy(DATA / "ledger-hand-written.toml", tmp_path / "guests.toml")
+    result = run("invites", "--ledger", "guests.toml", "list", "-f", "json")
+    assert result.code == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 2
+    assert names(tmp_path / "guests.db") == ["Sample Delegate 0001", "Sample Delegate 0002"]
 
 
-def test_every_write_keeps_the_previous_version(run: Runner, tmp_path: Path) -> None:
-    args = ("invites", "--ledger", str(tmp_path / "l.toml"))
-    first = add(run, *args, name="Sample 1")
-    assert not (tmp_path / "l.toml.bak").exists()
-    one = (tmp_path / "l.toml").read_bytes()
-    add(run, *args, name="Sample 2")
-    assert (tmp_path / "l.toml.bak").read_bytes() == one
-    two = (tmp_path / "l.toml").read_bytes()
-    assert run(*args, "accept", first).code == 0
-    assert (tmp_path / "l.toml.bak").read_bytes() == two
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
-    assert leftovers == []
+@pytest.mark.parametrize(("source", "message"), [
+    ("ledger-other-event.toml", "for event 'demo', not 'wic2018'"),
+    ("ledger-bad-country.toml", "invitations[1].country: 'Germany' is not an ISO"),
+])
+def test_a_toml_ledger_with_errors_is_reported_and_creates_nothing(
+        run: Runner, tmp_path: Path, source: str, message: str) -> None:
+    shutil.copy(DATA / source, tmp_path / "guests.toml")
+    before = digest(tmp_path / "guests.toml")
+    result = run("invites", "--ledger", "guests.db", "status")
+    assert result.code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest(tmp_path / "guests.toml") == before
+    assert not (tmp_path / "guests.db").exists()
 
 
-def test_output_is_sorted_stable_and_plain_tomli_w(run: Runner, tmp_path: Path) -> None:
-    args = ("invites", "--ledger", str(tmp_path / "l.toml"))
-    for n in range(5):
-        add(run, *args, name=f"Sample {n}")
-    text = (tmp_path / "l.toml").read_text(encoding="utf-8")
-    data = load(tmp_path / "l.toml")
-    ids = [e["id"] for e in data["invitations"]]  # type: ignore[attr-defined]
-    assert ids == sorted(ids)
-    assert text == tomli_w.dumps(data)
-    assert list(data["invitations"][0]) == [  # type: ignore[index]
-        "id", "name", "category", "country", "quantity", "status", "created", "updated",
-        "history"]
-    assert run(*args, "accept", ids[2]).code == 0
-    after = (tmp_path / "l.toml").read_text(encoding="utf-8").split("[[invitations]]")
-    before = text.split("[[invitations]]")
-    assert [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b] == [3]
+# --------------------------------------------------------------------------- schema
 
 
-def test_dumps_reuses_the_text_of_untouched_entries() -> None:
-    now = datetime(2018, 11, 8, tzinfo=UTC)
-    entries = [Invitation(f"id{n}", f"Name {n}", "experts", "DE", "invited", now, now,
-                          note='quote " and \n newline', history=(Change(now, "invited"),))
-               for n in range(3)]
-    ledger = Ledger("wic2018", tuple(entries))
-    text = store.dumps(ledger)
-    assert text == tomli_w.dumps({"schema": store.SCHEMA, "event": "wic2018",
-                                  "invitations": [store.entry_table(e) for e in entries]})
-    blocks = store.split_texts(text.encode(), ledger)
-    assert set(blocks) == {"id0", "id1", "id2"}
-    assert store.dumps(ledger, blocks) == text
-
-
-def test_a_hand_edit_is_seen_despite_the_cache(run: Runner, tmp_path: Path) -> None:
-    args = ("invites", "--ledger", str(tmp_path / "l.toml"))
-    add(run, *args)
-    path = tmp_path / "l.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("Sample Delegate", "Edited"),
-                    encoding="utf-8")
-    listed = json.loads(run(*args, "list", "-f", "json").stdout)
-    assert listed[0]["name"] == "Edited"
-    add(run, *args, name="Another")
-    assert "Edited" in path.read_text(encoding="utf-8")
-
-
-def test_the_file_mode_is_kept(run: Runner, tmp_path: Path) -> None:
-    args = ("invites", "--ledger", str(tmp_path / "l.toml"))
-    add(run, *args, name="Sample 1")
-    os.chmod(tmp_path / "l.toml", 0o640)
-    add(run, *args, name="Sample 2")
-    assert (tmp_path / "l.toml").stat().st_mode & 0o777 == 0o640
-
-
-def test_twenty_processes_adding_at_once_all_land(tmp_path: Path) -> None:
-    ledger = tmp_path / "shared.invites.toml"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
-    env.update(XDG_DATA_HOME=str(tmp_path / "data"), XDG_CACHE_HOME=str(tmp_path / "cache"),
-               PYTHONPATH=str(ROOT / "src"))
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "wiccli", "invites", "--ledger", str(ledger),
-                          "add", f"Sample Delegate {n:02d}", "-c", "experts", "--country", "DE"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
-        for n in range(20)
+def test_the_database_is_a_wal_ledger_with_its_rules_as_constraints(run: Runner,
+                                                                    tmp_path: Path) -> None:
+    ledger = tmp_path / "l.db"
+    entry = add(run, "invites", "--ledger", str(ledger), email="a@example.org")
+    conn = sqlite3.connect(ledger)
+    conn.execute("PRAGMA foreign_keys = ON")
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert conn.execute("PRAGMA user_version").fetchone() == (schema.SCHEMA,)
+    assert conn.execute("PRAGMA application_id").fetchone() == (backend.APPLICATION_ID,)
+    refused = [
+        "UPDATE entries SET status = 'maybe'",
+        "UPDATE entries SET quantity = 0",
+        "INSERT INTO history (entry_id, seq, at, status) VALUES ('nobody', 0, 'x', 'invited')",
+        "INSERT INTO entries SELECT 'other', name, category, country, status, created, "
+        "updated, organization, email, quantity, note, 'x@example.org', name_key FROM entries",
+        "INSERT INTO entries SELECT 'other', name, category, country, status, created, "
+        "updated, organization, email, quantity, note, email_key, 'x' FROM entries",
+        "INSERT INTO messages (entry_id, direction, kind, message_id, at) "
+        f"VALUES ('{entry}', 'sideways', 'invitation', '<m@x>', 'x')",
     ]
-    outputs = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0] * 20, [err for _, err in outputs]
-    printed = {out.decode().strip() for out, _ in outputs}
-    entries = load(ledger)["invitations"]
-    assert len(entries) == 20  # type: ignore[arg-type]
-    assert {e["id"] for e in entries} == printed  # type: ignore[attr-defined]
-    assert len({e["name"] for e in entries}) == 20  # type: ignore[attr-defined]
+    for statement in refused:
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(statement)
+    conn.close()
 
 
-def test_the_fast_path_of_set_writes_what_the_general_path_writes(run: Runner,
-                                                                  tmp_path: Path) -> None:
-    ledger = tmp_path / "old.toml"
-    shutil.copy(DATA / "ledger-hand-written.toml", ledger)
+def build_at(path: Path, version: int) -> None:
+    """A ledger database as the wic of schema ``version`` left it (0: an empty file)."""
+    conn = sqlite3.connect(path)
+    for step in range(version):
+        for statement in schema.statements(step, schema.SQLITE):
+            conn.execute(statement)
+    if version:
+        conn.execute("INSERT INTO ledger (key, value) VALUES ('event', 'wic2018')")
+        conn.execute(f"PRAGMA application_id = {backend.APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("version", range(schema.SCHEMA + 1))
+def test_every_earlier_schema_is_migrated(run: Runner, tmp_path: Path, version: int) -> None:
+    ledger = tmp_path / "old.db"
+    build_at(ledger, version)
+    if version >= 1:  # entries as schema 1 wrote them stay, as they were
+        with sqlite3.connect(ledger) as conn:
+            conn.execute("INSERT INTO entries (id, name, category, country, status, created, "
+                         "updated, quantity, name_key) VALUES ('old001', 'Kept', 'experts', "
+                         "'DE', 'invited', '2018-09-01T09:00:00+00:00', "
+                         "'2018-09-01T09:00:00+00:00', 1, 'kept\x1f')")
+            conn.execute("INSERT INTO history (entry_id, seq, at, status) VALUES "
+                         "('old001', 0, '2018-09-01T09:00:00+00:00', 'invited')")
+        conn.close()
     args = ("invites", "--ledger", str(ledger))
-    # The first change reads the hand-written file in full (the general path) ...
-    assert run(*args, "set", "old001", "attended").code == 0
-    general = ledger.read_bytes()
-    # ... the same change to a restored copy takes the fast path: same bytes.
-    shutil.copy(DATA / "ledger-hand-written.toml", ledger)
-    assert run(*args, "set", "old001", "attended").code == 0
-    assert ledger.read_bytes() == general
-    # A change to the file wic wrote takes the fast path too, and is a plain tomli-w file.
-    assert run(*args, "set", "old002", "invited").code == 0
-    data = load(ledger)
-    assert ledger.read_text(encoding="utf-8") == tomli_w.dumps(data)
-    assert [e["status"] for e in data["invitations"]] == [  # type: ignore[attr-defined]
-        "attended", "invited"]
-    refused = run(*args, "set", "old001", "declined")
-    assert refused.code == 1
-    assert "already recorded as attended" in refused.stderr
+    add(run, *args, name="New")
+    assert names(ledger) == (["Kept", "New"] if version >= 1 else ["New"])
+    with sqlite3.connect(ledger) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (schema.SCHEMA,)
+    conn.close()
+    if version >= 1:
+        assert run(*args, "accept", "old001").code == 0
+        history = json.loads(run(*args, "history", "old001", "-f", "json").stdout)
+        assert [h["status"] for h in history] == ["invited", "accepted"]

@@ -14,7 +14,7 @@ from wiccli.invites import model as core
 from wiccli.output.render import Column, TableSpec, draw_table, width
 
 STATUS_FIELDS = ("group", "name", "entries", "invited", "accepted", "declined", "pending",
-                 "tentative", "withdrawn", "attended", "no_show", "response_rate",
+                 "tentative", "withdrawn", "attended", "no_show", "listed", "response_rate",
                  "acceptance_rate", "target", "progress")
 
 
@@ -85,7 +85,8 @@ def status_listing(env: Env, summary: Mapping[str, Any], event: Event, *,
 
 
 LABEL_WIDTH = 16
-OPTIONAL = (("withdrawn", "Withdrawn"), ("attended", "Attended"), ("no_show", "No-show"))
+OPTIONAL = (("withdrawn", "Withdrawn"), ("attended", "Attended"), ("no_show", "No-show"),
+            ("listed", "Listed"))
 
 
 def _status_columns(summary: Mapping[str, Any], width: int) -> tuple[list[Column], list[str]]:

@@ -19,13 +19,14 @@ from wiccli.invites.model import EMAIL_RE, ID_RE, STATUSES, Change, Invitation, 
 TOP_KEYS = ("schema", "event", "invitations")
 ENTRY_KEYS = ("id", "name", "organization", "category", "country", "email", "quantity",
               "status", "note", "created", "updated", "history")
+HISTORY_KEYS = frozenset({"at", "status", "note", "message_id"})
 REQUIRED = frozenset({"id", "name", "category", "country", "status", "created", "updated",
                       "history"})
 
 
 def parse(raw: bytes, source: str) -> Ledger:
     """Decode, parse and check a ledger file's bytes, or raise naming every problem."""
-    from wiccli.invites.ledger import SCHEMA
+    from wiccli.invites.tomlfile import SCHEMA
 
     try:
         text = raw.decode("utf-8-sig")
@@ -73,12 +74,20 @@ class LedgerChecker(Checker):
         return Ledger(event).with_entries(e for _, e in kept)
 
     def unique(self, entries: list[tuple[int, Invitation]]) -> None:
-        seen: dict[str, int] = {}
-        for index, entry in entries:
-            if entry.id in seen:
-                self.fail(f"invitations[{index}].id", f"duplicate id {entry.id!r} "
-                          f"(first used at invitations[{seen[entry.id]}])")
-            seen.setdefault(entry.id, index)
+        """Ids, e-mail addresses (any case) and name with organisation: each once."""
+        keys: list[tuple[str, Any, Any]] = [
+            ("id", lambda e: e.id, lambda e: repr(e.id)),
+            ("email", lambda e: e.email.casefold() or None, lambda e: repr(e.email)),
+            ("name", lambda e: e.name_key, lambda e: f"{e.name!r} of {e.organization!r}"),
+        ]
+        for key, value, shown in keys:
+            seen: dict[Any, int] = {}
+            for index, entry in entries:
+                found = value(entry)
+                if found is not None and found in seen:
+                    self.fail(f"invitations[{index}].{key}", f"duplicate {key} {shown(entry)} "
+                              f"(first used at invitations[{seen[found]}])")
+                seen.setdefault(found, index)
 
     def entry(self, item: Any, path: str) -> Invitation | None:
         if not isinstance(item, dict):
@@ -154,12 +163,16 @@ class LedgerChecker(Checker):
         changes = []
         for index, item in enumerate(value):
             where = f"{path}[{index}]"
-            if not isinstance(item, dict) or set(item) - {"at", "status", "note"}:
-                self.fail(where, "expected a table with the keys at, status and note")
+            if not isinstance(item, dict) or set(item) - HISTORY_KEYS:
+                self.fail(where, "expected a table with the keys at, status, note "
+                          "(and message_id)")
                 continue
+            message_id = item.get("message_id")
             changes.append(Change(self.moment(item.get("at"), f"{where}.at"),
                                   self.status(item.get("status"), f"{where}.status"),
-                                  self.text(item.get("note", ""), f"{where}.note")))
+                                  self.text(item.get("note", ""), f"{where}.note"),
+                                  None if message_id is None
+                                  else self.required_text(message_id, f"{where}.message_id")))
         return changes
 
     CHECKS: dict[str, Callable[[LedgerChecker, Any, str], Any]] = {

@@ -164,14 +164,15 @@ class _Index:
 
 def plan(ledger: Ledger, event: Event, rows: list[Row], *, source: str, now: datetime,
          random_bytes: Callable[[int], bytes], force: bool = False,
-         progress: Callable[[int], None] | None = None) -> Plan:
-    """What importing ``rows`` would do to ``ledger``; ``problems`` lists every bad row."""
+         progress: Callable[[int], None] | None = None, new_status: str = "invited") -> Plan:
+    """What importing ``rows`` would do to ``ledger``; ``problems`` lists every bad row.
+    A new guest whose row names no status gets ``new_status``."""
     require_categories(event)
     result = Plan(ledger)
     index = _Index.of(list(ledger.invitations))
     for count, row in enumerate(rows, 1):
         try:
-            _apply(result, index, event, row, now, random_bytes, force)
+            _apply(result, index, event, row, now, random_bytes, force, new_status)
         except (WicError, ValueError) as exc:
             result.problems.append(f"{source}:{row.line}: {_message(exc)}")
         if progress:
@@ -186,7 +187,7 @@ def _message(exc: Exception) -> str:
 
 
 def _apply(result: Plan, index: _Index, event: Event, row: Row, now: datetime,
-           random_bytes: Callable[[int], bytes], force: bool) -> None:
+           random_bytes: Callable[[int], bytes], force: bool, new_status: str) -> None:
     if "" in row.cells:
         raise WicError(row.cells[""])
     fields = _fields(event, row.cells)
@@ -197,6 +198,7 @@ def _apply(result: Plan, index: _Index, event: Event, row: Row, now: datetime,
         for key in REQUIRED:
             if not row.cells.get(key):
                 raise WicError(f"{key} is empty (needed for a new entry)")
+        fields.setdefault("status", new_status)
         created = new_entry(index.by_id.keys(), fields, now=now, random_bytes=random_bytes)
         index.add(created)
         index.seen[created.id] = row.line

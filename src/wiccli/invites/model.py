@@ -1,8 +1,8 @@
 """Invitations: the entries of a ledger, status rules, lookups, filters and records.
 
 Pure functions over frozen dataclasses: "now" and the random source are passed
-in, nothing here reads a file, prints or exits. :mod:`wiccli.invites.ledger` reads and
-writes the ledger; :mod:`wiccli.invites.summary` counts; :mod:`wiccli.invites.importcsv`
+in, nothing here reads a file, prints or exits. :mod:`wiccli.invites.store` keeps the
+ledger in a database; :mod:`wiccli.invites.summary` counts; :mod:`wiccli.invites.importcsv`
 plans a CSV import.
 """
 
@@ -19,7 +19,9 @@ from wiccli.errors import NotFoundError, UsageError, WicError
 from wiccli.event.model import Event
 from wiccli.event.query import Choice, match
 
-STATUSES = ("invited", "tentative", "accepted", "declined", "withdrawn", "attended", "no-show")
+# ``listed``: on the guest list, not sent anything yet (``wic invites send`` invites).
+STATUSES = ("listed", "invited", "tentative", "accepted", "declined", "withdrawn", "attended",
+            "no-show")
 PENDING = frozenset({"invited", "tentative"})
 # Said yes at some point: the ones who came, and the ones who said yes but did not come.
 SAID_YES = frozenset({"accepted", "attended", "no-show"})
@@ -27,11 +29,12 @@ ANSWERED = frozenset({"accepted", "declined", "attended", "no-show"})
 
 # Which status may follow which. Anything else is refused (unless forced) with a reason.
 TRANSITIONS: dict[str, frozenset[str]] = {
+    "listed": frozenset({"invited", "withdrawn"}),
     "invited": frozenset({"tentative", "accepted", "declined", "withdrawn"}),
     "tentative": frozenset({"accepted", "declined", "withdrawn"}),
     "accepted": frozenset({"declined", "withdrawn", "attended", "no-show"}),
     "declined": frozenset({"invited", "accepted", "withdrawn"}),
-    "withdrawn": frozenset({"invited"}),
+    "withdrawn": frozenset({"listed", "invited"}),
     # A correction of the attendance record is the only change after the event.
     "attended": frozenset({"no-show"}),
     "no-show": frozenset({"attended"}),
@@ -39,6 +42,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 ID_LENGTH = 6
+# Messages the store records for an entry (sent invitations and reminders, replies read).
+DIRECTIONS = ("out", "in")
+MESSAGE_KINDS = ("invitation", "reminder", "reply", "bounce", "refused")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,28 @@ class Change:
     at: datetime
     status: str
     note: str = ""
+    message_id: str | None = None  # the Message-ID of the message that caused it, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message sent to (``out``) or received from (``in``) a guest.
+
+    ``message_id`` is unique in a ledger; ``sequence`` and ``uid`` are the calendar
+    invitation's; ``id`` is given by the store when the message is recorded.
+    """
+
+    entry_id: str | None
+    direction: str
+    kind: str
+    message_id: str
+    at: datetime
+    uid: str = ""
+    sequence: int | None = None
+    dtstamp: datetime | None = None
+    outcome: str = ""
+    detail: str = ""
+    id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +198,8 @@ def refusal(old: str, new: str) -> str | None:
         return f"the guest is already recorded as {old}; the event is over for this entry"
     if old == "withdrawn":
         return "the invitation was withdrawn; re-invite first (status invited)"
+    if old == "listed":
+        return "the guest has not been invited yet (status listed)"
     if new == "invited":
         return f"the guest has answered already (status is {old})"
     return f"{old} cannot be followed by {new}"
@@ -203,7 +233,7 @@ def new_entry(taken: Collection[str], fields: Mapping[str, Any], *, now: datetim
 
 
 def change_status(entry: Invitation, status: str, *, note: str, now: datetime,
-                  force: bool) -> Invitation:
+                  force: bool, message_id: str | None = None) -> Invitation:
     """``entry`` with a new status and a history line; refused when it makes no sense."""
     if status == entry.status and not note:
         return entry
@@ -211,7 +241,7 @@ def change_status(entry: Invitation, status: str, *, note: str, now: datetime,
     if reason and not force:
         raise WicError(f"{entry.id}: cannot set {status}: {reason} (--force to record it anyway)")
     return replace(entry, status=status, note=note or entry.note, updated=now,
-                   history=(*entry.history, Change(now, status, note)))
+                   history=(*entry.history, Change(now, status, note, message_id)))
 
 
 def put(ledger: Ledger, entry: Invitation) -> Ledger:
@@ -272,7 +302,8 @@ def record(entry: Invitation, country_name: Callable[[str], str]) -> dict[str, A
 
 
 def history_records(entry: Invitation) -> list[dict[str, Any]]:
-    return [{"at": c.at.isoformat(), "status": c.status, "note": c.note} for c in entry.history]
+    return [{"at": c.at.isoformat(), "status": c.status, "note": c.note,
+             **({"message_id": c.message_id} if c.message_id else {})} for c in entry.history]
 
 
 def export_fields(redact: bool) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """Counting a ledger: per category, country or status, and in total.
 
-Every count is a sum of quantities (a delegation of five counts five). The
+Every count is a sum of quantities (a delegation of five counts five). Guests
+``listed`` but not sent anything yet are counted apart, never as invited. The
 rates: response = answered / (invited − withdrawn), where answered is accepted,
 declined, attended or no-show; acceptance = said yes (accepted, attended,
 no-show) / answered. Countries: distinct codes among accepted and attended.
@@ -9,23 +10,21 @@ no-show) / answered. Countries: distinct codes among accepted and attended.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any, NamedTuple
 
 from wiccli.event.model import Event
 from wiccli.invites.model import ANSWERED, PENDING, SAID_YES, STATUSES
 
 
-class Counted(Protocol):
-    """What counting needs of an entry (an Invitation, or a cached tally of one)."""
+class Counted(NamedTuple):
+    """Entries that share category, country and status: how many, and how many people
+    (the store counts these in the database, so a big ledger is never loaded to count)."""
 
-    @property
-    def category(self) -> str: ...
-    @property
-    def country(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def quantity(self) -> int: ...
+    category: str
+    country: str
+    status: str
+    quantity: int
+    entries: int = 1
 
 
 def _counts(entries: Iterable[Counted]) -> dict[str, int]:
@@ -33,10 +32,11 @@ def _counts(entries: Iterable[Counted]) -> dict[str, int]:
     entries_count = 0
     for entry in entries:
         by_status[entry.status] += entry.quantity
-        entries_count += 1
+        entries_count += entry.entries
     return {
         "entries": entries_count,
-        "invited": sum(by_status.values()),
+        "listed": by_status["listed"],
+        "invited": sum(by_status.values()) - by_status["listed"],
         "accepted": by_status["accepted"],
         "declined": by_status["declined"],
         "pending": sum(by_status[s] for s in PENDING),

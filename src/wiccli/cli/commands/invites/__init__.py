@@ -14,9 +14,10 @@ from wiccli.cli.state import current
 def invites(
     ledger: Annotated[
         str | None,
-        typer.Option("--ledger", metavar="PATH",
-                     help="The ledger file (default: $WIC_LEDGER, the event's [invitations] "
-                          "ledger, <event-id>.invites.toml beside the event file).")
+        typer.Option("--ledger", metavar="PATH|URL",
+                     help="The ledger: an SQLite database file, or a postgresql:// URL for a "
+                          "team (default: $WIC_LEDGER, the event's [invitations] ledger, "
+                          "<event-id>.invites.db beside the event file).")
     ] = None,
 ) -> None:
     """Invitations: who was invited, who answered, who came (a ledger beside the event)."""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from wiccli.cli.state import State, current
 from wiccli.errors import UsageError
 from wiccli.event.model import Event
+
+if TYPE_CHECKING:
+    from wiccli.invites.store import Store
 
 EMPTY_HINT = ("add one with `wic invites add NAME --category C --country CC`, "
               "or import a guest list with `wic invites import FILE.csv`")
@@ -22,13 +26,20 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Record a change that th
                                         "would refuse.")]
 
 
-def where() -> tuple[State, Event, Path]:
-    from wiccli.invites import ledger as store
+@contextmanager
+def open_ledger(write: bool = True) -> Iterator[tuple[State, Event, Store]]:
+    """The state, the event and its ledger, opened for one command (and closed after);
+    a read (``write=False``) never creates the ledger."""
+    from wiccli.invites.store import open_store
 
     state = current()
     event = state.event()
-    path = store.locate(event, state.ledger_option, state.env.environ, state.env.cwd)
-    return state, event, path
+    store = open_store(event, state.ledger_option, state.env.environ, state.env.cwd,
+                       write=write)
+    with store:
+        for note in store.notes:
+            state.env.message(note)
+        yield state, event, store
 
 
 def random_bytes(count: int) -> bytes:
@@ -51,26 +62,10 @@ def country_code(text: str, what: str) -> str:
 
 
 def set_status(entry_id: str, new_status: str, note: str, force: bool) -> None:
-    from wiccli.invites import ledger as store
-    from wiccli.invites import model as core
-    from wiccli.invites.fast import update_entry
-
-    state, event, path = where()
-    now = utc_now(state)
-
-    def change_entry(entry: core.Invitation) -> core.Invitation:
-        return core.change_status(entry, new_status, note=note.strip(), now=now, force=force)
-
-    def change(ledger: core.Ledger) -> tuple[core.Ledger, tuple[core.Invitation, ...]]:
-        entry = core.find(ledger, entry_id)
-        changed = change_entry(entry)
-        return (ledger if changed is entry else core.put(ledger, changed)), (entry, changed)
-
-    # One entry of a ledger the cache knows is changed without loading the others.
-    done = update_entry(path, event.id, entry_id, change_entry)
-    old, new = done if done is not None else store.update(path, event.id, change)
+    with open_ledger() as (state, _, store), store.transaction() as tx:
+        old, new = tx.set_status(entry_id, new_status, note=note.strip(), now=utc_now(state),
+                                 force=force)
     if new is old:
         state.env.message(f"{old.id} is already {old.status}; nothing changed")
     else:
         state.env.message(f"{new.id} ({new.name}): {old.status} -> {new.status}")
-

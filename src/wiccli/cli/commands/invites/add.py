@@ -6,9 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
-from wiccli.cli.commands.invites._common import NoteOpt, country_code, random_bytes, utc_now, where
+from wiccli.cli.commands.invites._common import (
+    NoteOpt,
+    country_code,
+    open_ledger,
+    random_bytes,
+    utc_now,
+)
 from wiccli.cli.registry import command
-from wiccli.errors import DataError, UsageError
+from wiccli.cli.state import current
+from wiccli.errors import UsageError
 
 
 @command()
@@ -26,34 +33,22 @@ def add(
 ) -> None:
     """Add an invitation; prints its new id."""
     from wiccli.invites import countries
-    from wiccli.invites import ledger as store
     from wiccli.invites import model as core
 
-    state, event, path = where()
     if not name.strip():
         raise UsageError("NAME must not be empty")
+    event = current().event()
     fields: dict[str, Any] = {
         "name": name.strip(), "category": core.resolve_category(event, category),
         "country": country_code(country, "--country"), "organization": org.strip(),
         "email": core.check_email(email), "quantity": core.check_quantity(quantity),
         "note": note.strip(),
     }
-    now = utc_now(state)
-
-    def change(ledger: core.Ledger) -> tuple[core.Ledger, core.Invitation]:
-        twin = core.duplicate_of(ledger, fields["email"], fields["name"], fields["organization"])
-        if twin is not None:
-            raise DataError(f"{twin.name} ({twin.organization or 'no organisation'}) is already "
-                            f"in the ledger as {twin.id}; change it with `wic invites set`")
-        entry = core.new_entry([i.id for i in ledger.invitations], fields, now=now,
-                               random_bytes=random_bytes)
-        return ledger.with_entries([*ledger.invitations, entry]), entry
-
-    created = not path.exists()
-    entry = store.update(path, event.id, change)
-    state.env.stdout.write(entry.id + "\n")
-    if created:
-        state.env.message(f"created {path}")
+    with open_ledger() as (state, _, store):
+        with store.transaction() as tx:
+            entry = tx.add(fields, now=utc_now(state), random_bytes=random_bytes)
+        state.env.stdout.write(entry.id + "\n")
+        if store.created:
+            state.env.message(f"created {store.where}")
     state.env.message(f"added {entry.id}: {entry.name} ({entry.category}, "
                       f"{countries.label(entry.country)})")
-

@@ -1,26 +1,51 @@
-"""``wic invites export``: every invitation, for a spreadsheet or a script."""
+"""``wic invites export``: every invitation, for a spreadsheet, a script, or to keep."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from wiccli.cli.commands.invites._common import where
-from wiccli.cli.listing import Format, FormatOpt, output
+from wiccli.cli.commands.invites._common import open_ledger
+from wiccli.cli.listing import FORMATS, Format, output
 from wiccli.cli.registry import command
+from wiccli.errors import UsageError
+
+
+class ExportFormat(StrEnum):
+    """Every listing format (a test checks), and toml: the whole ledger, to keep."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    markdown = "markdown"
+    toml = "toml"
 
 
 @command()
 def export(
-    fmt: FormatOpt = Format.csv,
+    fmt: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help=f"Output format: {FORMATS}, or toml (the whole ledger with its history, to keep "
+             "or commit; `wic invites import FILE.toml` reads it back).")] = ExportFormat.csv,
     redact: Annotated[bool, typer.Option("--redact", help="Leave out names, e-mails and notes."
                                          )] = False,
 ) -> None:
-    """Every invitation, for a spreadsheet or a script (formula-like cells neutralised)."""
+    """Every invitation, for a spreadsheet or a script (formula-like cells neutralised),
+    or the whole ledger as TOML."""
+    if fmt is ExportFormat.toml and redact:
+        raise UsageError("--redact: a TOML export is the whole ledger; use csv or json")
     from wiccli.cli.invites_view import export_listing
-    from wiccli.invites import ledger as store
 
-    state, event, path = where()
-    output(state.env, fmt, export_listing(store.read(path, event.id).ledger, redact=redact))
+    with open_ledger(write=False) as (state, event, store), \
+            store.transaction(write=False) as tx:
+        ledger = tx.ledger(event.id)
+    if fmt is ExportFormat.toml:
+        from wiccli.invites.tomlfile import dumps
 
+        state.env.stdout.write(dumps(ledger))
+    else:
+        output(state.env, Format(fmt.value), export_listing(ledger, redact=redact))

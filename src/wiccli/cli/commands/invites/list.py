@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from wiccli.cli.commands.invites._common import country_code, utc_now, where
+from wiccli.cli.commands.invites._common import country_code, open_ledger, utc_now
 from wiccli.cli.listing import Format, FormatOpt, output
 from wiccli.cli.registry import command
+from wiccli.cli.state import current
 
 
 @command()
@@ -30,10 +31,10 @@ def list_(
 ) -> None:
     """The invitations, sorted by id, optionally filtered."""
     from wiccli.cli.invites_view import entries_listing
-    from wiccli.invites import ledger as store
     from wiccli.invites import model as core
 
-    state, event, path = where()
+    state = current()
+    event = state.event()
     sel = core.Selection(
         statuses=frozenset(core.resolve_status(s) for s in status or []),
         categories=frozenset(core.resolve_category(event, c) for c in category or []),
@@ -41,6 +42,7 @@ def list_(
         search=search.strip(),
         stale_before=None if stale is None else core.stale_cutoff(utc_now(state), stale),
     )
-    entries = core.select(store.read(path, event.id).ledger, sel)
+    with open_ledger(write=False) as (_, _, store), store.transaction(write=False) as tx:
+        entries = tx.select(sel)
     output(state.env, fmt, entries_listing(entries))
 

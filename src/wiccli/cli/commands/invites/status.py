@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wiccli.cli.commands.invites._common import EMPTY_HINT, where
+from wiccli.cli.commands.invites._common import EMPTY_HINT, open_ledger
 from wiccli.cli.listing import Format, FormatOpt, output
 from wiccli.cli.registry import command
 
@@ -27,14 +27,15 @@ def status(
     """Counts per group and in total, progress towards the targets, response rates."""
     from wiccli.cli.invites_view import status_listing
     from wiccli.invites import countries
-    from wiccli.invites import ledger as store
     from wiccli.invites.summary import summarise
 
-    state, event, path = where()
-    tally = store.read_tally(path, event.id)
+    with open_ledger(write=False) as (state, event, store):
+        with store.transaction(write=False) as tx:
+            tally = tx.tally()
+        where = store.where
     names = countries.name if by is By.country else None
     summary = summarise(tally, event, by.value, names=names)
     if not tally:
-        state.env.message(f"no invitations yet in {path}; {EMPTY_HINT}")
+        state.env.message(f"no invitations yet in {where}; {EMPTY_HINT}")
     output(state.env, fmt, status_listing(state.env, summary, event, empty=not tally))
 

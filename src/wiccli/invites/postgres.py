@@ -1,0 +1,187 @@
+"""The ledger on a PostgreSQL server (psycopg 3, the optional extra ``wic[postgres]``).
+
+Several organisers on several machines work on one guest list at once. Every
+command is one transaction at REPEATABLE READ: it sees the ledger as it was when it
+began, and when another organiser's transaction changed the same rows in the
+meantime, PostgreSQL refuses the later change; wic then rolls everything back and
+says so (:class:`~wiccli.invites.store.ConflictError`): one wins, the other is told,
+nothing is half-applied. The unique keys (e-mail, name and organisation, ids) are
+constraints, so two organisers adding the same guest at once cannot both succeed.
+
+The tables (created on first use, under a lock so two first uses do not race) are
+those of :mod:`wiccli.invites.schema`; the schema version and the event id live in
+the ``ledger`` table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from wiccli.errors import DataError, WicError
+from wiccli.invites import schema
+from wiccli.invites.store import ConflictError, Cursor
+
+if TYPE_CHECKING:
+    import psycopg
+
+CONNECT_TIMEOUT = 10
+SETUP_LOCK = 0x77696331  # an advisory lock id: one wic sets up the tables at a time
+
+
+def shown(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
+
+
+class _Cursor:
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.conn.execute(sql.replace("?", "%s"), params).fetchall()
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.conn.execute(sql.replace("?", "%s"), params)
+
+    def many(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
+        if params:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(sql.replace("?", "%s"), params)
+
+
+class PostgresBackend:
+    created = False
+
+    def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
+        self.conn = conn
+        self.where = where
+
+    @contextmanager
+    def transaction(self, write: bool) -> Iterator[Cursor]:
+        import psycopg
+
+        mode = "READ WRITE" if write else "READ ONLY"
+        try:
+            self.conn.execute(f"BEGIN ISOLATION LEVEL REPEATABLE READ {mode}")
+            yield _Cursor(self.conn)
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, psycopg.Error):
+                raise translate(exc, self.where) from None
+            raise
+
+    def _rollback(self) -> None:
+        import psycopg
+
+        try:
+            self.conn.execute("ROLLBACK")
+        except psycopg.Error:  # the connection is gone: the server rolled it back
+            pass
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def translate(exc: Exception, where: str) -> WicError:
+    """A PostgreSQL error as one line a user can act on."""
+    from psycopg import errors
+
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, errors.SerializationFailure | errors.DeadlockDetected |
+                  errors.LockNotAvailable):
+        return ConflictError(f"{where}: another organiser changed the same guests at the same "
+                             "time; nothing was changed; run the command again")
+    if isinstance(exc, errors.IntegrityError):
+        return DataError(f"{where}: the change breaks a rule of the ledger ({first}); "
+                         "nothing was changed")
+    if isinstance(exc, errors.ReadOnlySqlTransaction | errors.InsufficientPrivilege):
+        return DataError(f"{where}: not allowed to change the ledger ({first}); "
+                         "nothing was changed")
+    return DataError(f"{where}: {first}")
+
+
+def open_backend(url: str, event_id: str, *, create: bool) -> PostgresBackend | None:
+    """The ledger on the server at ``url``: tables created on first use (None when
+    there are none and not ``create``), checked to be this event's and of a schema
+    this wic reads, migrated if older."""
+    where = shown(url)
+    try:
+        import psycopg
+    except ImportError:
+        raise DataError(f"{where}: a PostgreSQL ledger needs the driver: "
+                        "pip install 'wic[postgres]'") from None
+    try:
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                               application_name="wic")
+    except psycopg.Error as exc:
+        raise DataError(f"{where}: cannot connect: {_first_line(exc)}") from None
+    backend = PostgresBackend(conn, where)
+    try:
+        if not create:
+            with backend.transaction(write=False) as cursor:
+                version = _version(cursor)[0]
+            if version == 0:
+                conn.close()
+                return None
+        backend.created = _set_up(backend, event_id)
+    except BaseException:
+        conn.close()
+        raise
+    return backend
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _set_up(backend: PostgresBackend, event_id: str) -> bool:
+    conn = backend.conn
+    with backend.transaction(write=False) as cursor:
+        version, found = _version(cursor)
+    if version != schema.SCHEMA:
+        _check_version(backend.where, version)
+        with backend.transaction(write=True) as cursor:
+            cursor.run("SELECT pg_advisory_xact_lock(?)", (SETUP_LOCK,))
+            version, found = _version(cursor)
+            _check_version(backend.where, version)
+            for step in range(version, schema.SCHEMA):
+                for statement in schema.statements(step, schema.POSTGRES):
+                    conn.execute(statement)  # DDL, no parameters
+            if version == 0:
+                cursor.run("INSERT INTO ledger (key, value) VALUES ('event', ?)", (event_id,))
+                found = event_id
+            cursor.run("INSERT INTO ledger (key, value) VALUES ('schema', ?) ON CONFLICT (key) "
+                       "DO UPDATE SET value = EXCLUDED.value", (str(schema.SCHEMA),))
+    if found != event_id:
+        raise DataError(f"{backend.where}: this ledger is for event {found!r}, not "
+                        f"{event_id!r} (the event in use); pass --ledger or --event to pick "
+                        "the right pair")
+    return version == 0
+
+
+def _version(cursor: Cursor) -> tuple[int, str | None]:
+    """The schema version (0: no ledger here yet) and the event id of the ledger."""
+    if cursor.rows("SELECT to_regclass('ledger')")[0][0] is None:
+        return 0, None
+    rows = dict(cursor.rows("SELECT key, value FROM ledger"))
+    try:
+        return int(rows.get("schema", "")), rows.get("event")
+    except ValueError:
+        return -1, rows.get("event")
+
+
+def _check_version(where: str, version: int) -> None:
+    if version > schema.SCHEMA:
+        raise DataError(f"{where}: the ledger was written by a newer wic (database schema "
+                        f"{version}; this wic reads up to {schema.SCHEMA}); upgrade wic")
+    if version < 0:
+        raise DataError(f"{where}: a table 'ledger' is there but it is not a wic ledger's")

@@ -1,0 +1,77 @@
+"""The ledger's tables, the same for SQLite and PostgreSQL, and how older ones migrate.
+
+``MIGRATIONS[n]`` turns a database of schema version ``n`` into version ``n + 1``;
+a new database runs them all from 0. A test builds a database at every earlier
+version and opens it with this wic. The backends differ in two spellings only:
+byte-wise collation of ids (PostgreSQL's default collation sorts by locale) and
+how a row id is generated.
+"""
+
+from __future__ import annotations
+
+from wiccli.invites.model import DIRECTIONS, MESSAGE_KINDS, STATUSES
+
+
+def _one_of(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+# Statuses and kinds are checked by the database too: a row no wic would write is refused.
+V1 = f"""
+CREATE TABLE ledger (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE entries (
+    id TEXT {{collate}} PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 32),
+    name TEXT NOT NULL CHECK (trim(name) <> ''),
+    category TEXT NOT NULL CHECK (category <> ''),
+    country TEXT NOT NULL CHECK (length(country) = 2),
+    status TEXT NOT NULL CHECK (status IN ({_one_of(STATUSES)})),
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    organization TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    quantity INTEGER NOT NULL CHECK (quantity >= 1),
+    note TEXT NOT NULL DEFAULT '',
+    email_key TEXT UNIQUE,
+    name_key TEXT NOT NULL UNIQUE,
+    CHECK ((email = '') = (email_key IS NULL))
+);
+CREATE INDEX entries_folded_id ON entries (lower(id));
+CREATE TABLE history (
+    entry_id TEXT {{collate}} NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL CHECK (seq >= 0),
+    at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ({_one_of(STATUSES)})),
+    note TEXT NOT NULL DEFAULT '',
+    message_id TEXT,
+    PRIMARY KEY (entry_id, seq)
+);
+CREATE TABLE messages (
+    id {{row_id}} PRIMARY KEY,
+    entry_id TEXT {{collate}} REFERENCES entries (id) ON DELETE CASCADE,
+    direction TEXT NOT NULL CHECK (direction IN ({_one_of(DIRECTIONS)})),
+    kind TEXT NOT NULL CHECK (kind IN ({_one_of(MESSAGE_KINDS)})),
+    message_id TEXT NOT NULL UNIQUE CHECK (message_id <> ''),
+    uid TEXT NOT NULL DEFAULT '',
+    sequence INTEGER CHECK (sequence >= 0),
+    dtstamp TEXT,
+    at TEXT NOT NULL,
+    outcome TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX messages_entry ON messages (entry_id, at);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1,)
+SCHEMA = len(MIGRATIONS)
+
+SQLITE = {"collate": "", "row_id": "INTEGER"}
+POSTGRES = {"collate": 'COLLATE "C"', "row_id": "BIGINT GENERATED ALWAYS AS IDENTITY"}
+
+
+def statements(version: int, spelling: dict[str, str]) -> list[str]:
+    """The statements that migrate a database of schema ``version`` to ``version + 1``."""
+    text = MIGRATIONS[version].format(**spelling)
+    return [s.strip() for s in text.split(";") if s.strip()]
