@@ -85,6 +85,7 @@ TARGETS = [
     Target("grid --day, bundled / agenda --day, bundled", "grid-bundled", "agenda-bundled", 1.3),
     # No base: the limit is in seconds.
     Target("site, {publish} sessions, 4 days, 12 venues", "site-publish", "", 3.0),
+    Target("programme (PDF), bundled event", "programme-bundled", "", 10.0),
 ]
 
 
@@ -291,6 +292,9 @@ def publish_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]
         Case("site-publish", f"wic site ({n} sessions)",
              [*wic, "--event", str(inputs.publish), "site", "--out-dir", str(site)],
              needs=("site",), runs=heavy_runs),
+        Case("programme-bundled", "wic programme (bundled)",
+             [*wic, "programme", "-o", str(inputs.folder / "programme.pdf")],
+             needs=("programme",), runs=heavy_runs),
     ]
 
 

@@ -6,7 +6,6 @@ Skipped, with the reason, where Chromium or Playwright is missing (CI installs b
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -204,4 +203,3 @@ def test_screenshots_for_the_docs(open_page: Any, bundled_site: Path, tmp_path: 
         shot = target / f"site-{width}.png"
         page.page.locator("#day-2").screenshot(path=str(shot))
         assert shot.stat().st_size > 10_000
-    shutil.rmtree(tmp_path, ignore_errors=True)

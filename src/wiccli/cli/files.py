@@ -53,15 +53,22 @@ def check_output(output: str | None) -> None:
         raise UsageError("-o/--output: give a file name or '-' for stdout")
 
 
-def write_output(state: State, output: str | None, text: str) -> str:
-    """Text to stdout, or atomically to a file; where it went, for the summary."""
+def write_output(state: State, output: str | None, text: str | bytes) -> str:
+    """Text (or bytes, a PDF) to stdout, or atomically to a file; where it went."""
     from wiccli.output.files import write_atomic
 
     if output is None or output == "-":
-        state.env.stdout.write(text)
-        state.env.stdout.flush()
+        buffer = getattr(state.env.stdout, "buffer", None)
+        if isinstance(text, bytes) and buffer is not None:
+            state.env.stdout.flush()
+            buffer.write(text)
+            buffer.flush()
+        else:  # a captured text stream (tests) gets bytes as Latin-1, one char a byte
+            state.env.stdout.write(text if isinstance(text, str) else text.decode("latin-1"))
+            state.env.stdout.flush()
         return "stdout"
-    write_atomic(state.env.cwd / output, text.encode("utf-8"))
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    write_atomic(state.env.cwd / output, data, label=output)
     return output
 
 

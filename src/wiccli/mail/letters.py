@@ -11,8 +11,6 @@ WeasyPrint is imported only here, and only when letters are made.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -21,19 +19,7 @@ from pathlib import Path
 from wiccli.errors import DataError
 from wiccli.invites.model import Invitation
 from wiccli.mail.message import Composer
-
-# Which font covers a script, by the start of its characters' Unicode names.
-FONT_HINTS = (
-    (("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "FULLWIDTH"),
-     "Noto Sans CJK / Noto Serif CJK (Debian: fonts-noto-cjk)"),
-    (("ARABIC",), "Noto Naskh Arabic (Debian: fonts-noto-core)"),
-    (("HEBREW",), "Noto Sans Hebrew (Debian: fonts-noto-core)"),
-    (("DEVANAGARI", "BENGALI", "TAMIL", "TELUGU", "GUJARATI", "GURMUKHI", "KANNADA",
-      "MALAYALAM"), "the Noto Sans font of that script (Debian: fonts-noto-core)"),
-    (("THAI", "LAO", "KHMER", "MYANMAR"), "the Noto font of that script (Debian: fonts-noto-core)"),
-    (("CYRILLIC", "GREEK", "LATIN"), "DejaVu or Noto Serif (Debian: fonts-dejavu-core)"),
-    (("EGYPTIAN HIEROGLYPH",), "Noto Sans Egyptian Hieroglyphs (Debian: fonts-noto-extra)"),
-)
+from wiccli.output.fonts import drawable, font_hint, uncovered
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,42 +51,15 @@ def make_letters(make: Composer, entries: Sequence[Invitation], *, visa: bool,
     return letters
 
 
-def font_hint(char: str) -> str:
-    name = unicodedata.name(char, "")
-    for prefixes, hint in FONT_HINTS:
-        if name.startswith(prefixes):
-            return hint
-    return "a font that covers it (the Noto family covers most scripts: Debian's fonts-noto)"
-
-
-def _covered(chars: str) -> bool:
-    """Whether one installed font has every one of ``chars`` (fontconfig decides)."""
-    charset = " ".join(f"{ord(c):x}" for c in sorted(set(chars)))
-    done = subprocess.run(["fc-list", f":charset={charset}", "family"], capture_output=True,
-                          text=True, check=False, timeout=60)
-    return done.returncode == 0 and bool(done.stdout.strip())
-
-
 def missing_glyphs(letters: Iterable[Letter]) -> list[tuple[str, Invitation]]:
     """Each character of the letters that no installed font can draw, with the first
     guest whose letter has it. Plain ASCII is taken as drawable."""
-    if shutil.which("fc-list") is None:
-        return []
     first: dict[str, Invitation] = {}
     for letter in letters:
         for char in set(letter.html):  # the tags are ASCII: what is left is text
-            if ord(char) > 0x7E and not char.isspace() and unicodedata.category(char)[0] != "C":
+            if not drawable(char):
                 first.setdefault(char, letter.entry)
-    scripts: dict[str, str] = {}
-    for char in first:
-        script = unicodedata.name(char, "?").split(" ")[0]
-        scripts[script] = scripts.get(script, "") + char
-    missing: list[tuple[str, Invitation]] = []
-    for chars in scripts.values():
-        if _covered(chars):
-            continue
-        missing.extend((c, first[c]) for c in chars if not _covered(c))
-    return missing
+    return [(c, first[c]) for c in uncovered(first)]
 
 
 def check_fonts(letters: Sequence[Letter]) -> None:

@@ -74,7 +74,9 @@ def render_site(event: Event, zone: tzinfo, stamp: datetime,
         files[path] = text.encode("utf-8")
 
     ics_file = {t: name.replace(".html", ".ics") for t, name in site.theme_file.items()}
-    page("index.html", "index.html", ics_file=ics_file)
+    page("index.html", "index.html", ics_file=ics_file,
+         session_href=lambda s: f"session/{site.session_file[s.id]}",
+         venue_href=lambda v: f"venue/{site.venue_file[v]}")
     for theme in event.themes:
         items = site.by_theme.get(theme.id, [])
         page(f"theme/{site.theme_file[theme.id]}", "group.html", heading=theme.name,
