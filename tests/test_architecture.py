@@ -80,5 +80,5 @@ def test_the_graph_is_read() -> None:
     """The checks above see real imports (a broken reader would find no edge at all)."""
     edges = graph()
     assert "wiccli.event.model" in edges["wiccli.event.check"]
-    assert "wiccli.invites.ledger" in edges["wiccli.cli.commands.invites._common"]  # in a function
+    assert "wiccli.invites.store" in edges["wiccli.cli.commands.invites._common"]  # in a function
     assert layer("wiccli.cli.commands.agenda") > layer("wiccli.event.query") > layer("wiccli.env")
