@@ -86,6 +86,8 @@ TARGETS = [
     # No base: the limit is in seconds.
     Target("site, {publish} sessions, 4 days, 12 venues", "site-publish", "", 3.0),
     Target("programme (PDF), bundled event", "programme-bundled", "", 10.0),
+    Target("invites send --dry-run, {guests} messages", "send-dry", "", 3.0),
+    Target("invites letters, {letters} guests", "letters", "", 30.0),
 ]
 
 
@@ -317,6 +319,49 @@ def ledger_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
     ]
 
 
+@dataclass
+class MailInputs:
+    ledger: Path
+    guests: int
+    letters: int
+    out: Path
+
+
+def make_mail_inputs(folder: Path, wic: list[str], env: dict[str, str], smoke: bool
+                     ) -> MailInputs:
+    """A ledger of guests who all have an e-mail address, imported as listed."""
+    guests, letters = (30, 3) if smoke else (1500, 100)
+    csv_path = folder / "guests.csv"
+    rows = ["name,organization,category,country,email,quantity"]
+    categories = ("government", "international-organizations", "enterprises", "experts")
+    for n in range(1, guests + 1):
+        name = f"张伟 Zhang Wei {n:04d}" if n % 7 == 0 else f"Guest Number {n:04d}"
+        # The first guests, a seventh of them with Chinese names, get letters.
+        org = "Letter Batch" if n <= letters else f"Organisation {n % 97:03d}"
+        rows.append(f"{name},{org},{categories[n % 4]},"
+                    f"{('CN', 'DE', 'BR', 'KE')[n % 4]},guest{n:04d}@example.org,1")
+    csv_path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ledger = folder / "mail-ledger.db"
+    subprocess.run([*wic, "invites", "--ledger", str(ledger), "import", str(csv_path),
+                    "--listed"], env=env, check=True, capture_output=True)
+    return MailInputs(ledger, guests, letters, folder / "mail-out")
+
+
+def mail_cases(wic: list[str], mail: MailInputs, heavy_runs: int) -> list[Case]:
+    def fresh() -> None:
+        shutil.rmtree(mail.out, ignore_errors=True)
+
+    inv = [*wic, "invites", "--ledger", str(mail.ledger)]
+    return [
+        Case("send-dry", f"wic invites send --dry-run ({mail.guests:,} messages)",
+             [*inv, "send", "--dry-run", "--out-dir", str(mail.out)], needs=("invites", "send"),
+             prepare=fresh, runs=heavy_runs),
+        Case("letters", f"wic invites letters ({mail.letters} guests)",
+             [*inv, "letters", "--search", "Letter Batch", "--out-dir", str(mail.out)],
+             needs=("invites", "letters"), prepare=fresh, runs=heavy_runs),
+    ]
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -335,11 +380,13 @@ def summary(case: Case) -> dict[str, Any]:
 
 
 def ratios(results: dict[str, dict[str, Any]], entries: int,
-           publish: int) -> list[dict[str, Any]]:
+           publish: int, mail: MailInputs | None = None) -> list[dict[str, Any]]:
     rows = []
     for target in TARGETS:
         case, base = results.get(target.case), results.get(target.base)
-        label = target.label.format(entries=f"{entries:,}", publish=f"{publish:,}")
+        label = target.label.format(entries=f"{entries:,}", publish=f"{publish:,}",
+                                    guests=f"{mail.guests:,}" if mail else "?",
+                                    letters=f"{mail.letters:,}" if mail else "?")
         row: dict[str, Any] = {"target": label, "limit": target.limit,
                                "unit": "x" if target.base else "s"}
         if case and not target.base and "median_s" in case:
@@ -472,7 +519,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         work.mkdir()
         progress("generating inputs")
         inputs = make_inputs(folder, args.sizes, args.ledger_size, args.publish_size)
-        cases = make_cases(wic, inputs, args.heavy_runs)
+        mail = make_mail_inputs(folder, wic, child_env(folder), args.smoke)
+        cases = make_cases(wic, inputs, args.heavy_runs) + mail_cases(wic, mail,
+                                                                      args.heavy_runs)
         measure(cases, args.runs, args.warmup, child_env(folder), work, wic, progress)
     print(file=sys.stderr)
     results = [summary(c) for c in cases]
@@ -481,7 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": args.runs, "heavy_runs": args.heavy_runs, "warmup": args.warmup,
         "sizes": args.sizes, "ledger_size": args.ledger_size, "wic": wic,
         "python": sys.version.split()[0], "cpus": os.cpu_count(), "results": results,
-        "ratios": ratios(by_key, args.ledger_size, args.publish_size),
+        "ratios": ratios(by_key, args.ledger_size, args.publish_size, mail),
         "memory": memory_growth(by_key, args.sizes),
         "harness_rss_mib": own_rss_mib(),
     }

@@ -60,14 +60,15 @@ class RequestBuilder:
     """Builds the REQUEST of each guest; the parts common to all are made once."""
 
     def __init__(self, event: Event, organizer: Organizer, zone: tzinfo, tzid: str) -> None:
-        from wiccli.ics import PRODID, _timezone_component
+        from wiccli.ics import PRODID
+        from wiccli.vtimezone import vtimezone
 
         self.event = event
         self.organizer = organizer
         self.prodid = PRODID
         self.start, self.end = span(event, zone)
         self.timezone = (None if tzid.upper() == "UTC" else
-                         _timezone_component(zone, tzid, self.start.year, self.end.year))
+                         vtimezone(zone, tzid, self.start.year, self.end.year))
         self.location = event.location
 
     def build(self, request: Request) -> bytes:

@@ -174,14 +174,17 @@ def eml_names(messages: Sequence[Outgoing]) -> list[str]:
 
 def write_eml(messages: Sequence[Outgoing], folder: Path,
               progress: Callable[[int], None] = lambda done: None) -> list[Path]:
-    """Each message as an .eml file directly inside ``folder`` (created when missing)."""
+    """Each message as an .eml file directly inside ``folder`` (created when missing).
+
+    Each file appears whole or not at all; none is flushed to disk on its own (a dry
+    run is written again by a rerun, and 1,500 flushes would take seconds)."""
     from wiccli.output.files import inside, prepare_folder, write_atomic
 
     root = prepare_folder(folder)
     written = []
     for index, (out, name) in enumerate(zip(messages, eml_names(messages), strict=True)):
         target = inside(root, name)
-        write_atomic(target, out.data, str(folder / name))
+        write_atomic(target, out.data, str(folder / name), durable=False)
         written.append(target)
         progress(index + 1)
     return written

@@ -205,3 +205,31 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__
+
+
+@dataclass(frozen=True)
+class Server:
+    """Where to send and how to log in, checked before any message is made."""
+
+    url: SmtpUrl
+    secret: str | None
+    context: ssl.SSLContext
+    timeout: float = TIMEOUT
+
+    def connect(self) -> Connection:
+        return Connection(self.url, self.secret, self.context, self.timeout)
+
+
+def server_from(option: str | None, ca: Path | None, timeout: float,
+                environ: Mapping[str, str], home: Path) -> Server:
+    """``--smtp`` (else $WIC_SMTP_URL), its password, the CA to trust (``--smtp-ca``,
+    else $WIC_SMTP_CA, else the system's), the time-out."""
+    text = option or environ.get("WIC_SMTP_URL")
+    if not text:
+        raise UsageError("no mail server: give --smtp smtp://user@host:587 or set "
+                         "$WIC_SMTP_URL (or use --dry-run --out-dir DIR)")
+    if not timeout > 0:
+        raise UsageError(f"--timeout must be more than 0, got {timeout}")
+    url = parse_url(text)
+    ca_file = ca or (Path(environ["WIC_SMTP_CA"]) if environ.get("WIC_SMTP_CA") else None)
+    return Server(url, password(url, environ, home), tls_context(ca_file), timeout)

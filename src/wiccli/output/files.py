@@ -16,12 +16,15 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
+def write_atomic(path: Path, data: bytes, label: str | None = None, *,
+                 durable: bool = True) -> None:
     """Replace ``path`` with ``data`` in one step; on failure the old file is untouched.
 
     A symbolic link stays a link (the file it points to is replaced); a device or
     a pipe (``/dev/stdout``, ``/dev/null``) is written to, never replaced.
-    ``label`` is how messages name the file (what the user typed).
+    ``label`` is how messages name the file (what the user typed). ``durable=False``
+    skips the flush to disk (still all or nothing for readers): for many files that a
+    rerun writes again anyway, where a flush each would cost more than the rest.
     """
     shown = label or str(path)
     if path.is_dir():
@@ -33,7 +36,7 @@ def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
     if not real.parent.is_dir():
         raise DataError(f"{shown}: cannot write: its folder does not exist")
     try:
-        temp = temp_beside(real, data, file_mode(real))
+        temp = temp_beside(real, data, file_mode(real), durable=durable)
     except OSError as exc:
         raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
     try:
@@ -46,9 +49,10 @@ def write_atomic(path: Path, data: bytes, label: str | None = None) -> None:
         raise
 
 
-def temp_beside(path: Path, data: bytes, mode: int) -> str:
-    """A temporary file in ``path``'s folder holding ``data``, flushed to disk, with
-    ``mode``: ready to be moved over ``path`` in one step. Removed again on failure."""
+def temp_beside(path: Path, data: bytes, mode: int, *, durable: bool = True) -> str:
+    """A temporary file in ``path``'s folder holding ``data``, flushed to disk (unless
+    not ``durable``), with ``mode``: ready to be moved over ``path`` in one step.
+    Removed again on failure."""
     import tempfile
 
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -56,7 +60,8 @@ def temp_beside(path: Path, data: bytes, mode: int) -> str:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         os.chmod(temp, mode)
     except BaseException:
         _discard(temp)

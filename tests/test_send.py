@@ -1,0 +1,288 @@
+"""`wic invites send` and `wic invites letters` through the real entry point, against a real
+SMTP server (aiosmtpd with STARTTLS and a login) and the real ledger."""
+
+from __future__ import annotations
+
+import email
+import json
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, Runner, write
+from smtpserver import PASSWORD, Server, free_port, smtp_server
+
+GUESTS = """name,organization,category,country,email,quantity,status,note
+Ada Minister,Ministry of Examples,government,GB,ada@example.org,1,,
+Bo Envoy,Embassy of Samples,government,SE,,1,,
+Cai Scholar,University of Tests,experts,CN,cai@example.org,1,,
+Dee Gone,Ministry of Examples,government,DE,dee@example.org,1,withdrawn,
+Eve Deputy,Ministry of Samples,government,FR,eve@example.org,2,,
+"""
+
+
+@pytest.fixture
+def ledger(tmp_path: Path, run: Runner) -> list[str]:
+    """The wic invites arguments of a ledger holding GUESTS, imported as listed."""
+    args = ["invites", "--ledger", str(tmp_path / "guests.db")]
+    csv = write(tmp_path / "guests.csv", GUESTS)
+    result = run(*args, "import", str(csv), "--listed")
+    assert result.code == 0, result.stderr
+    return args
+
+
+def entries(run: Runner, ledger: list[str]) -> dict[str, dict[str, object]]:
+    result = run(*ledger, "list", "-f", "json")
+    assert result.code == 0, result.stderr
+    return {e["name"]: e for e in json.loads(result.stdout)}
+
+
+def smtp_args(server: Server) -> list[str]:
+    return ["--smtp", server.user_url(), "--smtp-ca", str(server.ca_file)]
+
+
+def send(run: Runner, ledger: list[str], server: Server, *extra: str) -> object:
+    return run(*ledger, "send", *smtp_args(server), *extra,
+               environ={"WIC_SMTP_PASSWORD": PASSWORD})
+
+
+def recipients(server: Server) -> list[str]:
+    return [rcpt for rcpts, _ in server.inbox.received for rcpt in rcpts]
+
+
+def calendar_of(msg: email.message.EmailMessage) -> str:
+    from icalendar import Calendar
+
+    [part] = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    cal = Calendar.from_ical(part.get_content())
+    [vevent] = cal.walk("VEVENT")
+    return f"{vevent['UID']} {vevent['SEQUENCE']}"
+
+
+# --------------------------------------------------------------------------- dry run
+
+
+def test_dry_run_writes_one_message_per_guest_and_records_nothing(
+        run: Runner, ledger: list[str], tmp_path: Path) -> None:
+    before = entries(run, ledger)
+    result = run(*ledger, "send", "--category", "government", "--dry-run", "--out-dir", "out")
+    assert result.code == 0, result.stderr
+    assert result.stdout == ""
+    files = sorted((tmp_path / "out").iterdir())
+    assert len(files) == 2
+    wanted = {before["Ada Minister"]["id"], before["Eve Deputy"]["id"]}
+    assert {f.stem for f in files} == wanted
+    for path in files:
+        msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        entry_id = path.stem
+        assert calendar_of(msg) == f"invitation-{entry_id}@wic2018.wic 0"  # type: ignore[arg-type]
+        assert msg["From"] == '"WIC 2018 Secretariat (sample)" <invitations@example.org>'
+    lines = result.stderr.splitlines()
+    assert f"no e-mail: {before['Bo Envoy']['id']} Bo Envoy, Embassy of Samples (government)" \
+        in lines
+    assert lines[-1] == ("wrote 2 messages to out (dry run: nothing sent, nothing recorded), "
+                         "skipped 1 without e-mail, 1 withdrawn")
+    assert entries(run, ledger) == before
+
+
+def test_dry_run_into_a_maildir(run: Runner, ledger: list[str], tmp_path: Path) -> None:
+    import mailbox
+
+    result = run(*ledger, "send", "-c", "experts", "--dry-run", "--maildir", "box")
+    assert result.code == 0, result.stderr
+    box = mailbox.Maildir(tmp_path / "box", create=False)
+    [msg] = list(box)
+    assert msg["To"] == "Cai Scholar <cai@example.org>"
+
+
+# --------------------------------------------------------------------------- sending
+
+
+def test_send_delivers_records_and_refuses_to_send_twice(
+        run: Runner, ledger: list[str], tmp_path: Path) -> None:
+    ids = {name: e["id"] for name, e in entries(run, ledger).items()}
+    with smtp_server(tmp_path) as server:
+        first = send(run, ledger, server, "--category", "government")
+        assert first.code == 0, first.stderr  # type: ignore[attr-defined]
+        assert sorted(recipients(server)) == ["ada@example.org", "eve@example.org"]
+        assert first.stderr.splitlines()[-1] == (  # type: ignore[attr-defined]
+            "sent 2, skipped 1 without e-mail, 1 withdrawn")
+        for _, msg in server.inbox.received:
+            assert calendar_of(msg).endswith(" 0")
+        after = entries(run, ledger)
+        assert after["Ada Minister"]["status"] == "invited"
+        assert after["Bo Envoy"]["status"] == "listed"
+        assert after["Cai Scholar"]["status"] == "listed"
+        history = run(*ledger, "history", str(ids["Ada Minister"]), "-f", "json")
+        last = json.loads(history.stdout)[-1]
+        sent_id = server.inbox.received[0][1]["Message-ID"]
+        assert (last["status"], last["message_id"]) in {("invited", sent_id),
+                                                        ("invited", server.inbox.received[1][1]
+                                                         ["Message-ID"])}
+
+        again = send(run, ledger, server, "--category", "government")
+        assert again.code == 0, again.stderr  # type: ignore[attr-defined]
+        assert len(server.inbox.received) == 2
+        assert again.stderr.splitlines()[-1] == (  # type: ignore[attr-defined]
+            "sent 0, skipped 1 without e-mail, 2 sent before (--again sends again), "
+            "1 withdrawn")
+
+        resend = send(run, ledger, server, str(ids["Ada Minister"]), "--again")
+        assert resend.code == 0, resend.stderr  # type: ignore[attr-defined]
+        assert recipients(server)[-1] == "ada@example.org"
+        assert calendar_of(server.inbox.received[-1][1]) == (
+            f"invitation-{ids['Ada Minister']}@wic2018.wic 1")
+
+        remind = send(run, ledger, server, "--reminder", "-c", "government")
+        assert remind.code == 0, remind.stderr  # type: ignore[attr-defined]
+        reminders = server.inbox.received[3:]
+        assert sorted(r for rcpts, _ in reminders for r in rcpts) == [
+            "ada@example.org", "eve@example.org"]
+        for _, msg in reminders:
+            assert msg["Subject"].startswith("Reminder: ")
+        by_to = {msg["To"].addresses[0].addr_spec: msg for _, msg in reminders}
+        assert calendar_of(by_to["ada@example.org"]).endswith(" 1")  # a reminder keeps it
+        assert calendar_of(by_to["eve@example.org"]).endswith(" 0")
+
+
+def test_a_refused_recipient_is_reported_and_a_rerun_sends_only_to_them(
+        run: Runner, ledger: list[str], tmp_path: Path) -> None:
+    with smtp_server(tmp_path, refuse={"eve@example.org"}) as server:
+        result = send(run, ledger, server, "-c", "government")
+        assert result.code == 0, result.stderr  # type: ignore[attr-defined]
+        assert recipients(server) == ["ada@example.org"]
+    lines = result.stderr.splitlines()  # type: ignore[attr-defined]
+    assert any(line.startswith("refused: ") and "<eve@example.org>: 550 5.1.1" in line
+               for line in lines)
+    assert lines[-1] == "sent 1, skipped 1 without e-mail, 1 withdrawn, failed 1"
+    assert entries(run, ledger)["Eve Deputy"]["status"] == "listed"
+    with smtp_server(tmp_path) as fixed:
+        rerun = send(run, ledger, fixed, "-c", "government")
+        assert rerun.code == 0, rerun.stderr  # type: ignore[attr-defined]
+        assert recipients(fixed) == ["eve@example.org"]
+    assert entries(run, ledger)["Eve Deputy"]["status"] == "invited"
+
+
+def test_a_server_that_hangs_up_half_way_loses_nothing_and_a_rerun_completes(
+        run: Runner, ledger: list[str], tmp_path: Path) -> None:
+    with smtp_server(tmp_path, drop_after=1) as server:
+        result = send(run, ledger, server)
+        assert len(server.inbox.received) == 1
+    assert result.code == 1  # type: ignore[attr-defined]
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error: ")]  # type: ignore[attr-defined]
+    assert len(errors) == 1
+    assert "1 sent and recorded, 2 not sent: run the same command again" in errors[0]
+    first = recipients(server)
+    invited = [n for n, e in entries(run, ledger).items() if e["status"] == "invited"]
+    assert len(invited) == 1
+    with smtp_server(tmp_path) as fixed:
+        rerun = send(run, ledger, fixed)
+        assert rerun.code == 0, rerun.stderr  # type: ignore[attr-defined]
+    assert sorted(first + recipients(fixed)) == [
+        "ada@example.org", "cai@example.org", "eve@example.org"]
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_an_absent_server_changes_nothing(run: Runner, ledger: list[str]) -> None:
+    before = entries(run, ledger)
+    port = free_port()
+    result = run(*ledger, "send", "--smtp", f"smtp://sender@127.0.0.1:{port}",
+                 environ={"WIC_SMTP_PASSWORD": PASSWORD})
+    assert result.code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1].startswith(
+        f"error: smtp://sender@127.0.0.1:{port}: cannot connect: ")
+    assert entries(run, ledger) == before
+
+
+def test_a_wrong_password_is_one_error_and_sends_nothing(
+        run: Runner, ledger: list[str], tmp_path: Path) -> None:
+    with smtp_server(tmp_path) as server:
+        result = run(*ledger, "send", *smtp_args(server), environ={"WIC_SMTP_PASSWORD": "no"})
+        assert server.inbox.received == []
+    assert result.code == 1
+    assert [ln for ln in result.stderr.splitlines() if ln.startswith("error:")] == [
+        ln for ln in result.stderr.splitlines()[-1:]]
+    assert "refused the login" in result.stderr
+
+
+def test_an_unknown_placeholder_stops_everything_before_sending(
+        run: Runner, tmp_path: Path) -> None:
+    text = (DATA / "minimal.toml").read_text(encoding="utf-8") + """
+[invitations]
+templates = "tpl"
+
+[invitations.organizer]
+name = "Demo Team"
+email = "team@example.org"
+
+[[invitations.categories]]
+id = "speakers"
+name = "Speakers"
+"""
+    event = write(tmp_path / "event.toml", text)
+    write(tmp_path / "tpl" / "invitation.txt", "Dear {{ guest.name }},\n\n{{ guest.titel }}\n")
+    args = ["-e", str(event), "invites", "--ledger", str(tmp_path / "l.db")]
+    assert run(*args, "add", "Ada", "-c", "speakers", "--country", "GB",
+               "--email", "ada@example.org").code == 0
+    with smtp_server(tmp_path) as server:
+        result = run(*args, "send", *smtp_args(server), environ={"WIC_SMTP_PASSWORD": PASSWORD})
+        assert server.inbox.received == []
+    assert result.code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {tmp_path / 'tpl' / 'invitation.txt'}:3: unknown placeholder 'guest.titel'",
+        "error: nothing was sent"]
+
+
+@pytest.mark.parametrize(("args", "message", "code"), [
+    (["--smtp", "mail.example.org"], "is not an SMTP URL", 2),
+    (["--smtp", "smtp://u:pw@mail.example.org"], "must not hold a password", 2),
+    ([], "no mail server", 2),
+    (["--dry-run"], "give --out-dir DIR or --maildir DIR", 2),
+    (["--again", "--reminder", "--dry-run", "--out-dir", "o"], "do not go together", 2),
+    (["--dry-run", "--out-dir", "o", "--rate", "fast"], "--rate", 2),
+    (["--dry-run", "--out-dir", "o", "--limit", "0"], "--limit must be 1 or more", 2),
+    (["--dry-run", "--out-dir", "taken"], "is a file, not a folder", 1),
+])
+def test_bad_input_is_one_error_line(run: Runner, ledger: list[str], tmp_path: Path,
+                                     args: list[str], message: str, code: int) -> None:
+    write(tmp_path / "taken", "a file where the folder would go\n")
+    before = entries(run, ledger)
+    result = run(*ledger, "send", *args)
+    assert result.code == code, result.stderr
+    assert result.stdout == ""
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert message in errors[0]
+    assert entries(run, ledger) == before
+
+
+def test_an_event_without_a_sender_is_an_error(run: Runner, tmp_path: Path) -> None:
+    result = run("-e", str(DATA / "minimal.toml"), "invites", "--ledger",
+                 str(tmp_path / "l.db"), "send", "--dry-run", "--out-dir", "o")
+    assert result.code == 1
+    assert result.stderr == (f"error: {DATA / 'minimal.toml'} names no sender: add "
+                             "[invitations.organizer] with name and email to the event file\n")
+
+
+# --------------------------------------------------------------------------- letters
+
+
+def test_letters_one_pdf_each_or_combined(run: Runner, ledger: list[str], tmp_path: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    result = run(*ledger, "letters", "-c", "experts", "--out-dir", "pdf")
+    assert result.code == 0, result.stderr
+    [path] = result.stdout.splitlines()
+    assert Path(path).name.endswith("-cai-scholar.pdf")
+    assert "Dear Cai Scholar" in pypdf.PdfReader(path).pages[0].extract_text()
+    combined = run(*ledger, "letters", "-c", "government", "--visa", "--combine",
+                   "--out-dir", "pdf")
+    assert combined.code == 0, combined.stderr
+    reader = pypdf.PdfReader(tmp_path / "pdf" / "visa-letters.pdf")
+    # Every selected guest, with an e-mail address or not; not the withdrawn one.
+    assert len(reader.pages) == 3
+    assert "Passport number" in reader.pages[0].extract_text()
+    assert combined.stderr.strip().endswith("(combined into one PDF) to pdf")
