@@ -102,7 +102,7 @@ def test_default_templates_fill_in_the_guest_the_event_and_their_sessions(event:
     assert msg["Subject"] == "Invitation: Demo Conference, 29–30 March 2025"
     text = body(msg, "plain")
     assert text.startswith("Dear Ada Lovelace,\n\nDemo Programme Team has the honour")
-    assert "on behalf of Analytical Engines" in text
+    assert "representing Analytical Engines" in text
     # Listed as a speaker although the programme spells the name with other spaces and case.
     assert "  - Keynote (speaker), 29 March 2025, 09:00–10:00, Hall A\n" in text
     assert "reply to rsvp@example.org" in text

@@ -279,10 +279,20 @@ def test_letters_one_pdf_each_or_combined(run: Runner, ledger: list[str], tmp_pa
     assert Path(path).name.endswith("-cai-scholar.pdf")
     assert "Dear Cai Scholar" in pypdf.PdfReader(path).pages[0].extract_text()
     combined = run(*ledger, "letters", "-c", "government", "--visa", "--combine",
-                   "--out-dir", "pdf")
+                   "--out-dir", "pdf", "--date", "2018-09-20")
     assert combined.code == 0, combined.stderr
     reader = pypdf.PdfReader(tmp_path / "pdf" / "visa-letters.pdf")
     # Every selected guest, with an e-mail address or not; not the withdrawn one.
     assert len(reader.pages) == 3
     assert "Passport number" in reader.pages[0].extract_text()
+    assert "20 September 2018" in reader.pages[0].extract_text()
     assert combined.stderr.strip().endswith("(combined into one PDF) to pdf")
+
+
+def test_letters_refuse_a_bad_date_and_an_empty_selection(run: Runner, ledger: list[str]) -> None:
+    bad = run(*ledger, "letters", "--date", "20.9.2018")
+    assert (bad.code, bad.stdout) == (2, "")
+    assert bad.stderr == "error: --date: '20.9.2018' is not a date (YYYY-MM-DD)\n"
+    empty = run(*ledger, "letters", "--search", "nobody at all")
+    assert empty.code == 1
+    assert empty.stderr.startswith("error: no invitation matches")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date as date_type
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +22,7 @@ from wiccli.cli.commands.invites._select import (
 from wiccli.cli.files import resolve
 from wiccli.cli.registry import command
 from wiccli.cli.state import current
-from wiccli.errors import DataError
+from wiccli.errors import DataError, UsageError
 
 
 @command()
@@ -40,6 +41,9 @@ def letters(
     out_dir: Annotated[Path, typer.Option(
         "--out-dir", metavar="DIR", help="Where the PDFs go (created when missing).")
     ] = Path("letters"),
+    date: Annotated[str | None, typer.Option(
+        "--date", metavar="YYYY-MM-DD", help="The date the letters bear (default: today in "
+        "the event's time zone).")] = None,
 ) -> None:
     """PDF letters of invitation (WeasyPrint), one per guest or all in one; prints each file."""
     from wiccli.mail.letters import Printer, check_fonts, make_letters, write_letters
@@ -50,7 +54,7 @@ def letters(
 
     state = current()
     event = state.event()
-    make = composer(event, state.today())
+    make = composer(event, _date(date) if date else state.today())
     sel = selection(state, event, status, category, country, search, stale)
     with open_ledger(write=False) as (_, _, store), store.transaction(write=False) as tx:
         entries = chosen(tx, sel, ids)
@@ -75,3 +79,10 @@ def letters(
         state.env.stdout.write(f"{path}\n")
     state.env.message(f"wrote {len(drawn):,} letter{'' if len(drawn) == 1 else 's'} "
                       f"({'combined into one PDF' if combine else 'one PDF each'}) to {out_dir}")
+
+
+def _date(text: str) -> date_type:
+    try:
+        return date_type.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--date: {text!r} is not a date (YYYY-MM-DD)") from None
