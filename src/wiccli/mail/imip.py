@@ -18,6 +18,7 @@ from wiccli.event.model import Event, Organizer
 
 UID_RE = re.compile(r"^invitation-(?P<entry>[A-Za-z0-9_-]{1,32})@(?P<event>[a-z0-9][a-z0-9_-]*)"
                     r"\.wic$")
+END = b"END:VCALENDAR\r\n"
 # A parameter value may not hold a double quote or a control character (RFC 5545 3.1).
 _PARAM_UNSAFE = re.compile(r'["\x00-\x1f\x7f]')
 
@@ -70,11 +71,11 @@ class RequestBuilder:
         self.timezone = (None if tzid.upper() == "UTC" else
                          vtimezone(zone, tzid, self.start.year, self.end.year))
         self.location = event.location
+        self.head = self._head()
 
-    def build(self, request: Request) -> bytes:
-        """The calendar as RFC 5545 bytes (CRLF, folded): METHOD:REQUEST, one VEVENT."""
+    def _head(self) -> bytes:
+        """The calendar up to its VEVENT (the same for every guest): made once a run."""
         from icalendar import Calendar
-        from icalendar import Event as VEvent
 
         cal = Calendar()
         cal.add("prodid", self.prodid)
@@ -83,12 +84,19 @@ class RequestBuilder:
         cal.add("method", "REQUEST")
         if self.timezone is not None:
             cal.add_component(self.timezone)
+        whole: bytes = cal.to_ical()
+        assert whole.endswith(END)
+        return whole[: -len(END)]
+
+    def build(self, request: Request) -> bytes:
+        """The calendar as RFC 5545 bytes (CRLF, folded): METHOD:REQUEST, one VEVENT."""
+        from icalendar import Event as VEvent
+
         vevent = VEvent()
         for key, value in self._properties(request):
             vevent.add(key, value)
-        cal.add_component(vevent)
-        data: bytes = cal.to_ical()
-        return data
+        data: bytes = vevent.to_ical()
+        return self.head + data + END
 
     def _properties(self, request: Request) -> list[tuple[str, object]]:
         from wiccli.ics import _text
