@@ -40,6 +40,14 @@ class _RunPolicy(EmailPolicy):
 
     _parsed: dict[tuple[str, str], Any] = {}
     _folded: dict[tuple[str, type, str], bytes] = {}
+    _counts: dict[str, int | None] = {}
+
+    def header_max_count(self, name: str) -> int | None:
+        # The registry makes a new header class on each lookup: once per name is enough.
+        key = name.lower()
+        if key not in self._counts:
+            self._counts[key] = super().header_max_count(name)
+        return self._counts[key]
 
     def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
         if type(value) is not str:
@@ -106,7 +114,8 @@ def build_message(*, organizer: Organizer, reply_to: str | None, to_name: str, t
     from email.utils import format_datetime
 
     msg = EmailMessage(policy=POLICY)
-    msg["From"] = Address(one_line(organizer.name), addr_spec=organizer.email)
+    # As text, so that the sender, the same in every message, is parsed once a run.
+    msg["From"] = str(Address(one_line(organizer.name), addr_spec=organizer.email))
     msg["To"] = Address(one_line(to_name), addr_spec=to_email)
     if reply_to:
         msg["Reply-To"] = reply_to
