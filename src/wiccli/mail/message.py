@@ -51,13 +51,13 @@ class _RunPolicy(EmailPolicy):
 
     def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
         if type(value) is not str:
-            return super().header_store_parse(name, value)  # type: ignore[no-any-return]
+            return super().header_store_parse(name, value)
         key = (name.lower(), value)
         found = self._parsed.get(key)
         if found is None:
             found = super().header_store_parse(name, value)
             _remember(self._parsed, key, found)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def fold_binary(self, name: str, value: Any) -> bytes:
         key = (name.lower(), type(value), str(value))
