@@ -7,19 +7,21 @@ module's: ``export_ics.py`` is ``export-ics``, ``import_.py`` is ``import``; mod
 whose name starts with ``_`` hold helpers. Nothing lists the commands a second time.
 
 Running a command imports only its module (so ``wic agenda`` never loads the iCalendar
-or ledger code); listing them, for ``--help`` or completion, imports the modules of that
-one group. Each command is built once per process and kept.
+or ledger code); ``--help`` lists the commands with the first paragraph of each one's
+help, read from its file, so it imports none. Each command is built once per process.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,27 +57,50 @@ def command_name(module: str) -> str:
     return module.rpartition(".")[2].rstrip("_").replace("_", "-")
 
 
+# The help of a marked function, read from its source: what a listing shows.
+_HELP = re.compile(r'^@(?:command|group)\(.*?^def \w+\(.*?\)(?:\s*->\s*[^:\n]+)?:\s*"""(.*?)"""',
+                   re.S | re.M)
+
+
+def summary(path: Path) -> str:
+    """The first paragraph of a command's help, without importing its module."""
+    found = _HELP.search(path.read_text(encoding="utf-8"))
+    return " ".join(found[1].split("\n\n")[0].split()) if found else ""
+
+
 class CommandPackage(TyperGroup):
     """A Typer group whose commands are the modules of :attr:`package`."""
 
     package = "wiccli.cli.commands"
+    _listing = False
 
-    def _modules(self) -> dict[str, str]:
-        """Command name -> module name, from the package's folder (nothing imported)."""
-        path = importlib.import_module(self.package).__path__
-        return {command_name(info.name): f"{self.package}.{info.name}"
-                for info in pkgutil.iter_modules(path) if not info.name.startswith("_")}
+    def _modules(self) -> dict[str, tuple[str, Path]]:
+        """Command name -> (module, file), from the package's folder (nothing imported)."""
+        folder = Path(importlib.import_module(self.package).__path__[0])
+        return {command_name(info.name): (f"{self.package}.{info.name}",
+                                          folder / info.name / "__init__.py" if info.ispkg
+                                          else folder / f"{info.name}.py")
+                for info in pkgutil.iter_modules([str(folder)]) if not info.name.startswith("_")}
 
     def list_commands(self, ctx: Any) -> list[str]:
         return sorted({*self.commands, *self._modules()})
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands:
-            module = self._modules().get(cmd_name)
-            if module is None:
+            found = self._modules().get(cmd_name)
+            if found is None:
                 return None
-            self.commands[cmd_name] = build(module, cmd_name)
+            if self._listing:  # --help lists names and help lines: no module imported
+                return TyperCommand(cmd_name, help=summary(found[1]))
+            self.commands[cmd_name] = build(found[0], cmd_name)
         return self.commands[cmd_name]
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
 
 
 def build(module_name: str, name: str) -> Any:
