@@ -1,4 +1,4 @@
-"""The import graph (docs/architecture.md): layers that only import downwards.
+"""The import graph (docs/architecture.md): layers that only import downwards, no cycle.
 
 Read from the source with ``ast``, imports inside functions included: a cycle hidden
 in a function is still a cycle.
@@ -61,6 +61,7 @@ def layer(module: str) -> int:
         return 0
     for rank, rooms in enumerate(LAYERS):
         # "wiccli" itself (the package face) is matched above, not as a prefix of all.
+        # "wiccli" itself (the package face) is matched above, not as a prefix of all.
         if any(module.startswith(room + ".") or module == room for room in rooms[rank == 0:]):
             return rank
     return -1
@@ -74,6 +75,26 @@ def test_no_import_runs_upwards() -> None:
     upward = [f"{a} -> {b}" for a, targets in graph().items() for b in sorted(targets)
               if layer(b) > layer(a)]
     assert upward == []
+
+
+def test_no_cycle() -> None:
+    edges = graph()
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for target in sorted(edges[node]):
+            if state.get(target) == 1:
+                cycles.append([*path[path.index(target):], target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[node] = 2
+
+    for start in sorted(edges):
+        if start not in state:
+            visit(start, [start])
+    assert cycles == []
 
 
 def test_the_graph_is_read() -> None:

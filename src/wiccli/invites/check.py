@@ -16,6 +16,7 @@ from wiccli.event.load import toml_error_message
 from wiccli.invites import countries
 from wiccli.invites.model import EMAIL_RE, ID_RE, STATUSES, Change, Invitation, Ledger
 
+SCHEMA = 1  # the TOML ledger format's version; a later format migrates older files on read
 TOP_KEYS = ("schema", "event", "invitations")
 ENTRY_KEYS = ("id", "name", "organization", "category", "country", "email", "quantity",
               "status", "note", "created", "updated", "history")
@@ -26,8 +27,6 @@ REQUIRED = frozenset({"id", "name", "category", "country", "status", "created", 
 
 def parse(raw: bytes, source: str) -> Ledger:
     """Decode, parse and check a ledger file's bytes, or raise naming every problem."""
-    from wiccli.invites.tomlfile import SCHEMA
-
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

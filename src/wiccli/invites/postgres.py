@@ -4,7 +4,7 @@ Several organisers on several machines work on one guest list at once. Every
 command is one transaction at REPEATABLE READ: it sees the ledger as it was when it
 began, and when another organiser's transaction changed the same rows in the
 meantime, PostgreSQL refuses the later change; wic then rolls everything back and
-says so (:class:`~wiccli.invites.store.ConflictError`): one wins, the other is told,
+says so (:class:`~wiccli.invites.backend.ConflictError`): one wins, the other is told,
 nothing is half-applied. The unique keys (e-mail, name and organisation, ids) are
 constraints, so two organisers adding the same guest at once cannot both succeed.
 
@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from wiccli.errors import DataError, WicError
 from wiccli.invites import schema
-from wiccli.invites.store import ConflictError, Cursor
+from wiccli.invites.backend import ConflictError, Cursor
 
 if TYPE_CHECKING:
     import psycopg

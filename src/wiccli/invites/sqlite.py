@@ -21,7 +21,7 @@ from typing import Any
 
 from wiccli.errors import DataError, WicError
 from wiccli.invites import schema
-from wiccli.invites.store import ConflictError, Cursor
+from wiccli.invites.backend import ConflictError, Cursor
 
 APPLICATION_ID = 0x77696331  # "wic1" in the file header: this is a wic ledger
 BUSY_TIMEOUT = 60.0

@@ -6,8 +6,9 @@ opens the backend: a path is SQLite (:mod:`wiccli.invites.sqlite`), a
 ``postgresql://`` URL is PostgreSQL (:mod:`wiccli.invites.postgres`). Every command
 runs in ONE transaction (``with store.transaction() as tx``): all of it lands, or
 nothing does. A change that conflicts with a concurrent one raises
-:class:`ConflictError`; the rules (statuses, unique e-mail, unique name and
-organisation, history of every change) hold as constraints of the schema too.
+:class:`~wiccli.invites.backend.ConflictError`; the rules (statuses, unique e-mail,
+unique name and organisation, history of every change) hold as constraints of the
+schema too.
 
 The SQL is shared: both backends speak it with ``?`` placeholders (the PostgreSQL
 backend turns them into ``%s``), timestamps are ISO 8601 text in UTC, ids compare
@@ -21,11 +22,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from wiccli.errors import DataError, NotFoundError, WicError
+from wiccli.errors import DataError, NotFoundError
 from wiccli.event.model import Event
 from wiccli.invites import model as core
+from wiccli.invites.backend import Backend, Cursor
 from wiccli.invites.summary import Counted
 
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -33,26 +35,6 @@ ENTRY_COLUMNS = ("id", "name", "category", "country", "status", "created", "upda
                  "organization", "email", "quantity", "note")
 MESSAGE_COLUMNS = ("id", "entry_id", "direction", "kind", "message_id", "uid", "sequence",
                    "dtstamp", "at", "outcome", "detail")
-
-
-class ConflictError(WicError):
-    """Another organiser changed the same data at the same time; nothing was changed."""
-
-
-class Cursor(Protocol):
-    """What the store needs of a backend's connection in a transaction."""
-
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
-    def run(self, sql: str, params: Sequence[Any] = ()) -> None: ...
-    def many(self, sql: str, params: Sequence[Sequence[Any]]) -> None: ...
-
-
-class Backend(Protocol):
-    where: str  # how messages name the ledger: a path, or the URL without its password
-    created: bool  # this run created the ledger
-
-    def transaction(self, write: bool) -> Any: ...  # a context manager giving a Cursor
-    def close(self) -> None: ...
 
 
 # --------------------------------------------------------------------------- locating

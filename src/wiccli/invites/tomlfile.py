@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from wiccli.errors import DataError
+from wiccli.invites.check import SCHEMA
 from wiccli.invites.model import Invitation, Ledger
-
-SCHEMA = 1  # the TOML format's version; a later format migrates older files on read
 
 
 def read(path: Path, event_id: str) -> Ledger:
