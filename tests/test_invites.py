@@ -76,7 +76,7 @@ def test_country_accepts_alpha3_and_names(
     ("--country", "Atlantis", "not a country"),
     ("--category", "astronauts", "choose from: government, international-organizations"),
     ("--email", "nobody-at-example", "not an e-mail address"),
-    ("--quantity", "0", "quantity must be 1 or more"),
+    ("--quantity", "0", "quantity must be a whole number from 1 to 10,000"),
 ])
 def test_add_refuses_bad_input(run: Runner, ledger: LedgerUnderTest, option: str, value: str,
                                message: str) -> None:

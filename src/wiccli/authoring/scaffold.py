@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from wiccli.errors import UsageError
-from wiccli.event.check import SLUG_RE, load_zone
+from wiccli.event.check import SLUG_RE
+from wiccli.event.values import date_option, zone_option
+from wiccli.limits import MAX_EVENT_DAYS
 from wiccli.text import slugify
 
 DEFAULT_NAME = "My Conference"
@@ -36,16 +38,11 @@ def id_from_name(name: str) -> str:
 
 
 def parse_day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{option}: {text!r} is not a date (use YYYY-MM-DD)") from None
+    return date_option(option, text)
 
 
 def check_zone(name: str) -> str:
-    if load_zone(name) is None:
-        raise UsageError(f"--timezone: unknown time zone {name!r} "
-                         "(use an IANA name such as 'Europe/Berlin' or 'Asia/Shanghai')")
+    zone_option("--timezone", name)
     return name
 
 
@@ -62,6 +59,9 @@ def build(name: str, event_id: str | None, start: date, end: date, timezone: str
         raise UsageError("--name: the event needs a name")
     if end < start:
         raise UsageError(f"--end: {end} is before --start {start}")
+    if (end - start).days >= MAX_EVENT_DAYS:
+        raise UsageError(f"--end: the event would last {(end - start).days + 1:,} days; "
+                         f"wic supports events of at most {MAX_EVENT_DAYS}")
     return Scaffold(check_id(event_id or id_from_name(name)), name.strip(), start, end,
                     check_zone(timezone))
 

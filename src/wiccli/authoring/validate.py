@@ -17,7 +17,7 @@ from wiccli.authoring import lint
 from wiccli.authoring.keys import KeyLocator
 from wiccli.errors import at_most
 from wiccli.event.check import check
-from wiccli.event.load import syntax_position
+from wiccli.event.load import TomlRefused, loads, syntax_position
 from wiccli.text import plural
 
 # Warning classes about one id each: many of them read best as one line listing the ids.
@@ -54,10 +54,12 @@ class Report:
 def check_text(text: str, source: str) -> Report:
     """Parse and check one event file's text."""
     try:
-        data = tomllib.loads(text)
+        data = loads(text)
     except tomllib.TOMLDecodeError as exc:
         message, line, column = syntax_position(str(exc))
         return Report(source, errors=[Issue("", message, line, column)])
+    except TomlRefused as exc:
+        return Report(source, errors=[Issue("", exc.message, exc.line, exc.column)])
     checked = check(data, source=source)
     event, problems = checked.event, checked.problems
     locator = KeyLocator(text)

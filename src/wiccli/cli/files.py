@@ -32,10 +32,10 @@ def resolve(path: Path, env: Env) -> Path:
 
 def read_argument(state: State, name: str) -> tuple[str, str, Path | None]:
     """(text, label, path) of a file argument; ``-`` is stdin."""
-    from wiccli.event.load import read_text
+    from wiccli.event.load import read_stream, read_text
 
     if name == "-":
-        text = state.env.stdin.read()
+        text = read_stream(state.env.stdin, "event file")
         if not text.strip():
             raise DataError("<stdin>: the event file is empty")
         return text, "<stdin>", None
@@ -76,8 +76,11 @@ def read_source(state: State, source: str) -> tuple[bytes, str]:
     """The schedule's bytes and how messages name it."""
     if source == "-":
         # Bytes when there are (an XML declaration may name another encoding).
+        from wiccli.event.load import read_stream
+
         buffer = getattr(state.env.stdin, "buffer", None)
-        raw = buffer.read() if buffer is not None else state.env.stdin.read().encode("utf-8")
+        raw = read_stream(buffer, "schedule file") if buffer is not None else \
+            read_stream(state.env.stdin, "schedule file").encode("utf-8")
         if not raw.strip():
             raise DataError("<stdin>: no schedule on standard input")
         return raw, "<stdin>"

@@ -11,7 +11,6 @@ from datetime import date, tzinfo
 from pathlib import Path
 
 from wiccli.env import Env
-from wiccli.errors import UsageError
 from wiccli.event.model import Event
 
 
@@ -44,14 +43,11 @@ class State:
 
     def zone(self, name: str | None = None) -> tzinfo:
         """``--tz NAME`` when given, else the event's time zone."""
-        from wiccli.event.check import load_zone
+        from wiccli.event.values import zone_option
 
-        zone_name = name or self.event().timezone
-        zone = load_zone(zone_name)
-        if zone is None:
-            raise UsageError(f"--tz: unknown time zone {zone_name!r} (use an IANA name "
-                             "such as 'Europe/Berlin' or 'UTC')")
-        return zone
+        if name is None:
+            return zone_option("event.timezone", self.event().timezone)
+        return zone_option("--tz", name)
 
     def today(self) -> date:
         return self.env.now().astimezone(self.zone()).date()

@@ -25,6 +25,7 @@ from wiccli.event.model import (
     Theme,
     Venue,
 )
+from wiccli.limits import MAX_COUNT, MAX_EVENT_DAYS, MAX_SEQUENCE, calendar_range, in_calendar
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 URL_RE = re.compile(r"^https?://\S+$")
@@ -146,15 +147,19 @@ class EventChecker(Checker):
         self.fail(path, f"expected true or false, got {_type_name(value)}")
         return None
 
-    def count(self, value: Any, path: str) -> int | None:
-        """A non-negative integer."""
+    def count(self, value: Any, path: str, most: int = MAX_COUNT) -> int | None:
+        """A non-negative integer, at most ``most``."""
         if isinstance(value, int) and not isinstance(value, bool):
-            if value >= 0:
+            if 0 <= value <= most:
                 return value
-            self.fail(path, f"must not be negative, got {value}")
+            self.fail(path, f"must be from 0 to {most:,}, got {_short(value)}")
             return None
         self.fail(path, f"expected an integer, got {_type_name(value)}")
         return None
+
+    def sequence(self, value: Any, path: str) -> int | None:
+        """iCalendar's SEQUENCE: a 32-bit integer."""
+        return self.count(value, path, MAX_SEQUENCE)
 
     def coordinate(self, limit: float) -> Convert:
         def convert(value: Any, path: str) -> float | None:
@@ -188,15 +193,23 @@ class EventChecker(Checker):
         return name
 
     def day(self, value: Any, path: str) -> date | None:
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value)
+                value = date.fromisoformat(value)
             except ValueError:
                 pass
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value if self.in_calendar(value, path) else None
         self.fail(path, f"expected a date (YYYY-MM-DD), got {_type_name(value)} {value!r}")
         return None
+
+    def in_calendar(self, day: date, path: str) -> bool:
+        """Dates near year 1 or 9999 overflow in time-zone and calendar arithmetic."""
+        if in_calendar(day):
+            return True
+        self.fail(path, f"{day.isoformat()} is outside the dates wic supports "
+                        f"({calendar_range()})")
+        return False
 
     def moment(self, value: Any, path: str) -> datetime | None:
         """A date-time with a fixed offset: a local one is read in the event's time zone
@@ -211,6 +224,8 @@ class EventChecker(Checker):
         if not isinstance(value, datetime):
             self.fail(path, f"expected a date-time (YYYY-MM-DDTHH:MM), got {_type_name(value)}")
             return None
+        if not self.in_calendar(value.date(), path):
+            return None
         # Without a valid time zone (already reported) UTC stands in, so the
         # session's other keys are still checked.
         zone = self.tz or UTC
@@ -222,6 +237,7 @@ class EventChecker(Checker):
         if resolved.case != clock.NORMAL:
             self.notes.append(Problem(path, clock.note(value, resolved, self.zone_name)))
         return resolved.moment
+
     def guid(self, value: Any, path: str) -> str | None:
         """A UUID in its usual form (frab guids), kept as written."""
         result = self.string(value, path)
@@ -231,7 +247,7 @@ class EventChecker(Checker):
         return result
 
     def frab_id(self, value: Any, path: str) -> int | None:
-        number = self.count(value, path)
+        number = self.count(value, path, MAX_FRAB_ID)
         if number is not None and not 1 <= number <= MAX_FRAB_ID:
             self.fail(path, f"must be between 1 and {MAX_FRAB_ID}, got {number}")
             return None
@@ -364,6 +380,11 @@ class EventChecker(Checker):
         if "start" in head and "end" in head and head["end"] < head["start"]:
             self.fail("event.end", f"{head['end']} is before the start, {head['start']}")
             return None
+        if "start" in head and "end" in head and \
+                (head["end"] - head["start"]).days >= MAX_EVENT_DAYS:
+            self.fail("event.end", f"the event lasts {(head['end'] - head['start']).days + 1:,} "
+                                   f"days; wic supports events of at most {MAX_EVENT_DAYS}")
+            return None
         if not {"id", "name", "timezone", "start", "end"} <= head.keys():
             return None
         return head
@@ -427,7 +448,7 @@ class EventChecker(Checker):
                 "hosts": (False, self.strings),
                 "speakers": (False, self.strings),
                 "url": (False, self.url),
-                "sequence": (False, self.count),
+                "sequence": (False, self.sequence),
                 "guid": (False, self.guid),
                 "frab_id": (False, self.frab_id),
             },
@@ -518,6 +539,11 @@ class EventChecker(Checker):
             if start < first or end > last + timedelta(days=1):
                 self.fail(f"{path}.start", f"{session.start.isoformat()} – "
                           f"{session.end.isoformat()} is outside the event ({first} to {last})")
+
+
+def _short(number: int) -> str:
+    """A number as typed, or its size when it is too long to show."""
+    return str(number) if abs(number) < 10**30 else f"a number of {len(str(abs(number)))} digits"
 
 
 def _known(ids: set[str]) -> str:

@@ -10,11 +10,12 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, AnyStr
 
 from wiccli.errors import DataError
 from wiccli.event.check import build_event
 from wiccli.event.model import Event
+from wiccli.limits import MAX_DEPTH, human_size, long_number, nesting_depth, size_limit
 
 BUNDLED_NAME = "wic2018.toml"
 _TOML_POS_RE = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
@@ -54,11 +55,18 @@ def resolve_event_path(
 # --------------------------------------------------------------------------- reading
 
 
-def read_bytes(path: Path, what: str, label: str | None = None) -> bytes:
-    """A user's file as bytes, or one clear DataError naming it (``label``: as typed)."""
+def read_bytes(path: Path, what: str, label: str | None = None, *,
+               limit: int | None = None) -> bytes:
+    """A user's file as bytes, or one clear DataError naming it (``label``: as typed).
+
+    Files larger than ``limit`` bytes (default: the limit for ``what``) are refused
+    before they are read, so a huge file costs nothing.
+    """
     shown = label or str(path)
+    cap = size_limit(what) if limit is None else limit
     try:
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read() if cap is None else stream.read(cap + 1)
     except FileNotFoundError:
         raise DataError(f"{shown}: no such {what}") from None
     except IsADirectoryError:
@@ -67,6 +75,20 @@ def read_bytes(path: Path, what: str, label: str | None = None) -> bytes:
         raise DataError(f"{shown}: permission denied") from None
     except OSError as exc:
         raise DataError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    return check_size(data, what, shown, cap)
+
+
+def read_stream(stream: IO[AnyStr], what: str, shown: str = "<stdin>") -> AnyStr:
+    """Standard input, at most the limit for ``what`` (an endless pipe is refused)."""
+    cap = size_limit(what)
+    return check_size(stream.read() if cap is None else stream.read(cap + 1), what, shown, cap)
+
+
+def check_size(data: AnyStr, what: str, shown: str, cap: int | None) -> AnyStr:
+    if cap is not None and len(data) > cap:
+        raise DataError(f"{shown}: the {what} is larger than {human_size(cap)}, "
+                        "the most wic reads")
+    return data
 
 
 def read_text(path: Path, what: str = "event file") -> str:
@@ -86,12 +108,50 @@ def _article(what: str) -> str:
     return f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
 
 
+class TomlRefused(ValueError):
+    """TOML that wic will not parse (nested too deep, a number too long), and where."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+    def render(self, source: str) -> str:
+        where = f"{source}:{self.line}:{self.column}" if self.line else source
+        return f"{where}: {self.message}"
+
+
+def loads(text: str) -> dict[str, Any]:
+    """``tomllib.loads`` within wic's limits: raises TOMLDecodeError or :class:`TomlRefused`.
+
+    Arrays and inline tables nested deeper than :data:`MAX_DEPTH` are refused
+    before tomllib (which recurses once per level) sees them.
+    """
+    deep = nesting_depth(text, "toml")
+    if deep is not None:
+        raise TomlRefused(_TOO_DEEP, *deep)
+    try:
+        return tomllib.loads(text)
+    except RecursionError:  # the scan above missed a level (it should not)
+        raise TomlRefused(_TOO_DEEP) from None
+    except ValueError as exc:
+        if isinstance(exc, tomllib.TOMLDecodeError):
+            raise
+        # Python refuses to convert an integer of over 4,300 digits.
+        raise TomlRefused("a number with thousands of digits; integers must fit in 64 bits",
+                          *(long_number(text) or (None, None))) from None
+
+
+_TOO_DEEP = f"arrays and tables are nested more than {MAX_DEPTH} levels deep"
+
+
 def parse_toml(text: str, source: str) -> dict[str, Any]:
     """Parse TOML text; a syntax error becomes ``SOURCE:LINE:COL: message``."""
     try:
-        return tomllib.loads(text)
+        return loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataError(toml_error_message(exc, source)) from None
+    except TomlRefused as exc:
+        raise DataError(exc.render(source)) from None
 
 
 def syntax_position(message: str) -> tuple[str, int | None, int | None]:

@@ -14,24 +14,30 @@ from wiccli.event.model import SUB_FORUM, Event, Session
 
 
 def resolve_day(text: str, event: Event, today: date) -> date:
-    """``2018-11-08``, a day number of the event (``1``…), ``today`` or ``tomorrow``."""
+    """``2018-11-08``, a day number of the event (``1``…), ``today`` or ``tomorrow``.
+
+    One rule for ``--day`` in every command: an empty value is a mistake (not "every
+    day"), and only ASCII digits count (``²`` passes ``isdigit()`` but is no number).
+    """
     value = text.strip().lower()
     days = event.days
+    accepted = f"use YYYY-MM-DD, a day number (1–{len(days)}), 'today' or 'tomorrow'"
+    if not value:
+        raise UsageError(f"--day: the value is empty; {accepted}")
     if value in ("today", "tomorrow"):
         day = today if value == "today" else today + timedelta(days=1)
-    elif value.isdigit() and len(value) <= 3:
+    elif value.isascii() and value.isdigit() and len(value) <= 3:
         number = int(value)
         if not 1 <= number <= len(days):
             raise UsageError(f"day {number} is not a day of {event.label}: {_days_hint(days)}")
         return days[number - 1]
     else:
         try:
+            if not value.isascii():
+                raise ValueError(value)
             day = date.fromisoformat(value)
         except ValueError:
-            raise UsageError(
-                f"--day: {text!r} is not a date; use YYYY-MM-DD, a day number "
-                f"(1–{len(days)}), 'today' or 'tomorrow'"
-            ) from None
+            raise UsageError(f"--day: {text!r} is not a date; {accepted}") from None
     if day not in days:
         raise UsageError(f"{day} is not a day of {event.label}: {_days_hint(days)}")
     return day

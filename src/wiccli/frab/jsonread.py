@@ -20,6 +20,7 @@ from wiccli.frab.raw import (
     parse_number,
     start_from_day,
 )
+from wiccli.limits import MAX_DEPTH, long_number, nesting_depth
 
 # The keys the c3voc JSON schema defines for an event, plus common extras.
 EVENT_KEYS = frozenset({
@@ -32,10 +33,14 @@ EVENT_KEYS = frozenset({
 
 def read_json(data: bytes, label: str) -> RawSchedule:
     document = _load(data, label)
-    schedule = document.get("schedule") if isinstance(document, dict) else None
-    if not isinstance(schedule, dict):
+    if not isinstance(document, dict) or "schedule" not in document:
         raise DataError(f'{label}: not a frab schedule: expected a JSON object with a '
-                        f'"schedule" object, got {_shape(document)}')
+                        f'"schedule" object, got {_shape(document)}'
+                        f'{" without one" if isinstance(document, dict) else ""}')
+    schedule = document["schedule"]
+    if not isinstance(schedule, dict):
+        raise DataError(f'{label}: not a frab schedule: "schedule" is {_shape(schedule)}, '
+                        'not an object')
     conference = schedule.get("conference")
     if not isinstance(conference, dict):
         raise DataError(f'{label}: not a frab schedule: "schedule.conference" is '
@@ -59,12 +64,22 @@ def _load(data: bytes, label: str) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"{label}: is not UTF-8 text (bad byte at offset {exc.start})") from None
+    deep = nesting_depth(text, "json")
+    if deep is not None:
+        raise DataError(f"{label}:{deep[0]}:{deep[1]}: arrays and objects are nested more "
+                        f"than {MAX_DEPTH} levels deep")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(f"{label}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-    except RecursionError:
-        raise DataError(f"{label}: not a frab schedule: nested too deeply") from None
+    except RecursionError:  # the scan above missed a level (it should not)
+        raise DataError(f"{label}: arrays and objects are nested more than {MAX_DEPTH} "
+                        "levels deep") from None
+    except ValueError:  # Python refuses to convert an integer of over 4,300 digits
+        where = long_number(text)
+        at = f"{label}:{where[0]}:{where[1]}" if where else label
+        raise DataError(f"{at}: a number with thousands of digits, more than any "
+                        "schedule needs") from None
 
 
 def _shape(value: Any) -> str:

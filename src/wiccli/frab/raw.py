@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from wiccli.limits import in_calendar
+
 _DURATION_RE = re.compile(r"^\s*(\d{1,3}):(\d{2})(?::(\d{2}))?\s*$")
 _CLOCK_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 
@@ -89,16 +91,18 @@ def parse_clock(text: str | None) -> time | None:
 
 
 def parse_moment(text: str | None) -> datetime | None:
-    """An ISO 8601 date-time (``Z`` allowed); None when unreadable."""
+    """An ISO 8601 date-time (``Z`` allowed); None when unreadable or outside the
+    calendar wic supports (the ends of it overflow in time-zone arithmetic)."""
     if not text or not isinstance(text, str):
         return None
     value = text.strip()
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
     try:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return None
+    return moment if in_calendar(moment.date()) else None
 
 
 def parse_date(text: str | None) -> date | None:
@@ -106,9 +110,10 @@ def parse_date(text: str | None) -> date | None:
     if not text or not isinstance(text, str):
         return None
     try:
-        return date.fromisoformat(text.strip()[:10])
+        day = date.fromisoformat(text.strip()[:10])
     except ValueError:
         return None
+    return day if in_calendar(day) else None
 
 
 def start_from_day(day: date | None, clock: time | None, day_start: datetime | None,

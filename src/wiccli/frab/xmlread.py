@@ -21,6 +21,7 @@ from wiccli.frab.raw import (
     parse_number,
     start_from_day,
 )
+from wiccli.limits import MAX_DEPTH
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -85,7 +86,19 @@ def parse(data: bytes, label: str) -> Element:
         line, column = exc.position
         reason = str(exc).split(":", 1)[0]
         raise DataError(f"{label}:{line}:{column}: not well-formed XML: {reason}") from None
+    _check_depth(root, label)
     return root
+
+
+def _check_depth(root: Element, label: str) -> None:
+    """Refuse elements nested deeper than :data:`MAX_DEPTH`: serialising an abstract's
+    markup (and walking it) recurses once per level. The walk itself does not recurse."""
+    level = [root]
+    for _ in range(MAX_DEPTH):
+        level = [child for node in level for child in node]
+        if not level:
+            return
+    raise DataError(f"{label}: elements are nested more than {MAX_DEPTH} levels deep")
 
 
 def _tag(node: Element) -> str:

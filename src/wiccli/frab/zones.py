@@ -7,6 +7,7 @@ from datetime import timedelta, tzinfo
 
 from wiccli.errors import UsageError
 from wiccli.event.check import load_zone
+from wiccli.event.values import zone_option
 from wiccli.frab.raw import RawSchedule
 
 
@@ -14,11 +15,7 @@ def choose_zone(raw: RawSchedule, wanted: str | None) -> tuple[str, tzinfo, list
     """``(name, zone, warnings)``: ``--timezone``, else ``time_zone_name``, else the offsets."""
     notes: list[str] = []
     if wanted is not None:
-        zone = load_zone(wanted)
-        if zone is None:
-            raise UsageError(f"--timezone: unknown time zone {wanted!r} (use an IANA name "
-                             "such as 'Europe/Berlin')")
-        return wanted, zone, notes
+        return wanted, zone_option("--timezone", wanted), notes
     name = raw.time_zone_name
     if name:
         zone = load_zone(name)

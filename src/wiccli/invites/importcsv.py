@@ -21,6 +21,8 @@ from wiccli.invites.model import (
     Ledger,
     change_status,
     check_email,
+    check_quantity,
+    check_text,
     name_key,
     new_entry,
     require_categories,
@@ -218,7 +220,7 @@ def _fields(event: Event, cells: Mapping[str, str]) -> dict[str, object]:
     fields: dict[str, object] = {}
     for key in ("name", "organization", "note"):
         if cells.get(key):
-            fields[key] = cells[key]
+            fields[key] = check_text(key, cells[key], lines=key == "note")
     if cells.get("category"):
         fields["category"] = resolve_category(event, cells["category"])
     if cells.get("country"):
@@ -231,10 +233,7 @@ def _fields(event: Event, cells: Mapping[str, str]) -> dict[str, object]:
     if cells.get("status"):
         fields["status"] = resolve_status(cells["status"])
     if cells.get("quantity"):
-        text = cells["quantity"]
-        if not text.isdigit() or int(text) < 1:
-            raise WicError(f"quantity {text!r} is not a whole number of 1 or more")
-        fields["quantity"] = int(text)
+        fields["quantity"] = check_quantity(cells["quantity"])
     return fields
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from wiccli.errors import NotFoundError, UsageError, WicError
 from wiccli.event.model import Event
 from wiccli.event.query import Choice, match
+from wiccli.limits import MAX_QUANTITY, MAX_STALE_DAYS
 
 # ``listed``: on the guest list, not sent anything yet (``wic invites send`` invites).
 STATUSES = ("listed", "invited", "tentative", "accepted", "declined", "withdrawn", "attended",
@@ -41,6 +42,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_OR_BREAK = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 ID_LENGTH = 6
 # Messages the store records for an entry (sent invitations and reminders, replies read).
 DIRECTIONS = ("out", "in")
@@ -175,14 +178,29 @@ def resolve_status(text: str) -> str:
 
 def check_email(text: str) -> str:
     value = text.strip()
-    if value and not EMAIL_RE.match(value):
+    if value and (not EMAIL_RE.match(value) or _CONTROL.search(value)):
         raise UsageError(f"{text!r} is not an e-mail address")
     return value
 
 
-def check_quantity(value: int) -> int:
-    if value < 1:
-        raise UsageError(f"quantity must be 1 or more, got {value}")
+def check_quantity(value: int | str) -> int:
+    """A number of people, typed (``--quantity``) or read from a CSV cell."""
+    text = str(value).strip()
+    if not 1 <= (int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0) \
+            <= MAX_QUANTITY:
+        shown = text if len(text) < 30 else f"a number of {len(text)} characters"
+        raise UsageError(f"quantity must be a whole number from 1 to {MAX_QUANTITY:,}, "
+                         f"got {shown}")
+    return int(text)
+
+
+def check_text(what: str, value: str, *, lines: bool = False) -> str:
+    """A name, organisation or note: no control characters (a NUL, an escape sequence
+    would reach every export and terminal); line breaks only where ``lines``."""
+    bad = (_CONTROL_OR_BREAK if not lines else _CONTROL).search(value)
+    if bad:
+        raise UsageError(f"{what} contains a control character (U+{ord(bad.group()):04X}); "
+                         "remove it")
     return value
 
 
@@ -263,8 +281,8 @@ class Selection:
 
 
 def stale_cutoff(now: datetime, days: int) -> datetime:
-    if days < 0:
-        raise UsageError(f"--stale: days must be 0 or more, got {days}")
+    if not 0 <= days <= MAX_STALE_DAYS:
+        raise UsageError(f"--stale: days must be from 0 to {MAX_STALE_DAYS:,}, got {days}")
     return now - timedelta(days=days)
 
 

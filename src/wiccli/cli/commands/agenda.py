@@ -28,7 +28,7 @@ def agenda(
     state = current()
     event = state.event()
     zone = state.zone(tz)
-    filters = build_filters(event, today=state.today(), days=[day] if day else [],
+    filters = build_filters(event, today=state.today(), days=[] if day is None else [day],
                             themes=theme or [], venues=venue or [], kinds=kind or [])
     records = [session_record(event, s, zone) for s in select(event, filters, zone)]
 

@@ -26,7 +26,7 @@ def forums(
     state = current()
     event = state.event()
     zone = state.zone()
-    filters = build_filters(event, today=state.today(), days=[day] if day else [],
+    filters = build_filters(event, today=state.today(), days=[] if day is None else [day],
                             themes=theme or [], venues=venue or [])
     groups = group_by_theme(event, sub_forums(select(event, filters, zone)))
     records = [session_record(event, s, zone) for _, items in groups for s in items]

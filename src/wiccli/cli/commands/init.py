@@ -66,11 +66,11 @@ def _init_plan(env: Env, name: str | None, start: str | None, end: str | None,
                timezone: str | None, event_id: str | None) -> Any:
     from wiccli.authoring import scaffold
 
-    first = scaffold.parse_day(start, "--start") if start else None
-    last = scaffold.parse_day(end, "--end") if end else None
-    if timezone:
+    first = None if start is None else scaffold.parse_day(start, "--start")
+    last = None if end is None else scaffold.parse_day(end, "--end")
+    if timezone is not None:
         scaffold.check_zone(timezone)
-    if event_id:
+    if event_id is not None:
         scaffold.check_id(event_id)
     if stdin_is_terminal(env):
         name = name or _ask(env, "Event name", scaffold.DEFAULT_NAME, str)
