@@ -14,7 +14,7 @@ import pytest
 from conftest import Runner, write
 from hostile import refused, schedule_json
 
-DAY_COMMANDS = [["agenda"], ["forums"], ["export-ics"], ["export-frab"]]
+DAY_COMMANDS = [["agenda"], ["forums"], ["grid"], ["export-ics"], ["export-frab"]]
 LEDGER = ["invites", "--ledger", "guests.invites.toml"]
 
 
@@ -34,7 +34,8 @@ def test_an_empty_day_is_a_usage_error_everywhere(
     assert "--day: the value is empty; use YYYY-MM-DD" in err
 
 
-@pytest.mark.parametrize("command", [["agenda"], ["show", "opening-ceremony"]], ids=" ".join)
+@pytest.mark.parametrize("command", [["agenda"], ["show", "opening-ceremony"], ["grid"],
+                                     ["now"], ["site", "--out-dir", "site"]], ids=" ".join)
 @pytest.mark.parametrize("zone", ["", " "])
 def test_an_empty_tz_is_a_usage_error(run: Runner, command: list[str], zone: str) -> None:
     err = refused(run(*command, "--tz", zone), 2)
@@ -100,3 +101,11 @@ def test_control_characters_in_add_are_refused(
                       "--org", args["--org"], "--note", args["--note"]), 2)
     assert f"{option} contains a control character" in err
     assert not (tmp_path / "guests.invites.toml").exists()
+
+
+@pytest.mark.parametrize(("option", "value"), [("--every", "²"), ("--every", "٣"),
+                                               ("--at", "9999-12-31T23:00")])
+def test_now_options_follow_the_same_rules(run: Runner, option: str, value: str) -> None:
+    extra = ["--watch"] if option == "--every" else []
+    err = refused(run("now", option, value, *extra), 2)
+    assert err.startswith(f"error: {option}: ")

@@ -13,6 +13,7 @@ from typing import Any
 from wiccli.errors import UsageError
 from wiccli.event.model import Event, Session
 from wiccli.event.query import sort_sessions
+from wiccli.limits import calendar_range, in_calendar
 from wiccli.output.table import clean
 from wiccli.publish.layout import NO_VENUE, NO_VENUE_NAME
 
@@ -46,6 +47,9 @@ def parse_at(text: str, zone: tzinfo) -> datetime:
                          "(in the event's time zone) or add an offset such as +08:00") from None
     if len(value) <= 10:  # a bare date parses as midnight: almost surely not what was meant
         raise UsageError(f"--at: {text!r} has no time of day; use YYYY-MM-DDTHH:MM")
+    if not in_calendar(moment.date()):  # near year 1 or 9999 zone arithmetic overflows
+        raise UsageError(f"--at: {moment.date()} is outside the dates wic supports "
+                         f"({calendar_range()})")
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 

@@ -37,7 +37,7 @@ def grid(
     zone = state.zone(tz)
     minutes = check_slot(slot)
     venues = frozenset(match(v, venue_choices(event), "venue") for v in venue or [])
-    days = [resolve_day(day, event, state.today())] if day else event.days
+    days = event.days if day is None else [resolve_day(day, event, state.today())]
     look = Look(color=styled(state.env) and "NO_COLOR" not in state.env.environ,
                 width=width(state.env))
     lines: list[Line] = []

@@ -83,6 +83,6 @@ def _lines(state: State, event: Event, zone: tzinfo,
 
 def _seconds(text: str) -> int:
     value = text.strip()
-    if not value.isdigit() or not 1 <= int(value) <= 3600:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 3600:
         raise UsageError(f"--every: {text!r} is not a number of seconds from 1 to 3600")
     return int(value)
