@@ -41,6 +41,7 @@ class Resolved(NamedTuple):  # a tuple: built for every local time of every even
     other: datetime | None = None  # in a fold: the second occurrence, not used
 
 
+@functools.lru_cache(maxsize=4096)  # sessions share their times: a hit costs a tenth
 def resolve(wall: datetime, zone: tzinfo) -> Resolved:
     """The instant a naive wall time means in ``zone`` (RFC 5545 for folds and gaps)."""
     first = wall.replace(tzinfo=zone, fold=0)
