@@ -227,7 +227,7 @@ def test_large_schedule_is_fast(run: Runner, tmp_path: Path) -> None:
     stderr = import_ok(run, source, "big.toml")
     elapsed = time.perf_counter() - began
     assert elapsed < 10, f"import of 1,200 events took {elapsed:.2f} s"
-    assert "imported 1200 sessions, 12 venues and 8 themes" in stderr
+    assert "imported 1,200 sessions, 12 venues and 8 themes" in stderr
     assert "renamed 100 sessions whose id was taken already" in stderr
     data = tomllib.loads((tmp_path / "big.toml").read_text())
     assert len({s["id"] for s in data["sessions"]}) == 1200

@@ -12,8 +12,8 @@ MAX_SLUG = 64
 
 
 def plural(n: int, word: str) -> str:
-    """``1 session``, ``3 sessions``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    """``1 session``, ``3 sessions``, ``1,200 sessions``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:

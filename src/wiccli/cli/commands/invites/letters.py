@@ -23,6 +23,7 @@ from wiccli.cli.files import resolve
 from wiccli.cli.registry import command
 from wiccli.cli.state import current
 from wiccli.errors import DataError, UsageError
+from wiccli.text import plural
 
 
 @command()
@@ -77,7 +78,7 @@ def letters(
             written = write_letters(printer, drawn, folder, progress)
     for path in written:
         state.env.stdout.write(f"{path}\n")
-    state.env.message(f"wrote {len(drawn):,} letter{'' if len(drawn) == 1 else 's'} "
+    state.env.message(f"wrote {plural(len(drawn), 'letter')} "
                       f"({'combined into one PDF' if combine else 'one PDF each'}) to {out_dir}")
 
 

@@ -21,6 +21,7 @@ from wiccli.cli.commands.invites._select import (
 from wiccli.cli.registry import command
 from wiccli.cli.state import State, current
 from wiccli.errors import DataError, UsageError
+from wiccli.text import plural
 
 if TYPE_CHECKING:
     from wiccli.invites.model import Invitation
@@ -142,7 +143,7 @@ def _write(state: State, messages: list[Outgoing], out_dir: Path | None,
         else:
             write_maildir(messages, resolve(folder, state.env), progress)
     skipped = _skipped(the_plan)
-    state.env.message(f"wrote {len(messages):,} message{_s(messages)} to {folder} (dry run: "
+    state.env.message(f"wrote {plural(len(messages), 'message')} to {folder} (dry run: "
                       f"nothing sent, nothing recorded){', ' if skipped else ''}{skipped}")
 
 
@@ -188,6 +189,3 @@ def _skipped(the_plan: Plan) -> str:
         parts.append(f"{the_plan.later:,} left by --limit")
     return f"skipped {', '.join(parts)}" if parts else ""
 
-
-def _s(items: list[Outgoing]) -> str:
-    return "" if len(items) == 1 else "s"
