@@ -25,7 +25,7 @@ with open(sys.argv[1], "w") as handle:
 """
 
 HEAVY = ("icalendar", "tomli_w", "tomlkit", "pycountry", "defusedxml", "csv", "jsonschema",
-         "pydantic", "xmlschema", "filelock")
+         "pydantic", "xmlschema", "filelock", "sqlite3", "psycopg")
 
 
 def imported_by(tmp_path: Path, *argv: str) -> set[str]:

@@ -65,12 +65,12 @@ class PostgresBackend:
         self.where = where
 
     @contextmanager
-    def transaction(self, write: bool) -> Iterator[Cursor]:
+    def transaction(self, write: bool, isolation: str = "REPEATABLE READ") -> Iterator[Cursor]:
         import psycopg
 
         mode = "READ WRITE" if write else "READ ONLY"
         try:
-            self.conn.execute(f"BEGIN ISOLATION LEVEL REPEATABLE READ {mode}")
+            self.conn.execute(f"BEGIN ISOLATION LEVEL {isolation} {mode}")
             yield _Cursor(self.conn)
             self.conn.execute("COMMIT")
         except BaseException as exc:
@@ -149,7 +149,9 @@ def _set_up(backend: PostgresBackend, event_id: str) -> bool:
         version, found = _version(cursor)
     if version != schema.SCHEMA:
         _check_version(backend.where, version)
-        with backend.transaction(write=True) as cursor:
+        # READ COMMITTED: what is read after the lock is granted includes the tables that
+        # the wic which held it before may have created.
+        with backend.transaction(write=True, isolation="READ COMMITTED") as cursor:
             cursor.run("SELECT pg_advisory_xact_lock(?)", (SETUP_LOCK,))
             version, found = _version(cursor)
             _check_version(backend.where, version)
