@@ -195,3 +195,17 @@ def test_the_suite_holds_the_expected_instants(run: Runner) -> None:
         held = truth(run, event)
         assert {uid.split("@")[0]: times for uid, times in held.items()} == {
             key: (start, end) for key, (start, end, _) in EXPECTED[event].items()}
+
+
+@pytest.mark.parametrize("split", ["day", "session"])
+def test_ical_js_reads_every_split_file(run: Runner, tmp_path: Path, split: str) -> None:
+    node = node_and_ical_js()
+    result = run("-e", str(BERLIN), "export-ics", "--split", split, "--out-dir", "parts")
+    assert result.code == 0, result.stderr
+    files = sorted((tmp_path / "parts").glob("*.ics"))
+    assert len(files) == (3 if split == "day" else 5)  # 26 Oct, 27 Oct, 30 Mar
+    held = truth(run, BERLIN)
+    for path in files:
+        found = ical_js(node, path.read_text(encoding="utf-8"))
+        assert found
+        assert found == {uid: held[uid] for uid in found}, path.name
