@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +91,24 @@ def test_bad_every_is_one_error_line(run: Runner) -> None:
     result = run("now", "--every", "0")
     assert result.code == 2
     assert result.stderr == "error: --every: '0' is not a number of seconds from 1 to 3600\n"
+
+
+def test_watch_refreshes_until_interrupted(tmp_path: Path) -> None:
+    """On a pipe each refresh is printed after the last; Ctrl-C ends it with exit 130."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "wiccli", "now", "--watch", "--every", "1"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    seen = ""
+    while "is over" not in seen:  # the first refresh (start-up may be slow on a busy machine)
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read() if proc.stderr else ""
+        seen += line
+    time.sleep(2.5)  # at least one more refresh, a second later
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert (seen + out).count("WIC 2018 is over") >= 2  # today's clock: long after 2018
+    assert err == "interrupted\n"

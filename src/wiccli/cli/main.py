@@ -48,6 +48,8 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
         except KeyboardInterrupt:
             print("interrupted", file=state.env.stderr)
             return int(ExitStatus.INTERRUPTED)
+        if result == ExitStatus.INTERRUPTED:  # Typer turns Ctrl-C into Exit(130) itself
+            print("interrupted", file=state.env.stderr)
     return result if isinstance(result, int) else int(ExitStatus.OK)
 
 
