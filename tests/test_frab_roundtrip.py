@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Runner, write
 from test_clock_change import BERLIN, EXPECTED, LORD_HOWE, utc
@@ -227,3 +229,67 @@ def test_a_published_schedule_keeps_its_ids_and_guids(run: Runner, shared: Path,
     conference = document["schedule"]["conference"]
     assert (conference["acronym"], conference["start"], conference["end"],
             conference["daysCount"]) == ("democon", "2020-12-14", "2020-12-16", 3)
+
+
+# --------------------------------------------------------------------------- any instant
+
+ZONES = ["Europe/Berlin", "Australia/Lord_Howe", "America/New_York", "UTC"]
+SPAN = 2 * 366 * 24 * 60  # minutes from 2024-01-01 UTC
+
+
+def change_minutes() -> list[int]:
+    """The minutes (from 2024-01-01 UTC) where one of ZONES changes its clocks."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    found = []
+    for name in ZONES:
+        zone = ZoneInfo(name)
+        for minute in range(0, SPAN, 30):
+            moment = start + timedelta(minutes=minute)
+            if (moment.astimezone(zone).utcoffset()
+                    != (moment + timedelta(minutes=30)).astimezone(zone).utcoffset()):
+                found.append(minute + 30)
+    return found
+
+
+# Half the examples land within 75 minutes of a change of the clocks, where the faults were.
+MINUTES = st.one_of(st.integers(0, SPAN), st.sampled_from(change_minutes()).flatmap(
+    lambda m: st.integers(m - 75, m + 75)))
+
+
+@settings(max_examples=300)
+@given(zone=st.sampled_from(ZONES), minute=MINUTES,
+       length=st.integers(1, 600), offset_hours=st.sampled_from([None, 0, 5]))
+def test_any_instant_survives_import_and_the_event_file(zone: str, minute: int, length: int,
+                                                        offset_hours: int | None) -> None:
+    """A schedule time, with the zone's offset, another or none, is the same instant and
+    duration after import, after writing the event file and after reading it back."""
+    import tomllib
+    from datetime import UTC, datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from wiccli.event.check import build_event
+    from wiccli.frab.importer import ImportOptions, convert, read_schedule, to_toml
+
+    instant = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=minute)
+    shown = instant.astimezone(ZoneInfo(zone) if offset_hours is None
+                               else timezone(timedelta(hours=offset_hours)))
+    date = shown.isoformat() if offset_hours is not None else \
+        shown.replace(tzinfo=None).isoformat()  # local: the first of two, as RFC 5545 says
+    day = shown.date().isoformat()
+    event = talk(1, date, f"{length // 60:02d}:{length % 60:02d}")
+    document = schedule({day: [event]}, day, day)
+    document["schedule"]["conference"]["time_zone_name"] = zone
+    raw = read_schedule(json.dumps(document).encode(), "any.json")
+    result = convert(raw, "any.json", ImportOptions())
+    text = to_toml(result.data, "any.json")
+    [session] = build_event(tomllib.loads(text), source="any.toml").sessions
+    expected = instant
+    if offset_hours is None:  # a local time in a fold means its first occurrence
+        from wiccli.event.clock import resolve
+
+        expected = resolve(shown.replace(tzinfo=None), ZoneInfo(zone)).moment
+    assert session.start == expected
+    assert session.duration == timedelta(minutes=length)
