@@ -296,3 +296,35 @@ def test_letters_refuse_a_bad_date_and_an_empty_selection(run: Runner, ledger: l
     empty = run(*ledger, "letters", "--search", "nobody at all")
     assert empty.code == 1
     assert empty.stderr.startswith("error: no invitation matches")
+
+
+def test_the_example_guest_list_by_category(run: Runner, tmp_path: Path) -> None:
+    """The tour: import the bundled example list, then one message per government guest."""
+    from conftest import ROOT
+
+    args = ["invites", "--ledger", str(tmp_path / "wic.db")]
+    assert run(*args, "import", str(ROOT / "examples" / "wic2018-guests.csv")).code == 0
+    listed = json.loads(run(*args, "list", "-c", "government", "-f", "json").stdout)
+    wanted = {e["id"] for e in listed if e["status"] != "withdrawn" and e["email"]}
+    result = run(*args, "send", "--category", "government", "--dry-run", "--out-dir", "out")
+    assert result.code == 0, result.stderr
+    written = {p.stem for p in (tmp_path / "out").iterdir()}
+    assert written == wanted
+    assert len(written) > 400
+    withdrawn = sum(e["status"] == "withdrawn" for e in listed)
+    assert result.stderr.splitlines()[-1] == (
+        f"wrote {len(wanted)} messages to out (dry run: nothing sent, nothing recorded), "
+        f"skipped {withdrawn} withdrawn")
+
+
+def test_a_server_that_never_answers_times_out_and_changes_nothing(
+        run: Runner, ledger: list[str]) -> None:
+    from smtpserver import silent_server
+
+    before = entries(run, ledger)
+    with silent_server() as port:
+        result = run(*ledger, "send", "--smtp", f"smtp://127.0.0.1:{port}", "--timeout", "0.5")
+    assert result.code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"error: smtp://127.0.0.1:{port}: cannot connect: the server did not answer in time")
+    assert entries(run, ledger) == before
