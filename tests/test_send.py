@@ -328,3 +328,21 @@ def test_a_server_that_never_answers_times_out_and_changes_nothing(
     assert result.stderr.splitlines()[-1] == (
         f"error: smtp://127.0.0.1:{port}: cannot connect: the server did not answer in time")
     assert entries(run, ledger) == before
+
+
+def test_addresses_servers_cannot_take_are_listed_and_skipped(
+        run: Runner, tmp_path: Path) -> None:
+    args = ["invites", "--ledger", str(tmp_path / "l.db")]
+    for name, address in (("Jörg Müller", "müller@example.org"), ("Ana Idn", "ana@exämple.org")):
+        added = run(*args, "add", name, "-c", "experts", "--country", "DE", "--email", address)
+        assert added.code == 0, added.stderr
+    result = run(*args, "send", "--dry-run", "--out-dir", "out")
+    assert result.code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("unusable e-mail: ") and line.endswith(
+        "Jörg Müller (experts) <müller@example.org>: the part before the @ is not ASCII")
+        for line in lines)
+    assert lines[-1].endswith("skipped 1 with an unusable e-mail")
+    [path] = (tmp_path / "out").iterdir()
+    msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert msg["To"].addresses[0].addr_spec == "ana@xn--exmple-cua.org"

@@ -92,6 +92,25 @@ class Outgoing:
     data: bytes  # the whole message, CRLF line ends
 
 
+def ascii_address(text: str) -> str:
+    """``text`` as an address every server takes: the domain in IDNA (``xn--…``).
+    Raises ValueError when there is no such form (a non-ASCII name before the @ needs
+    SMTPUTF8, which wic does not count on, or the address does not parse)."""
+    from email.headerregistry import Address
+
+    local, at, domain = text.strip().rpartition("@")
+    if not at or not local or not domain:
+        raise ValueError("not an e-mail address")
+    if not local.isascii():
+        raise ValueError("the part before the @ is not ASCII")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+        address = Address(addr_spec=f"{local}@{domain}")
+    except (UnicodeError, ValueError, IndexError) as exc:
+        raise ValueError(f"not an e-mail address ({exc})") from None
+    return address.addr_spec
+
+
 def one_line(text: str) -> str:
     """Header text on one line: no CR or LF can smuggle in another header."""
     return _SPACES.sub(" ", text).strip()
@@ -116,7 +135,7 @@ def build_message(*, organizer: Organizer, reply_to: str | None, to_name: str, t
     msg = EmailMessage(policy=POLICY)
     # As text, so that the sender, the same in every message, is parsed once a run.
     msg["From"] = str(Address(one_line(organizer.name), addr_spec=organizer.email))
-    msg["To"] = Address(one_line(to_name), addr_spec=to_email)
+    msg["To"] = Address(one_line(to_name), addr_spec=ascii_address(to_email))
     if reply_to:
         msg["Reply-To"] = reply_to
     msg["Subject"] = one_line(subject)
@@ -166,7 +185,7 @@ class Composer:
                             text=text, html=html, calendar=calendar, message_id=message_id,
                             date=now)
         return Outgoing(entry_id=entry.id, kind=kind, sender=self.organizer.email,
-                        recipient=entry.email, message_id=message_id, uid=uid,
+                        recipient=ascii_address(entry.email), message_id=message_id, uid=uid,
                         sequence=sequence, stamp=now, data=msg.as_bytes())
 
     def description(self, subject: str) -> str:

@@ -29,12 +29,30 @@ ACCEPTED = "accepted"  # the outcome of a message a server took (others: "refuse
 
 
 def organizer(event: Event) -> Organizer:
+    """The sender, with an address every server takes (the domain in IDNA)."""
+    from wiccli.mail.message import ascii_address
+
     found = event.invitations.organizer
+    where = "the bundled event" if event.bundled else event.source
     if found is None:
-        where = "the bundled event" if event.bundled else event.source
         raise DataError(f"{where} names no sender: add [invitations.organizer] with name and "
                         "email to the event file")
-    return found
+    try:
+        return Organizer(found.name, ascii_address(found.email))
+    except ValueError as exc:
+        raise DataError(f"{where}: invitations.organizer.email: {found.email!r} cannot be "
+                        f"sent from: {exc}") from None
+
+
+def _reply_to(event: Event) -> str | None:
+    from wiccli.mail.message import ascii_address
+
+    given = event.invitations.reply_to
+    try:
+        return ascii_address(given) if given else None
+    except ValueError as exc:
+        raise DataError(f"{event.source}: invitations.reply_to: {given!r} cannot be "
+                        f"answered to: {exc}") from None
 
 
 def templates_folder(event: Event) -> Path | None:
@@ -56,6 +74,7 @@ def composer(event: Event, today: date,
     from wiccli.mail.templating import TemplateSet
 
     sender = organizer(event)
+    reply_to = _reply_to(event)
     zone = load_zone(event.timezone)
     if zone is None:  # the loader checked it; a zone database that lost it is the only way
         raise DataError(f"unknown time zone {event.timezone!r}")
@@ -65,9 +84,9 @@ def composer(event: Event, today: date,
         return categories.get(entry.category, entry.category), countries.name(entry.country)
 
     return Composer(TemplateSet(templates_folder(event)),
-                    shared_context(event, sender, zone, today, event.invitations.reply_to),
+                    shared_context(event, sender, zone, today, reply_to),
                     RequestBuilder(event, sender, zone, event.timezone), organizer=sender,
-                    reply_to=event.invitations.reply_to, event_id=event.id, names=names,
+                    reply_to=reply_to, event_id=event.id, names=names,
                     token=token)
 
 

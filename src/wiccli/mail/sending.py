@@ -38,6 +38,7 @@ class Job:
 class Plan:
     jobs: list[Job] = field(default_factory=list)
     no_email: list[Invitation] = field(default_factory=list)
+    bad_email: list[tuple[Invitation, str]] = field(default_factory=list)  # and why
     already: list[Invitation] = field(default_factory=list)  # sent before; --again resends
     withdrawn: list[Invitation] = field(default_factory=list)
     not_pending: list[Invitation] = field(default_factory=list)  # a reminder has no point
@@ -52,6 +53,8 @@ def plan(entries: Iterable[Invitation], sent: Mapping[str, int], mode: str,
         raise UsageError(f"unknown sending mode {mode!r}")
     if limit is not None and limit < 1:
         raise UsageError(f"--limit must be 1 or more, got {limit}")
+    from wiccli.mail.message import ascii_address
+
     result = Plan()
     for entry in entries:
         last = sent.get(entry.id)
@@ -59,6 +62,8 @@ def plan(entries: Iterable[Invitation], sent: Mapping[str, int], mode: str,
             result.withdrawn.append(entry)
         elif not entry.email:
             result.no_email.append(entry)
+        elif (problem := _unusable(entry.email, ascii_address)) is not None:
+            result.bad_email.append((entry, problem))
         elif mode == "reminder":
             _remind(result, entry, last)
         elif mode == "again":
@@ -71,6 +76,14 @@ def plan(entries: Iterable[Invitation], sent: Mapping[str, int], mode: str,
         result.later = len(result.jobs) - limit
         del result.jobs[limit:]
     return result
+
+
+def _unusable(address: str, check: Callable[[str], str]) -> str | None:
+    try:
+        check(address)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _remind(result: Plan, entry: Invitation, last: int | None) -> None:

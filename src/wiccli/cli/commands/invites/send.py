@@ -122,6 +122,8 @@ def _list_skipped(state: State, the_plan: Plan) -> None:
     """Each guest without an e-mail address, by name: someone has to find the address."""
     for entry in the_plan.no_email:
         state.env.message(f"no e-mail: {_who(entry)}")
+    for entry, problem in the_plan.bad_email:
+        state.env.message(f"unusable e-mail: {_who(entry)} <{entry.email}>: {problem}")
 
 
 def _who(entry: Invitation) -> str:
@@ -179,6 +181,7 @@ def _finish(state: State, the_plan: Plan, report: Report) -> None:
 def _skipped(the_plan: Plan) -> str:
     reasons = [
         (the_plan.no_email, "without e-mail"),
+        (the_plan.bad_email, "with an unusable e-mail"),
         (the_plan.already, "sent before (--again sends again)"),
         (the_plan.withdrawn, "withdrawn"),
         (the_plan.not_pending, "not pending"),
