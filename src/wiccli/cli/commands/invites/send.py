@@ -180,14 +180,14 @@ def _finish(state: State, the_plan: Plan, report: Report) -> None:
 
 def _skipped(the_plan: Plan) -> str:
     reasons = [
-        (the_plan.no_email, "without e-mail"),
-        (the_plan.bad_email, "with an unusable e-mail"),
-        (the_plan.already, "sent before (--again sends again)"),
-        (the_plan.withdrawn, "withdrawn"),
-        (the_plan.not_pending, "not pending"),
-        (the_plan.never_sent, "never sent an invitation"),
+        (len(the_plan.no_email), "without e-mail"),
+        (len(the_plan.bad_email), "with an unusable e-mail"),
+        (len(the_plan.already), "sent before (--again sends again)"),
+        (len(the_plan.withdrawn), "withdrawn"),
+        (len(the_plan.not_pending), "not pending"),
+        (len(the_plan.never_sent), "never sent an invitation"),
     ]
-    parts = [f"{len(items):,} {why}" for items, why in reasons if items]
+    parts = [f"{count:,} {why}" for count, why in reasons if count]
     if the_plan.later:
         parts.append(f"{the_plan.later:,} left by --limit")
     return f"skipped {', '.join(parts)}" if parts else ""
