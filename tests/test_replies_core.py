@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import DATA
 from wiccli.errors import DataError
-from wiccli.invites.model import Invitation
+from wiccli.invites.model import Invitation, Message
 from wiccli.mail import inbox, itip
 from wiccli.mail.imip import invitation_uid
 from wiccli.mail.replies import (
@@ -23,13 +23,18 @@ from wiccli.mail.replies import (
     PERSON,
     UNCHANGED,
     UNMATCHED,
-    Recorded,
     parse_uid,
     plan,
 )
 
 MAIL = DATA / "mail"
 NOW = datetime(2018, 10, 30, 12, 0, tzinfo=UTC)
+
+
+def recorded(message_id: str, entry_id: str, direction: str, kind: str,
+             sequence: int | None = None, dtstamp: datetime | None = None) -> Message:
+    return Message(entry_id, direction, kind, message_id, NOW, sequence=sequence,
+                   dtstamp=dtstamp)
 GUESTS = {
     "ann001": "ann@example.org", "bob002": "bob@example.com", "cem003": "cem@example.net",
     "dan004": "dana@gmail.example", "eve005": "eve@example.org", "gus006": "gus@example.org",
@@ -233,7 +238,7 @@ def test_uids_round_trip() -> None:
 
 
 def test_every_fixture_gets_its_outcome() -> None:
-    sent = [Recorded("<sent-hal007-0@wic2018.example>", "hal007", "out", "invitation", 0)]
+    sent = [recorded("<sent-hal007-0@wic2018.example>", "hal007", "out", "invitation", 0)]
     result = plan(readings(), ledger(), sent, event_id="wic2018", now=NOW)
     got = {o.key: (o.outcome, o.entry_id, o.status) for o in result.outcomes}
     assert got == EXPECTED
@@ -242,6 +247,9 @@ def test_every_fixture_gets_its_outcome() -> None:
     assert changes["bob002"].status == "declined"
     assert changes["bob002"].at == datetime(2018, 10, 21, 7, 0, tzinfo=UTC)
     assert changes["bob002"].message_id.startswith("<DB6PR0802MB2533")
+    # Outlook sends what the guest wrote as the REPLY's COMMENT: it goes into the history.
+    assert changes["bob002"].note == ("reply DECLINED from bob@example.com: Sorry, I am "
+                                      "travelling that week.")
     assert changes["eve005"].note.startswith("delegated to frank@example.org")
     assert changes["eve005"].status == "invited"
 
@@ -256,12 +264,12 @@ def test_another_address_of_the_guest_is_matched_and_reported() -> None:
 
 def test_the_same_mailbox_again_changes_nothing() -> None:
     first = plan(readings(), ledger(), [], event_id="wic2018", now=NOW)
-    recorded = [Recorded(o.message_id, o.record.entry_id, "in", o.record.kind,
+    known = [recorded(o.message_id, o.record.entry_id, "in", o.record.kind,
                          o.record.sequence, o.record.dtstamp)
                 for o in first.outcomes if o.record]
     after = [replace(e, status=next((c.status for c in first.changes if c.entry_id == e.id),
                                     e.status)) for e in ledger()]
-    again = plan(readings(), after, recorded, event_id="wic2018", now=NOW)
+    again = plan(readings(), after, known, event_id="wic2018", now=NOW)
     assert again.changes == ()
     assert again.delegates == ()
     counts = again.counts()
@@ -296,9 +304,9 @@ def test_an_older_answer_never_overrides_a_newer_one() -> None:
         ("accepted", accepted.message_id), ("declined", "<later@example.org>")]
     assert [o.status for o in result.outcomes] == ["declined", "accepted"]
     # And against what is recorded from an earlier run.
-    recorded = [Recorded("<later@example.org>", "ann001", "in", "reply", 0,
+    known = [recorded("<later@example.org>", "ann001", "in", "reply", 0,
                          datetime(2018, 10, 25, tzinfo=UTC))]
-    result = plan([accepted], ledger(ann001="declined"), recorded, event_id="wic2018", now=NOW)
+    result = plan([accepted], ledger(ann001="declined"), known, event_id="wic2018", now=NOW)
     assert result.changes == ()
     assert result.outcomes[0].outcome == UNCHANGED
     assert "older" in result.outcomes[0].detail
@@ -307,13 +315,13 @@ def test_an_older_answer_never_overrides_a_newer_one() -> None:
 
 
 def test_a_higher_sequence_wins_over_a_later_dtstamp() -> None:
-    recorded = [Recorded("<r1@example.org>", "ann001", "in", "reply", 1,
+    known = [recorded("<r1@example.org>", "ann001", "in", "reply", 1,
                          datetime(2018, 10, 1, tzinfo=UTC))]
     old_invitation = answer_at("thunderbird-accepted.eml", datetime(2018, 10, 29, tzinfo=UTC))
-    result = plan([old_invitation], ledger(), recorded, event_id="wic2018", now=NOW)
+    result = plan([old_invitation], ledger(), known, event_id="wic2018", now=NOW)
     assert result.outcomes[0].outcome == UNCHANGED
     newer = answer_at("thunderbird-accepted.eml", datetime(2018, 9, 1, tzinfo=UTC), sequence=2)
-    assert plan([newer], ledger(), recorded, event_id="wic2018",
+    assert plan([newer], ledger(), known, event_id="wic2018",
                 now=NOW).outcomes[0].outcome == APPLIED
 
 

@@ -55,6 +55,7 @@ class Answer:
     sequence: int
     dtstamp: datetime | None
     attendees: tuple[Attendee, ...]
+    comment: str = ""  # what the guest wrote with the answer, if anything
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +271,7 @@ def _read_calendar(part: Message, data: bytes) -> tuple[str, list[Answer]]:
     try:
         calendar = Calendar.from_ical(text)
     except Exception as exc:  # icalendar raises several types for bad input
-        raise Unreadable(" ".join(f"calendar part does not parse: {exc}".split())[:300]) from None
+        raise Unreadable(" ".join(f"calendar part does not parse: {exc}".split())[:120]) from None
     if not hasattr(calendar, "walk"):
         raise Unreadable("calendar part holds no VCALENDAR")
     param = str(part.get_param("method", "") or "").upper()
@@ -283,7 +284,8 @@ def _read_calendar(part: Message, data: bytes) -> tuple[str, list[Answer]]:
     return method, [_answer(event) for event in events]
 
 
-_NEEDED = frozenset({"BEGIN", "END", "METHOD", "UID", "SEQUENCE", "DTSTAMP", "ATTENDEE"})
+_NEEDED = frozenset({"BEGIN", "END", "METHOD", "UID", "SEQUENCE", "DTSTAMP", "ATTENDEE",
+                     "COMMENT"})
 _NAME = re.compile(r"^([A-Za-z0-9-]+)[;:]")
 
 
@@ -313,7 +315,13 @@ def _answer(event: Any) -> Answer:
     if not attendees:
         raise Unreadable(f"calendar REPLY for {uid} without an ATTENDEE")
     return Answer(uid=uid[:300], sequence=_sequence(event.get("SEQUENCE")),
-                  dtstamp=_stamp(event.get("DTSTAMP")), attendees=attendees)
+                  dtstamp=_stamp(event.get("DTSTAMP")), attendees=attendees,
+                  comment=_comment(event.get("COMMENT")))
+
+
+def _comment(value: Any) -> str:
+    values = value if isinstance(value, list) else [value] if value is not None else []
+    return " ".join(" ".join(str(v).split()) for v in values)[:300]
 
 
 def _attendees(value: Any) -> tuple[Attendee, ...]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from wiccli.invites.model import Invitation, refusal
+from wiccli.invites.model import Invitation, Message, refusal
 from wiccli.mail.imip import UID_RE
 from wiccli.mail.itip import Answer, Attendee, Reading
 
@@ -33,18 +33,6 @@ def parse_uid(uid: str) -> tuple[str, str] | None:
     for any other UID; the event is kept so a reply for another event can say which."""
     found = UID_RE.match(uid.strip())
     return (found["entry"], found["event"]) if found else None
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """A message the store knows, as planning needs it."""
-
-    message_id: str
-    entry_id: str
-    direction: str  # "in" or "out"
-    kind: str  # invitation, reminder, reply, bounce, refused
-    sequence: int | None = None
-    dtstamp: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +114,7 @@ class _State:
 
 
 def plan(readings: Iterable[Reading], entries: Iterable[Invitation],
-         recorded: Iterable[Recorded], *, event_id: str, now: datetime,
+         recorded: Iterable[Message], *, event_id: str, now: datetime,
          add_delegates: bool = False) -> Plan:
     """What reading these messages changes. Answers are taken in the order they were
     given (SEQUENCE, then DTSTAMP), whatever their order in the mailbox, so history reads
@@ -150,7 +138,7 @@ def _order(reading: Reading) -> tuple[int, datetime]:
     return (1 + first.sequence, first.dtstamp or reading.date or _NEVER)
 
 
-def _state(entries: Iterable[Invitation], recorded: Iterable[Recorded],
+def _state(entries: Iterable[Invitation], recorded: Iterable[Message],
            event_id: str) -> _State:
     by_id = {e.id: e for e in entries}
     emails: dict[str, list[str]] = {}
@@ -161,10 +149,11 @@ def _state(entries: Iterable[Invitation], recorded: Iterable[Recorded],
                    emails)
     for rec in recorded:
         if rec.direction == "out":
-            state.sent[rec.message_id] = rec.entry_id
+            if rec.entry_id:
+                state.sent[rec.message_id] = rec.entry_id
             continue
         state.seen.add(rec.message_id)
-        if rec.kind in ("reply", "refused") and rec.sequence is not None:
+        if rec.entry_id and rec.kind in ("reply", "refused") and rec.sequence is not None:
             _remember(state, rec.entry_id, rec.sequence, rec.dtstamp)
     return state
 
@@ -296,6 +285,8 @@ def _decide(state: _State, answer: Answer, who: Attendee, base: Outcome, at: dat
         outcome = UNCHANGED if current in ("attended", "no-show") else PERSON
         return _with(base, outcome, detail=f"the answer is {status}, but {reason}")
     note = f"reply {who.partstat} from {who.address}"
+    if answer.comment:
+        note += f": {answer.comment}"
     state.changes.append(StatusChange(entry_id, status, at, note, base.message_id))
     state.status[entry_id] = status
     return _with(base, APPLIED, status=status, detail=f"{current} -> {status}")

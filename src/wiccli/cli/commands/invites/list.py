@@ -27,6 +27,9 @@ def list_(
     stale: Annotated[int | None, typer.Option(
         "--stale", metavar="DAYS", help="Only entries awaiting an answer (invited, tentative) "
         "with no change for more than DAYS days.")] = None,
+    bounced: Annotated[bool, typer.Option(
+        "--bounced", help="Only entries with a bounced invitation (a delivery failure read "
+        "by `wic invites replies`).")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The invitations, sorted by id, optionally filtered."""
@@ -44,5 +47,8 @@ def list_(
     )
     with open_ledger(write=False) as (_, _, store), store.transaction(write=False) as tx:
         entries = tx.select(sel)
+        if bounced:
+            failed = {m.entry_id for m in tx.messages() if m.kind == "bounce"}
+            entries = [e for e in entries if e.id in failed]
     output(state.env, fmt, entries_listing(entries))
 
