@@ -165,13 +165,19 @@ def ledger_toml(entries: int, event_id: str, seed: int) -> Iterator[str]:
     yield from ["# Synthetic invitation ledger for wic's benchmarks.", "schema = 1",
                 f"event = {q(event_id)}", ""]
     base = datetime(2018, 9, 1, 9, 0)
+    taken: set[tuple[str, str]] = set()
     for n in range(entries):
-        yield from invitation_toml(rng, n, base)
+        yield from invitation_toml(rng, n, base, taken)
 
 
-def invitation_toml(rng: random.Random, n: int, base: datetime) -> list[str]:
+def invitation_toml(rng: random.Random, n: int, base: datetime,
+                    taken: set[tuple[str, str]]) -> list[str]:
     given, family = rng.choice(GIVEN), rng.choice(FAMILY)
     name = rng.choice(CJK_NAMES) if rng.random() < 0.25 else f"{given} {family}"
+    organization = rng.choice(ORGS)
+    if (name, organization) in taken:  # the ledger holds one guest of a name per organisation
+        name = f"{name} ({n + 1})"
+    taken.add((name, organization))
     created = base + timedelta(minutes=7 * n)
     status, path = PATHS[0] if n == 0 else rng.choice(PATHS)
     history = [f'{{ at = {created.isoformat()}Z, status = "invited" }}']
@@ -182,7 +188,7 @@ def invitation_toml(rng: random.Random, n: int, base: datetime) -> list[str]:
     user = f"{given}.{family}".lower().encode("ascii", "ignore").decode()
     lines = [
         "[[invitations]]", f'id = "inv-{n + 1:05d}"', f"name = {q(name)}",
-        f"organization = {q(rng.choice(ORGS))}", f'category = "{rng.choice(CATEGORIES)[0]}"',
+        f"organization = {q(organization)}", f'category = "{rng.choice(CATEGORIES)[0]}"',
         f'country = "{rng.choice(COUNTRIES)}"', f'email = "{user}.{n}@example.org"',
         f"quantity = {rng.choice((1, 1, 1, 2, 3))}", f"status = {q(status)}",
     ]
@@ -190,6 +196,77 @@ def invitation_toml(rng: random.Random, n: int, base: datetime) -> list[str]:
         lines.append(f"note = {q('Seat in the first rows · 前排就座')}")
     return lines + [f"created = {created.isoformat()}Z", f"updated = {updated.isoformat()}Z",
                     f"history = [{', '.join(history)}]", ""]
+
+
+# --------------------------------------------------------------------------- mailboxes
+
+REPLY_SHAPES = ("alternative", "mixed", "single")
+PARTSTATS = ("ACCEPTED", "ACCEPTED", "DECLINED", "TENTATIVE")
+
+
+def mbox_messages(messages: int, entries: int, event_id: str, seed: int) -> Iterator[str]:
+    """An mbox of answers to the invitations of a generated ledger: calendar REPLYs in
+    three MIME shapes (most), plain-text answers, delivery failures, unknown UIDs."""
+    rng = random.Random(seed)
+    base = datetime(2018, 10, 1, 8, 0)
+    for n in range(messages):
+        when = base + timedelta(seconds=37 * n)
+        entry = f"inv-{n % entries + 1:05d}"
+        roll = rng.random()
+        if roll < 0.10:
+            body = plain_answer(n, when)
+        elif roll < 0.15:
+            body = bounce(n, when, entry, event_id)
+        else:
+            uid = (f"invitation-{entry}@{event_id}.wic" if roll < 0.95
+                   else f"{rng.getrandbits(64):016x}@elsewhere.example")
+            body = reply(n, when, uid, rng.choice(PARTSTATS), rng.choice(REPLY_SHAPES))
+        yield f"From guest{n}@example.org {when:%a %b %d %H:%M:%S %Y}"
+        yield body.replace("\nFrom ", "\n>From ")
+        yield ""
+
+
+def _head(n: int, when: datetime, subject: str, content_type: str) -> str:
+    return (f"From: Guest {n} <guest{n}@example.org>\nTo: invitations@example.org\n"
+            f"Subject: {subject}\nDate: {when:%a, %d %b %Y %H:%M:%S} +0000\n"
+            f"Message-ID: <answer-{n}@example.org>\nMIME-Version: 1.0\n"
+            f"Content-Type: {content_type}\n")
+
+
+def reply(n: int, when: datetime, uid: str, partstat: str, shape: str) -> str:
+    calendar = "\n".join([
+        "BEGIN:VCALENDAR", "PRODID:-//bench//EN", "VERSION:2.0", "METHOD:REPLY",
+        "BEGIN:VEVENT", f"UID:{uid}", "SEQUENCE:0", f"DTSTAMP:{when:%Y%m%dT%H%M%S}Z",
+        "DTSTART:20181107T010000Z", "SUMMARY:5th World Internet Conference",
+        f"ATTENDEE;CN=Guest {n};PARTSTAT={partstat}:mailto:guest{n}@example.org",
+        "END:VEVENT", "END:VCALENDAR"])
+    part = f"Content-Type: text/calendar; charset=utf-8; method=REPLY\n\n{calendar}\n"
+    subject = f"{partstat.title()}: Invitation"
+    if shape == "single":
+        return _head(n, when, subject, "text/calendar; charset=utf-8; method=REPLY") + \
+            f"\n{calendar}\n"
+    kind = "multipart/alternative" if shape == "alternative" else "multipart/mixed"
+    return (_head(n, when, subject, f'{kind}; boundary="b{n}"') +
+            f"\n--b{n}\nContent-Type: text/plain; charset=utf-8\n\nGuest {n} answered.\n"
+            f"--b{n}\n{part}--b{n}--\n")
+
+
+def plain_answer(n: int, when: datetime) -> str:
+    return (_head(n, when, "Re: Invitation", "text/plain; charset=utf-8") +
+            "\nThank you, I will come. Where is the hotel?\n")
+
+
+def bounce(n: int, when: datetime, entry: str, event_id: str) -> str:
+    return (_head(n, when, "Undelivered Mail Returned to Sender",
+                  f'multipart/report; report-type=delivery-status; boundary="r{n}"') +
+            f"\n--r{n}\nContent-Type: text/plain\n\nCould not deliver.\n"
+            f"--r{n}\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n"
+            f"Final-Recipient: rfc822; {entry}@nowhere.example\nAction: failed\n"
+            f"Status: 5.1.1\n\n--r{n}\nContent-Type: message/rfc822\n\n"
+            f"From: invitations@example.org\nMessage-ID: <sent-{n}@example.org>\n"
+            f"Content-Type: text/calendar; method=REQUEST\n\nBEGIN:VCALENDAR\n"
+            f"METHOD:REQUEST\nBEGIN:VEVENT\nUID:invitation-{entry}@{event_id}.wic\n"
+            f"END:VEVENT\nEND:VCALENDAR\n\n--r{n}--\n")
 
 
 # --------------------------------------------------------------------------- CLI
@@ -226,7 +303,17 @@ def main(argv: list[str] | None = None) -> int:
     led.add_argument("--event-id", default="bench", help="the event id, without --event")
     led.add_argument("--seed", type=int, default=2018)
     led.add_argument("-o", "--output", type=Path)
+    box = sub.add_parser("mbox", help="an mbox of answers to a generated ledger")
+    box.add_argument("--messages", type=int, default=10000)
+    box.add_argument("--entries", type=int, default=10000)
+    box.add_argument("--event-id", default="bench")
+    box.add_argument("--seed", type=int, default=2018)
+    box.add_argument("-o", "--output", type=Path)
     args = parser.parse_args(argv)
+    if args.what == "mbox":
+        write_lines(mbox_messages(args.messages, max(1, args.entries), args.event_id,
+                                  args.seed), args.output)
+        return 0
     if args.what == "event":
         if min(args.sessions, args.venues, args.themes) < 0 or min(args.days, args.venues,
                                                                       args.themes) < 1:

@@ -88,6 +88,8 @@ TARGETS = [
     Target("programme (PDF), bundled event", "programme-bundled", "", 10.0),
     Target("invites send --dry-run, {guests} messages", "send-dry", "", 3.0),
     Target("invites letters, {letters} guests", "letters", "", 30.0),
+    Target("invites replies, {entries} answers, {entries} entries", "invites-replies", "",
+           10.0),
 ]
 
 
@@ -219,6 +221,7 @@ class Inputs:
     ledger_size: int
     publish: Path  # 4 days, 12 venues: the site's benchmark
     publish_size: int
+    mailbox: Path | None = None  # as many answers to the ledger's invitations as it has entries
 
 
 def make_inputs(folder: Path, sizes: Sequence[int], ledger_size: int,
@@ -241,7 +244,12 @@ def make_inputs(folder: Path, sizes: Sequence[int], ledger_size: int,
     publish = folder / f"publish-{publish_size}.toml"
     subprocess.run([sys.executable, script, "event", "--sessions", str(publish_size), "--days",
                     "4", "--venues", "12", "-o", str(publish)], check=True)
-    return Inputs(folder, events, ledger, ledger_size, publish, publish_size)
+    mailbox = folder / f"answers-{ledger_size}.mbox"
+    # REPLYs in three MIME shapes, plain answers, bounces (benchmarks/generate.py mbox).
+    subprocess.run([sys.executable, script, "mbox", "--messages", str(ledger_size),
+                    "--entries", str(ledger_size), "--event-id", "wic2018", "-o", str(mailbox)],
+                   check=True)
+    return Inputs(folder, events, ledger, ledger_size, publish, publish_size, mailbox)
 
 
 def make_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
@@ -316,6 +324,9 @@ def ledger_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
         Case("invites-set", f"wic invites set ({n} entries)",
              [*wic, "invites", "--ledger", str(work), "set", LEDGER_ID, "accepted"],
              needs=("invites", "set"), prepare=fresh, runs=heavy_runs),
+        Case("invites-replies", f"wic invites replies ({n} answers)",
+             [*wic, "invites", "--ledger", str(work), "replies", str(inputs.mailbox), "-f",
+              "json"], needs=("invites", "replies"), prepare=fresh, runs=heavy_runs),
     ]
 
 
