@@ -341,6 +341,7 @@ def test_a_change_the_status_rules_refuse_needs_a_person() -> None:
     assert outcome.outcome == PERSON
     assert "accepted cannot be followed by tentative" in outcome.detail
     assert result.changes == ()
+    assert outcome.record is None  # not recorded: listed again until a person acts
 
 
 def test_the_same_answer_again_is_unchanged() -> None:

@@ -101,3 +101,22 @@ def test_urls_and_credentials(tmp_path: Path) -> None:
     assert imap.credentials(address, {}, tmp_path) == ("ann@example.org", "from-netrc")
     with pytest.raises(UsageError, match="no password for bob@mail.example.org"):
         imap.credentials(imap.parse_url("imaps://bob@mail.example.org/"), {}, tmp_path)
+
+
+def test_messages_are_fetched_in_bounded_batches(imap_server: ImapServer,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    fill(imap_server)
+    fetched: list[list[str]] = []
+    original = imap.Mailbox._fetch
+
+    def spy(self: imap.Mailbox, uids: list[str]) -> object:
+        fetched.append(list(uids))
+        return original(self, uids)
+
+    monkeypatch.setattr(imap.Mailbox, "_fetch", spy)
+    monkeypatch.setattr(imap, "BATCH_BYTES", 5000)  # the fixtures are 2-4 kB each
+    with open_box(imap_server) as box:
+        got = [uid for uid, _ in box.messages()]
+    assert got == ["1", "2", "3"]
+    assert len(fetched) >= 2
+    assert all(len(batch) <= 2 for batch in fetched)

@@ -28,8 +28,10 @@ if TYPE_CHECKING:
     import imaplib
 
 BATCH = 100  # messages per FETCH
+BATCH_BYTES = 64 * 1024 * 1024  # and at most about this much of them
 TIMEOUT = 60.0
 _UID = re.compile(rb"\bUID (\d+)")
+_SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +127,34 @@ class Mailbox:
 
     def messages(self) -> Iterator[tuple[str, bytes]]:
         """``(uid, bytes)`` of every message, in UID order, left unread."""
-        uids = self._uids()
-        for start in range(0, len(uids), BATCH):
-            batch = uids[start:start + BATCH]
+        for batch in self._batches():
             yield from self._fetch(batch)
 
-    def _uids(self) -> list[str]:
-        return [u.decode() for u in _first(self._call("UID", "SEARCH", None, "ALL")).split()]
+    def _batches(self) -> Iterator[list[str]]:
+        """UIDs in groups of at most BATCH messages and about BATCH_BYTES (each message
+        counted up to the cap), so a mailbox of huge messages is never held at once."""
+        batch: list[str] = []
+        held = 0
+        for uid, size in self._sizes():
+            size = min(size, MAX_MESSAGE + 1)
+            if batch and (len(batch) >= BATCH or held + size > BATCH_BYTES):
+                yield batch
+                batch, held = [], 0
+            batch.append(uid)
+            held += size
+        if batch:
+            yield batch
+
+    def _sizes(self) -> list[tuple[str, int]]:
+        if not _first(self._call("UID", "SEARCH", None, "ALL")).split():
+            return []  # FETCH 1:* fails on an empty mailbox
+        found = []
+        for item in self._call("UID", "FETCH", "1:*", "(UID RFC822.SIZE)"):
+            line = item[0] if isinstance(item, tuple) else item
+            uid, size = _UID.search(line), _SIZE.search(line)
+            if uid and size:
+                found.append((uid.group(1).decode(), int(size.group(1))))
+        return sorted(found, key=lambda pair: int(pair[0]))
 
     def _fetch(self, uids: Sequence[str]) -> Iterator[tuple[str, bytes]]:
         wanted = f"(UID BODY.PEEK[]<0.{MAX_MESSAGE + 1}>)"

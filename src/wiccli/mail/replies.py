@@ -276,14 +276,18 @@ def _decide(state: _State, answer: Answer, who: Attendee, base: Outcome, at: dat
         names = {a.address: a.name for a in answer.attendees}
         return _delegated(state, who, names, base, at, add)
     status = STATUS_OF.get(who.partstat)
+    # What a person must decide is not recorded: it is listed again on the next run.
     if status is None:
-        return _with(base, PERSON, detail=f"the reply says PARTSTAT={who.partstat}")
+        return _with(base, PERSON, record=None,
+                     detail=f"the reply says PARTSTAT={who.partstat}")
     if status == current:
         return _with(base, UNCHANGED, detail=f"already {current}")
     reason = refusal(current, status)
     if reason is not None:
-        outcome = UNCHANGED if current in ("attended", "no-show") else PERSON
-        return _with(base, outcome, detail=f"the answer is {status}, but {reason}")
+        detail = f"the answer is {status}, but {reason}"
+        if current in ("attended", "no-show"):
+            return _with(base, UNCHANGED, detail=detail)
+        return _with(base, PERSON, record=None, detail=detail)
     note = f"reply {who.partstat} from {who.address}"
     if answer.comment:
         note += f": {answer.comment}"
