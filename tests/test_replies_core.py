@@ -435,3 +435,13 @@ def test_missing_source_and_plain_folder_are_refused(tmp_path: Path) -> None:
     (tmp_path / "folder").mkdir()
     with pytest.raises(DataError, match="not a Maildir"):
         inbox.locate("folder", tmp_path)
+
+
+def test_a_known_message_is_not_parsed_past_its_headers() -> None:
+    raw = (MAIL / "outlook-declined-utf8.eml").read_bytes()
+    message_id = itip.read_message("1", raw).message_id
+    # The body is cut off: only the headers are read, and they say "read before".
+    known = itip.read_message("1", raw[:raw.index(b"\n\n") + 2] + b"--junk", {message_id})
+    assert (known.kind, known.detail, known.message_id) == ("plain", "read before", message_id)
+    assert known.sender == "bob@example.com"
+    assert itip.read_message("1", raw, {"<other@x>"}).kind == "reply"

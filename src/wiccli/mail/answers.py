@@ -50,7 +50,9 @@ def process(store: Store, source_text: str, *, event_id: str, now: datetime,
     source = inbox.locate(source_text, cwd)
     if (options.mark_seen or options.move_to) and source.kind != "imap":
         raise UsageError("--mark-seen and --move-to work on an IMAP mailbox only")
-    with _opened(source, stdin, environ, home) as (readings, box):
+    with store.transaction(write=False) as tx:  # what was read before is not parsed again
+        known = {m.message_id for m in tx.messages() if m.direction == "in"}
+    with _opened(source, stdin, environ, home, known) as (readings, box):
         with store.transaction(write=not options.dry_run) as tx:
             result = plan(readings, tx.entries(history=False), tx.messages(),
                           event_id=event_id, now=now, add_delegates=options.add_delegates)
@@ -64,17 +66,18 @@ def process(store: Store, source_text: str, *, event_id: str, now: datetime,
 
 @contextmanager
 def _opened(source: inbox.Source, stdin: BinaryIO | None, environ: Mapping[str, str],
-            home: Path) -> Iterator[tuple[list[Reading], Mailbox | None]]:
+            home: Path, known: set[str]) -> Iterator[tuple[list[Reading], Mailbox | None]]:
     """Every message of ``source`` read, and the IMAP mailbox kept open for filing."""
     if source.kind != "imap":
-        yield [read_message(key, raw) for key, raw in inbox.read_messages(source, stdin)], None
+        messages = inbox.read_messages(source, stdin)
+        yield [read_message(key, raw, known) for key, raw in messages], None
         return
     from wiccli.mail import imap
 
     address = imap.parse_url(source.url)
     user, password = imap.credentials(address, environ, home)
     with imap.Mailbox(address, user, password, imap.tls_context(environ)) as box:
-        yield [read_message(key, raw) for key, raw in box.messages()], box
+        yield [read_message(key, raw, known) for key, raw in box.messages()], box
 
 
 def _file_applied(box: Mailbox, result: Plan, options: Options) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email import policy
@@ -96,17 +96,23 @@ class Unreadable(Exception):
 # --------------------------------------------------------------------------- one message
 
 
-def read_message(key: str, raw: bytes) -> Reading:
-    """What the message ``raw`` is; never raises for a bad message."""
+def read_message(key: str, raw: bytes, known: Container[str] = frozenset()) -> Reading:
+    """What the message ``raw`` is; never raises for a bad message. A message whose
+    Message-ID is in ``known`` (read on an earlier run) is not parsed past its headers."""
     from dataclasses import replace
 
-    head = Reading(key, _fallback_id(raw), "problem")
+    fallback = _fallback_id(raw)
+    head = Reading(key, fallback, "problem")
     if len(raw) > MAX_MESSAGE:
         return replace(head, detail=f"message of {len(raw):,} bytes or more is over the "
                                     "limit; not read")
     try:
+        if known:
+            head = _head(key, fallback, _PARSER.parsebytes(raw, headersonly=True))
+            if head.message_id in known:
+                return replace(head, detail="read before")
         msg = _PARSER.parsebytes(raw)
-        head = _head(key, _message_id(msg) or head.message_id, msg)
+        head = _head(key, fallback, msg)
         return _classify(head, msg)
     except Unreadable as exc:
         return replace(head, kind="problem", detail=str(exc))
@@ -127,7 +133,8 @@ def _message_id(msg: Message) -> str:
     return " ".join(value.split())[:998]
 
 
-def _head(key: str, message_id: str, msg: Message) -> Reading:
+def _head(key: str, fallback_id: str, msg: Message) -> Reading:
+    message_id = _message_id(msg) or fallback_id
     addresses = getaddresses([str(msg.get("From", "") or "")])
     sender = addresses[0][1].strip().lower() if addresses else ""
     subject = " ".join(_decoded_header(msg.get("Subject")).split())[:200]
