@@ -28,6 +28,7 @@ def listings(tmp_path: Path) -> dict[str, list[str]]:
         "invites export": [*ledger, "export"],
         "invites history": [*ledger, "history", "inv-"],
         "now": ["now", "--at", "2018-11-08T10:00"],
+        "invites replies": [*ledger, "replies", str(DATA / "mail" / "plain-text-answer.eml")],
     }
 
 
