@@ -445,3 +445,25 @@ def test_a_known_message_is_not_parsed_past_its_headers() -> None:
     assert (known.kind, known.detail, known.message_id) == ("plain", "read before", message_id)
     assert known.sender == "bob@example.com"
     assert itip.read_message("1", raw, {"<other@x>"}).kind == "reply"
+
+
+def test_control_characters_never_leave_a_message() -> None:
+    raw = (MAIL / "thunderbird-delegated.eml").read_bytes()
+    raw = raw.replace(b"Subject: Delegated", b"Subject: \x1b[31mDelegated\x07")
+    # A C1 control (CSI) and a right-to-left override in the delegate's name.
+    raw = raw.replace(b"CN=Frank Delegate", b"CN=Frank\xc2\x9b2J \xe2\x80\xaeDelegate")
+    reading = itip.read_message("1", raw)
+    assert reading.subject == "[31mDelegated : Invitation: 5th World Internet Conference"
+    frank = reading.answers[0].attendees[1]
+    assert frank.name == "Frank 2J Delegate"
+    result = plan([reading], ledger(), [], event_id="wic2018", now=NOW, add_delegates=True)
+    assert result.delegates[0].name == "Frank 2J Delegate"
+
+
+def test_a_delegate_that_is_no_address_is_not_added() -> None:
+    raw = (MAIL / "thunderbird-delegated.eml").read_bytes().replace(
+        b'DELEGATED-TO="mailto:frank@example.org"', b'DELEGATED-TO="mailto:frank"')
+    result = plan([itip.read_message("1", raw)], ledger(), [], event_id="wic2018", now=NOW,
+                  add_delegates=True)
+    assert result.delegates == ()
+    assert "'frank' is not an e-mail address" in result.outcomes[0].detail

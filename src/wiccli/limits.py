@@ -36,6 +36,12 @@ MAX_COUNT = 10**9  # targets and other counts in the event file
 MAX_QUANTITY = 10_000  # people in one invitation (a delegation is one entry)
 MAX_STALE_DAYS = 36_500  # --stale: a hundred years
 
+# Incoming mail (`wic invites replies`): a bad message is reported, the next one read.
+MAX_MESSAGE = 32 * MIB  # one whole message; on IMAP fetched only up to this
+MAX_CALENDAR = 1 * MIB  # one calendar part (a real REPLY is a few kB)
+MAX_MIME_DEPTH = 16  # MIME parts nested in each other
+MAX_MIME_PARTS = 500  # MIME parts of one message
+
 
 def size_limit(what: str) -> int | None:
     """The largest file of this kind wic reads; None: no limit (the ledger's own store)."""

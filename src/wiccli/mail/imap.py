@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from wiccli.errors import DataError, UsageError
-from wiccli.mail.itip import MAX_MESSAGE
+from wiccli.limits import MAX_MESSAGE
 
 if TYPE_CHECKING:
     import imaplib

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from wiccli.errors import DataError, UsageError
-from wiccli.mail.itip import MAX_MESSAGE
+from wiccli.limits import MAX_MESSAGE
 
 # The first line of a message: a header name (printable ASCII but the colon), a colon.
 _HEADER_START = re.compile(rb"^[\x21-\x39\x3b-\x7e]{1,76}:")

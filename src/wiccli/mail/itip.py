@@ -24,16 +24,23 @@ from email.parser import BytesParser, HeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
-MAX_MESSAGE = 32 * 1024 * 1024  # bytes of one whole message
-MAX_CALENDAR = 1024 * 1024  # bytes of one calendar part (a real REPLY is a few kB)
-MAX_DEPTH = 16  # MIME nesting
-MAX_PARTS = 500  # MIME parts of one message
+from wiccli.limits import MAX_CALENDAR, MAX_MESSAGE, MAX_SEQUENCE
+from wiccli.limits import MAX_MIME_DEPTH as MAX_DEPTH
+from wiccli.limits import MAX_MIME_PARTS as MAX_PARTS
+
 CALENDAR_TYPES = frozenset({"text/calendar", "application/ics", "text/x-vcalendar"})
-PARTSTATS = frozenset({"ACCEPTED", "DECLINED", "TENTATIVE", "DELEGATED", "NEEDS-ACTION"})
 # compat32 headers are plain strings: policy.default's header objects cost about 1 ms a
 # message (most of the time for a 10,000-message mailbox), and only From and Subject are
 # ever shown, which _decoded_header decodes.
 _PARSER = BytesParser(policy=policy.compat32)
+# Control characters, line and paragraph separators, bidirectional overrides: never passed
+# on from a message (to the ledger, a terminal, a spreadsheet).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str, limit: int) -> str:
+    """``text`` from a message on one line, without control characters, at most ``limit``."""
+    return " ".join(_UNSAFE.sub(" ", text).split())[:limit]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +122,12 @@ def read_message(key: str, raw: bytes, known: Container[str] = frozenset()) -> R
         head = _head(key, fallback, msg)
         return _classify(head, msg)
     except Unreadable as exc:
-        return replace(head, kind="problem", detail=str(exc))
+        return replace(head, kind="problem", detail=clean(str(exc), 300))
     except (RecursionError, MemoryError):
         return replace(head, kind="problem", detail="message nested too deeply; not read")
     except Exception as exc:  # hostile input: any parser failure is this message's alone
         return replace(head, kind="problem",
-                       detail=f"corrupt message ({type(exc).__name__}: {exc})"[:300])
+                       detail=clean(f"corrupt message ({type(exc).__name__}: {exc})", 300))
 
 
 def _fallback_id(raw: bytes) -> str:
@@ -130,14 +137,14 @@ def _fallback_id(raw: bytes) -> str:
 
 def _message_id(msg: Message) -> str:
     value = str(msg.get("Message-ID", "") or "").strip()
-    return " ".join(value.split())[:998]
+    return clean(value, 998)
 
 
 def _head(key: str, fallback_id: str, msg: Message) -> Reading:
     message_id = _message_id(msg) or fallback_id
     addresses = getaddresses([str(msg.get("From", "") or "")])
-    sender = addresses[0][1].strip().lower() if addresses else ""
-    subject = " ".join(_decoded_header(msg.get("Subject")).split())[:200]
+    sender = clean(addresses[0][1], 320).lower() if addresses else ""
+    subject = clean(_decoded_header(msg.get("Subject")), 200)
     return Reading(key, message_id, "plain", sender=sender, subject=subject,
                    date=_date(str(msg.get("Date", "") or "")))
 
@@ -278,11 +285,11 @@ def _read_calendar(part: Message, data: bytes) -> tuple[str, list[Answer]]:
     try:
         calendar = Calendar.from_ical(text)
     except Exception as exc:  # icalendar raises several types for bad input
-        raise Unreadable(" ".join(f"calendar part does not parse: {exc}".split())[:120]) from None
+        raise Unreadable(clean(f"calendar part does not parse: {exc}", 120)) from None
     if not hasattr(calendar, "walk"):
         raise Unreadable("calendar part holds no VCALENDAR")
     param = str(part.get_param("method", "") or "").upper()
-    method = str(calendar.get("METHOD", "") or param).strip().upper()
+    method = clean(str(calendar.get("METHOD", "") or param), 40).upper()
     if method != "REPLY":
         return method, []
     events = [c for c in calendar.walk() if c.name in ("VEVENT", "VTODO")]
@@ -315,20 +322,20 @@ def essentials(text: str) -> str:
 
 
 def _answer(event: Any) -> Answer:
-    uid = " ".join(str(event.get("UID", "") or "").split())
+    uid = clean(str(event.get("UID", "") or ""), 300)
     if not uid:
         raise Unreadable("calendar REPLY without a UID")
     attendees = _attendees(event.get("ATTENDEE"))
     if not attendees:
         raise Unreadable(f"calendar REPLY for {uid} without an ATTENDEE")
-    return Answer(uid=uid[:300], sequence=_sequence(event.get("SEQUENCE")),
+    return Answer(uid=uid, sequence=_sequence(event.get("SEQUENCE")),
                   dtstamp=_stamp(event.get("DTSTAMP")), attendees=attendees,
                   comment=_comment(event.get("COMMENT")))
 
 
 def _comment(value: Any) -> str:
     values = value if isinstance(value, list) else [value] if value is not None else []
-    return " ".join(" ".join(str(v).split()) for v in values)[:300]
+    return clean(" ".join(str(v) for v in values[:10]), 300)
 
 
 def _attendees(value: Any) -> tuple[Attendee, ...]:
@@ -341,7 +348,7 @@ def _attendees(value: Any) -> tuple[Attendee, ...]:
         found.append(Attendee(
             address=address_of(str(item)),
             partstat=str(params.get("PARTSTAT", "NEEDS-ACTION")).upper(),
-            name=" ".join(str(params.get("CN", "")).split())[:200],
+            name=clean(str(params.get("CN", "")), 200),
             delegated_to=_addresses(params.get("DELEGATED-TO")),
             delegated_from=_addresses(params.get("DELEGATED-FROM")),
         ))
@@ -360,12 +367,12 @@ def address_of(text: str) -> str:
     value = text.strip().strip('"').strip()
     if value[:7].lower() == "mailto:":
         value = value[7:]
-    return value.strip().lower()[:320]
+    return clean(value, 320).lower()
 
 
 def _sequence(value: Any) -> int:
     try:
-        return max(0, min(int(str(value or 0).strip()), 2**31 - 1))
+        return max(0, min(int(str(value or 0).strip()), MAX_SEQUENCE))
     except ValueError:
         return 0
 
@@ -418,8 +425,8 @@ def _failures(report: Message) -> Iterator[Failure]:
             continue
         address = recipient.split(";", 1)[-1]
         yield Failure(address=address_of(address.strip().strip("<>")),
-                      status=str(block.get("Status", "")).strip()[:20],
-                      diagnostic=" ".join(str(block.get("Diagnostic-Code", "")).split())[:300])
+                      status=clean(str(block.get("Status", "")), 20),
+                      diagnostic=clean(str(block.get("Diagnostic-Code", "")), 300))
 
 
 def _returned(parts: list[tuple[Message, bool]]) -> tuple[str, tuple[str, ...]]:
@@ -442,6 +449,6 @@ def _uids(msg: Message) -> tuple[str, ...]:
     for part, _ in walk(msg):
         if _is_calendar(part):
             text = text_of(part, decoded(part, MAX_CALENDAR))
-            found += [" ".join(m.split()) for m in re.findall(r"(?m)^UID:(.+)$", text)]
+            found += [clean(m, 300) for m in re.findall(r"(?m)^UID:(.+)$", text)]
     return tuple(dict.fromkeys(found))
 

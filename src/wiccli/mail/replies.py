@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from wiccli.invites.model import Invitation, Message, refusal
+from wiccli.invites.model import EMAIL_RE, Invitation, Message, refusal
 from wiccli.mail.imip import UID_RE
 from wiccli.mail.itip import Answer, Attendee, Reading
 
@@ -313,6 +313,9 @@ def _delegated(state: _State, who: Attendee, names: dict[str, str], base: Outcom
     if add:
         added = []
         for email in delegates:
+            if not EMAIL_RE.match(email):
+                detail += f"; {email!r} is not an e-mail address, not added"
+                continue
             if email in state.emails:
                 detail += f"; {email} is already in the ledger"
                 continue
