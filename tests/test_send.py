@@ -315,6 +315,12 @@ def test_the_example_guest_list_by_category(run: Runner, tmp_path: Path) -> None
     assert result.stderr.splitlines()[-1] == (
         f"wrote {len(wanted)} messages to out (dry run: nothing sent, nothing recorded), "
         f"skipped {withdrawn} withdrawn")
+    # Every category, on a terminal: a progress bar on stderr, nothing on stdout.
+    everyone = run(*args, "send", "--dry-run", "--out-dir", "all", tty=True)
+    assert everyone.code == 0, everyone.stderr
+    assert everyone.stdout == ""
+    assert "preparing" in everyone.stderr
+    assert len(list((tmp_path / "all").iterdir())) > 1000
 
 
 def test_a_server_that_never_answers_times_out_and_changes_nothing(
