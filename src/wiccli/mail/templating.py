@@ -55,6 +55,7 @@ class TemplateSet:
         self.roots = [p for p in (folder, DEFAULTS) if p is not None]
         self.env = _environment(self.roots)
         self._cache: dict[str, Template] = {}
+        self._messages: dict[tuple[str, str], MessageTemplates] = {}
 
     # ---- finding
 
@@ -97,6 +98,13 @@ class TemplateSet:
     # ---- what a message and a letter use
 
     def message(self, kind: str, category: str) -> MessageTemplates:
+        """The templates of a kind of message for a category (looked up once each)."""
+        key = (kind, category)
+        if key not in self._messages:
+            self._messages[key] = self._message(kind, category)
+        return self._messages[key]
+
+    def _message(self, kind: str, category: str) -> MessageTemplates:
         subject = self.find([f"{category}/{kind}.subject.txt", f"{kind}.subject.txt"])
         text = self.find([f"{category}/{kind}.txt", f"{kind}.txt"])
         html_name = str(Path(text.name or "").with_suffix(".html"))
