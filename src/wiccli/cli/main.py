@@ -26,9 +26,12 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
     from wiccli.cli.state import State, running
 
     args = list(sys.argv[1:] if argv is None else argv)
-    with running(State(env=env or Env())) as state:
+    with running(State(env=env or _process_env())) as state:
         try:
             result = cli().main(args=args, prog_name="wic", standalone_mode=False)
+            state.env.stdout.flush()  # a full disk behind stdout shows here, not at exit
+            if result == ExitStatus.INTERRUPTED:  # Typer turns Ctrl-C into exit status 130
+                print("interrupted", file=state.env.stderr)
         except WicError as exc:
             if state.debug:
                 _traceback(state.env)
@@ -42,15 +45,52 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
             return _usage_error(exc, state.env)
         except BrokenPipeError:
             # The reader went away (`wic agenda | head`): stop quietly.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _discard_stdout(state.env)
             return int(ExitStatus.ERROR)
         except KeyboardInterrupt:
             print("interrupted", file=state.env.stderr)
             return int(ExitStatus.INTERRUPTED)
-        if result == ExitStatus.INTERRUPTED:  # Typer turns Ctrl-C into Exit(130) itself
-            print("interrupted", file=state.env.stderr)
+        except OSError as exc:
+            if not _stdout_failed(state.env):
+                raise
+            print(f"error: cannot write to standard output: {exc.strerror or exc}",
+                  file=state.env.stderr)
+            _discard_stdout(state.env)
+            return int(ExitStatus.ERROR)
     return result if isinstance(result, int) else int(ExitStatus.OK)
+
+
+def _process_env() -> Env:
+    """This process's streams, stdout watched for failures (see :mod:`.stdout`)."""
+    from wiccli.cli.stdout import Watched
+
+    stdout: Any = Watched(sys.stdout)
+    return Env(stdout=stdout, stdout_isatty=_isatty(sys.stdout))
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _stdout_failed(env: Env) -> bool:
+    """Whether it was stdout that failed (``> /dev/full``, a closed stdout)."""
+    return getattr(env.stdout, "failed", None) is not None
+
+
+def _discard_stdout(env: Env) -> None:
+    """Point this process's stdout at /dev/null, so that the interpreter's own flush at
+    exit finds nothing to fail on (it would print "Exception ignored" and exit 120)."""
+    if getattr(env.stdout, "_stream", env.stdout) is not sys.stdout:  # a caller's stream
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no descriptor (a stand-in stream)
+        sys.stdout = open(os.devnull, "w")
 
 
 def _traceback(env: Env) -> None:

@@ -132,7 +132,7 @@ def write_letters(printer: Printer, letters: Sequence[Letter], folder: Path,
     written = []
     for index, (letter, name) in enumerate(zip(letters, file_names(letters), strict=True)):
         target = inside(root, name)
-        write_atomic(target, printer.pdf(letter), str(folder / name))
+        write_atomic(target, printer.pdf(letter), str(folder / name), private=True)
         written.append(target)
         progress(index + 1)
     return written

@@ -197,7 +197,7 @@ def write_eml(messages: Sequence[Outgoing], folder: Path,
     written = []
     for index, (out, name) in enumerate(zip(messages, eml_names(messages), strict=True)):
         target = inside(root, name)
-        write_atomic(target, out.data, str(folder / name), durable=False)
+        write_atomic(target, out.data, str(folder / name), durable=False, private=True)
         written.append(target)
         progress(index + 1)
     return written

@@ -17,7 +17,7 @@ def _reason(exc: OSError) -> str:
 
 
 def write_atomic(path: Path, data: bytes, label: str | None = None, *,
-                 durable: bool = True) -> None:
+                 durable: bool = True, private: bool = False) -> None:
     """Replace ``path`` with ``data`` in one step; on failure the old file is untouched.
 
     A symbolic link stays a link (the file it points to is replaced); a device or
@@ -25,6 +25,7 @@ def write_atomic(path: Path, data: bytes, label: str | None = None, *,
     ``label`` is how messages name the file (what the user typed). ``durable=False``
     skips the flush to disk (still all or nothing for readers): for many files that a
     rerun writes again anyway, where a flush each would cost more than the rest.
+    ``private=True``: a new file is readable by its owner only (names, addresses).
     """
     shown = label or str(path)
     if path.is_dir():
@@ -32,11 +33,14 @@ def write_atomic(path: Path, data: bytes, label: str | None = None, *,
     if path.exists() and not path.is_file():
         _write_stream(path, data, shown)
         return
-    real = path.resolve() if path.is_symlink() else path
+    try:
+        real = path.resolve() if path.is_symlink() else path
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        raise DataError(f"{shown}: cannot write: a loop of symbolic links") from None
     if not real.parent.is_dir():
         raise DataError(f"{shown}: cannot write: its folder does not exist")
     try:
-        temp = temp_beside(real, data, file_mode(real), durable=durable)
+        temp = temp_beside(real, data, file_mode(real, private), durable=durable)
     except OSError as exc:
         raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
     try:
@@ -77,14 +81,15 @@ def _write_stream(path: Path, data: bytes, shown: str) -> None:
         raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
 
 
-def file_mode(path: Path) -> int:
-    """Keep an existing file's mode; a new file gets the usual 0o666 minus the umask."""
+def file_mode(path: Path, private: bool = False) -> int:
+    """Keep an existing file's mode; a new file gets the usual 0o666 minus the umask
+    (0o600 when ``private``)."""
     try:
         return path.stat().st_mode & 0o7777
     except OSError:
         umask = os.umask(0)
         os.umask(umask)
-        return 0o666 & ~umask
+        return (0o600 if private else 0o666) & ~umask
 
 
 def _discard(temp: str) -> None:
@@ -111,6 +116,10 @@ def inside(folder: Path, name: str) -> Path:
     if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
         raise DataError(f"refusing to write {name!r}: not a plain file name")
     target = folder / name
-    if target.resolve().parent != folder.resolve():
+    try:
+        outside = target.resolve().parent != folder.resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        outside = True
+    if outside:
         raise DataError(f"refusing to write {target}: it would land outside {folder}")
     return target

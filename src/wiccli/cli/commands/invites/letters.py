@@ -72,7 +72,7 @@ def letters(
         if combine:
             target = inside(prepare_folder(folder, str(out_dir)),
                             "visa-letters.pdf" if visa else "letters.pdf")
-            write_atomic(target, printer.combined(drawn, progress), str(target))
+            write_atomic(target, printer.combined(drawn, progress), str(target), private=True)
             written = [target]
         else:
             written = write_letters(printer, drawn, folder, progress)
