@@ -82,6 +82,8 @@ TARGETS = [
     Target("agenda on a terminal, bundled event / floor", "agenda-tty-bundled", "floor", 1.3),
     Target("agenda --day on a terminal, 1,000 sessions / floor", "agenda-tty-1000", "floor",
            1.5),
+    Target("agenda --day on a terminal, 10,000 sessions / floor", "agenda-tty-10000", "floor",
+           3.0),
     Target("grid --day, bundled / agenda --day, bundled", "grid-bundled", "agenda-bundled", 1.3),
     # No base: the limit is in seconds.
     Target("site, {publish} sessions, 4 days, 12 venues", "site-publish", "", 3.0),
