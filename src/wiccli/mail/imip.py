@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from wiccli.errors import DataError
 from wiccli.event.model import Event, Organizer
@@ -19,6 +20,7 @@ from wiccli.event.model import Event, Organizer
 UID_RE = re.compile(r"^invitation-(?P<entry>[A-Za-z0-9_-]{1,32})@(?P<event>[a-z0-9][a-z0-9_-]*)"
                     r"\.wic$")
 END = b"END:VCALENDAR\r\n"
+BEGIN_VEVENT, END_VEVENT = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
 # A parameter value may not hold a double quote or a control character (RFC 5545 3.1).
 _PARAM_UNSAFE = re.compile(r'["\x00-\x1f\x7f]')
 
@@ -72,6 +74,7 @@ class RequestBuilder:
                          vtimezone(zone, tzid, self.start.year, self.end.year))
         self.location = event.location
         self.head = self._head()
+        self.shared = self._shared()
 
     def _head(self) -> bytes:
         """The calendar up to its VEVENT (the same for every guest): made once a run."""
@@ -89,35 +92,53 @@ class RequestBuilder:
         return whole[: -len(END)]
 
     def build(self, request: Request) -> bytes:
-        """The calendar as RFC 5545 bytes (CRLF, folded): METHOD:REQUEST, one VEVENT."""
+        """The calendar as RFC 5545 bytes (CRLF, folded): METHOD:REQUEST, one VEVENT.
+
+        The VEVENT's lines that are the same for every guest (times, place, organiser)
+        are made once a run; each guest's own (UID, SEQUENCE, attendee, …) are added to
+        them. The order of a component's properties carries no meaning (RFC 5545 3.6).
+        """
+        own: bytes = self._vevent(self._own(request)).to_ical()
+        assert own.endswith(END_VEVENT)
+        return self.head + own[: -len(END_VEVENT)] + self.shared + END_VEVENT + END
+
+    def _vevent(self, props: list[tuple[str, object]]) -> Any:
         from icalendar import Event as VEvent
 
         vevent = VEvent()
-        for key, value in self._properties(request):
+        for key, value in props:
             vevent.add(key, value)
-        data: bytes = vevent.to_ical()
-        return self.head + data + END
+        return vevent
 
-    def _properties(self, request: Request) -> list[tuple[str, object]]:
+    def _shared(self) -> bytes:
+        """The VEVENT lines every guest's request has, between BEGIN and END."""
         from wiccli.ics import _text
 
         event = self.event
         props: list[tuple[str, object]] = [
-            ("uid", request.uid),
-            ("dtstamp", request.stamp.astimezone(UTC).replace(microsecond=0)),
-            ("sequence", request.sequence),
             ("dtstart", self.start),
             ("dtend", self.end),
             ("summary", _text(event.name)),
             ("status", "CONFIRMED"),
             ("transp", "OPAQUE"),
             ("organizer", self._address(self.organizer.email, self.organizer.name)),
-            ("attendee", self._attendee(request)),
         ]
         if self.location:
             props.append(("location", _text(self.location)))
         if event.url:
             props.append(("url", event.url))
+        whole: bytes = self._vevent(props).to_ical()
+        return whole[len(BEGIN_VEVENT): -len(END_VEVENT)]
+
+    def _own(self, request: Request) -> list[tuple[str, object]]:
+        from wiccli.ics import _text
+
+        props: list[tuple[str, object]] = [
+            ("uid", request.uid),
+            ("dtstamp", request.stamp.astimezone(UTC).replace(microsecond=0)),
+            ("sequence", request.sequence),
+            ("attendee", self._attendee(request)),
+        ]
         if request.description:
             props.append(("description", _text(request.description)))
         return props
