@@ -2,6 +2,7 @@
 
     python benchmarks/generate.py event --sessions 1000 --days 3 -o big.toml
     python benchmarks/generate.py ledger --entries 10000 --event big.toml -o ledger.toml
+    python benchmarks/generate.py guests --rows 10000 -o guests.csv
 
 Output is deterministic for a given seed, accepted by wic's loader, and looks like
 a real programme: long bilingual titles, hosts and speakers, several venues and
@@ -269,6 +270,18 @@ def bounce(n: int, when: datetime, entry: str, event_id: str) -> str:
             f"END:VEVENT\nEND:VCALENDAR\n\n--r{n}--\n")
 
 
+def guests_csv(rows: int, seed: int) -> Iterator[str]:
+    """The lines of a guest list to import: ``rows`` new guests, every column filled."""
+    rng = random.Random(seed)
+    yield "name,organization,category,country,email,quantity,status"
+    for n in range(rows):
+        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        user = f"{given}.{family}".lower().encode("ascii", "ignore").decode()
+        yield ",".join([f"{given} {family} {n}", rng.choice(ORGS).replace(",", ""),
+                        rng.choice(CATEGORIES)[0], rng.choice(COUNTRIES),
+                        f"{user}.{n}@example.org", str(rng.choice((1, 1, 1, 2))), "invited"])
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -303,6 +316,10 @@ def main(argv: list[str] | None = None) -> int:
     led.add_argument("--event-id", default="bench", help="the event id, without --event")
     led.add_argument("--seed", type=int, default=2018)
     led.add_argument("-o", "--output", type=Path)
+    csv_list = sub.add_parser("guests", help="a guest list (CSV) to import")
+    csv_list.add_argument("--rows", type=int, default=10000)
+    csv_list.add_argument("--seed", type=int, default=2018)
+    csv_list.add_argument("-o", "--output", type=Path)
     box = sub.add_parser("mbox", help="an mbox of answers to a generated ledger")
     box.add_argument("--messages", type=int, default=10000)
     box.add_argument("--entries", type=int, default=10000)
@@ -310,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     box.add_argument("--seed", type=int, default=2018)
     box.add_argument("-o", "--output", type=Path)
     args = parser.parse_args(argv)
+    if args.what == "guests":
+        write_lines(guests_csv(args.rows, args.seed), args.output)
+        return 0
     if args.what == "mbox":
         write_lines(mbox_messages(args.messages, max(1, args.entries), args.event_id,
                                   args.seed), args.output)

@@ -77,8 +77,17 @@ TARGETS = [
     Target("agenda --day, 1,000 sessions / floor", "agenda-1000", "floor", 1.5),
     Target("agenda --day, 10,000 sessions / floor", "agenda-10000", "floor", 3.0),
     Target("export-ics, 10,000 sessions / icalendar alone", "export-10000", "peer-10000", 1.3),
-    Target("invites status, {entries} entries / floor", "invites-status", "floor", 3.0),
-    Target("invites set, {entries} entries / floor", "invites-set", "floor", 4.0),
+    Target("invites status, {entries} entries / floor", "invites-status", "floor", 1.5),
+    Target("invites accept, {entries} entries / floor", "invites-accept", "floor", 1.5),
+    Target("invites add, {entries} entries / floor", "invites-add", "floor", 1.5),
+    Target("invites import, a {rows}-row CSV", "invites-import", "", 1.0),
+    Target("PostgreSQL: invites status, {entries} entries / floor", "pg-invites-status",
+           "floor", 1.5),
+    Target("PostgreSQL: invites accept, {entries} entries / floor", "pg-invites-accept",
+           "floor", 1.5),
+    Target("PostgreSQL: invites add, {entries} entries / floor", "pg-invites-add", "floor",
+           1.5),
+    Target("PostgreSQL: invites import, a {rows}-row CSV", "pg-invites-import", "", 1.0),
     Target("agenda on a terminal, bundled event / floor", "agenda-tty-bundled", "floor", 1.3),
     Target("agenda --day on a terminal, 1,000 sessions / floor", "agenda-tty-1000", "floor",
            1.5),
@@ -224,10 +233,13 @@ class Inputs:
     publish: Path  # 4 days, 12 venues: the site's benchmark
     publish_size: int
     mailbox: Path | None = None  # as many answers to the ledger's invitations as it has entries
+    guests: Path | None = None  # a CSV guest list to import
+    import_rows: int = 0
+    postgres: str = ""  # a server's URL: the ledger cases run there too
 
 
 def make_inputs(folder: Path, sizes: Sequence[int], ledger_size: int,
-                publish_size: int) -> Inputs:
+                publish_size: int, import_rows: int) -> Inputs:
     """Generate the inputs in a child process, so this one stays small (see run_once)."""
     script = str(HERE / "generate.py")
     events = {size: folder / f"event-{size}.toml" for size in sizes}
@@ -251,7 +263,11 @@ def make_inputs(folder: Path, sizes: Sequence[int], ledger_size: int,
     subprocess.run([sys.executable, script, "mbox", "--messages", str(ledger_size),
                     "--entries", str(ledger_size), "--event-id", "wic2018", "-o", str(mailbox)],
                    check=True)
-    return Inputs(folder, events, ledger, ledger_size, publish, publish_size, mailbox)
+    guests = folder / f"guests-{import_rows}.csv"
+    subprocess.run([sys.executable, script, "guests", "--rows", str(import_rows), "-o",
+                    str(guests)], check=True)
+    return Inputs(folder, events, ledger, ledger_size, publish, publish_size, mailbox, guests,
+                  import_rows)
 
 
 def make_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
@@ -291,6 +307,8 @@ def make_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
              [py, str(HERE / "icalendar_only.py"), str(path)], runs=heavy_runs),
     ]
     cases += ledger_cases(wic, inputs, heavy_runs)
+    if inputs.postgres:
+        cases += postgres_cases(wic, inputs, heavy_runs)
     cases += publish_cases(wic, inputs, heavy_runs)
     return cases
 
@@ -311,25 +329,82 @@ def publish_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]
 
 
 def ledger_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
-    work = inputs.folder / "ledger-work.db"
+    """The ledger's commands on an SQLite file: each change on a fresh copy of the
+    ledger (made before the run, not timed); nothing is warm but the OS page cache."""
+    work, empty = inputs.folder / "ledger-work.db", inputs.folder / "ledger-empty.db"
 
     def fresh() -> None:
-        for suffix in ("-wal", "-shm"):
-            Path(f"{work}{suffix}").unlink(missing_ok=True)
+        for path in (work, empty):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(inputs.ledger, work)
 
-    n = f"{inputs.ledger_size:,}"
+    n, rows = f"{inputs.ledger_size:,}", f"{inputs.import_rows:,}"
+    led, on = [*wic, "invites", "--ledger"], (str(work), str(empty))
     return [
         Case("invites-status", f"wic invites status ({n} entries)",
-             [*wic, "invites", "--ledger", str(inputs.ledger), "status"],
-             needs=("invites", "status")),
+             [*led, str(inputs.ledger), "status"], needs=("invites", "status")),
         Case("invites-set", f"wic invites set ({n} entries)",
-             [*wic, "invites", "--ledger", str(work), "set", LEDGER_ID, "accepted"],
-             needs=("invites", "set"), prepare=fresh, runs=heavy_runs),
+             [*led, on[0], "set", LEDGER_ID, "tentative"], needs=("invites", "set"),
+             prepare=fresh, runs=heavy_runs),
+        Case("invites-accept", f"wic invites accept ({n} entries)",
+             [*led, on[0], "accept", LEDGER_ID], needs=("invites", "accept"), prepare=fresh,
+             runs=heavy_runs),
+        Case("invites-add", f"wic invites add ({n} entries)",
+             [*led, on[0], "add", "Bench Guest", "-c", "experts", "--country", "DE"],
+             needs=("invites", "add"), prepare=fresh, runs=heavy_runs),
+        Case("invites-import", f"wic invites import ({rows}-row CSV, new ledger)",
+             [*led, on[1], "import", str(inputs.guests)], needs=("invites", "import"),
+             prepare=fresh, runs=heavy_runs),
         Case("invites-replies", f"wic invites replies ({n} answers)",
-             [*wic, "invites", "--ledger", str(work), "replies", str(inputs.mailbox), "-f",
-              "json"], needs=("invites", "replies"), prepare=fresh, runs=heavy_runs),
+             [*led, on[0], "replies", str(inputs.mailbox), "-f", "json"],
+             needs=("invites", "replies"), prepare=fresh, runs=heavy_runs),
     ]
+
+
+# PostgreSQL: a ledger database made once (the template), copied before every change.
+PG_SNIPPET = """
+import sys, psycopg
+url, action, name = sys.argv[1:4]
+with psycopg.connect(url, autocommit=True) as conn:
+    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if action == "copy":
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{sys.argv[4]}"')
+    elif action == "create":
+        conn.execute(f'CREATE DATABASE "{name}"')
+"""
+
+
+def pg_database(url: str, action: str, name: str, template: str = "") -> str:
+    """Make (``create``, ``copy`` of ``template``) or ``drop`` a database; its URL."""
+    subprocess.run([sys.executable, "-c", PG_SNIPPET, url, action, name, template],
+                   check=True, capture_output=True)
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def postgres_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
+    """The same ledger cases on PostgreSQL (``--postgres URL``)."""
+    url = inputs.postgres
+    base = pg_database(url, "create", "wic_bench_base")
+    text = inputs.ledger.with_suffix(".toml")
+    subprocess.run([*wic, "invites", "--ledger", base, "import", str(text)], check=True,
+                   env=child_env(inputs.folder), capture_output=True)
+    server = url.rsplit("/", 1)[0]
+    work, empty = f"{server}/wic_bench_work", f"{server}/wic_bench_empty"
+
+    def fresh() -> None:
+        pg_database(url, "copy", "wic_bench_work", "wic_bench_base")
+        pg_database(url, "create", "wic_bench_empty")
+
+    cases = [c for c in ledger_cases(wic, inputs, heavy_runs) if c.key != "invites-replies"]
+    for case in cases:
+        case.key = f"pg-{case.key}"
+        case.label = f"  PostgreSQL: {case.label.removeprefix('wic ')}"
+        swap = {str(inputs.ledger): base, str(inputs.folder / "ledger-work.db"): work,
+                str(inputs.folder / "ledger-empty.db"): empty}
+        case.argv = [swap.get(a, a) for a in case.argv]
+        case.prepare = fresh if case.prepare else None
+    return cases
 
 
 @dataclass
@@ -393,11 +468,13 @@ def summary(case: Case) -> dict[str, Any]:
 
 
 def ratios(results: dict[str, dict[str, Any]], entries: int,
-           publish: int, mail: MailInputs | None = None) -> list[dict[str, Any]]:
+           publish: int, mail: MailInputs | None = None,
+           import_rows: int = 0) -> list[dict[str, Any]]:
     rows = []
     for target in TARGETS:
         case, base = results.get(target.case), results.get(target.base)
         label = target.label.format(entries=f"{entries:,}", publish=f"{publish:,}",
+                                    rows=f"{import_rows:,}",
                                     guests=f"{mail.guests:,}" if mail else "?",
                                     letters=f"{mail.letters:,}" if mail else "?")
         row: dict[str, Any] = {"target": label, "limit": target.limit,
@@ -477,7 +554,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", help="session counts of the generated events "
                                         "(default 1000,10000)")
     parser.add_argument("--ledger-size", type=int, help="invitations in the ledger "
+                                                        "(default 10000; the ledger's "
+                                                        "targets are for 100000)")
+    parser.add_argument("--import-rows", type=int, help="rows of the CSV guest list imported "
                                                         "(default 10000)")
+    parser.add_argument("--only", metavar="PREFIXES",
+                        help="run only the cases whose key starts with one of these "
+                             "(comma-separated, e.g. invites,pg-); the floor always runs")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also run the ledger's commands on this PostgreSQL server (a "
+                             "database the harness may create databases from, such as "
+                             "postgresql://postgres@localhost/postgres; needs psycopg)")
     parser.add_argument("--wic", metavar="COMMAND",
                         help="how to run wic, e.g. 'python -m wiccli' with PYTHONPATH set to "
                              "another checkout's src (default: the wic beside this Python)")
@@ -497,6 +584,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if not args.sizes or min(args.sizes) < 1 or args.runs < 1 or args.heavy_runs < 1:
         parser.error("--sizes, --runs and --heavy-runs must be at least 1")
     args.ledger_size = args.ledger_size or (200 if smoke else 10000)
+    args.import_rows = args.import_rows or (50 if smoke else 10000)
     args.publish_size = 100 if smoke else 1000
     return args
 
@@ -531,10 +619,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         work = folder / "cwd"  # an empty folder: no ./wic.toml
         work.mkdir()
         progress("generating inputs")
-        inputs = make_inputs(folder, args.sizes, args.ledger_size, args.publish_size)
+        inputs = make_inputs(folder, args.sizes, args.ledger_size, args.publish_size,
+                             args.import_rows)
+        inputs.postgres = args.postgres or ""
         mail = make_mail_inputs(folder, wic, child_env(folder), args.smoke)
         cases = make_cases(wic, inputs, args.heavy_runs) + mail_cases(wic, mail,
                                                                       args.heavy_runs)
+        if args.only:
+            keep = ("floor", *(p.strip() for p in args.only.split(",") if p.strip()))
+            cases = [c for c in cases if c.key.startswith(keep)]
         measure(cases, args.runs, args.warmup, child_env(folder), work, wic, progress)
     print(file=sys.stderr)
     results = [summary(c) for c in cases]
@@ -543,7 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": args.runs, "heavy_runs": args.heavy_runs, "warmup": args.warmup,
         "sizes": args.sizes, "ledger_size": args.ledger_size, "wic": wic,
         "python": sys.version.split()[0], "cpus": os.cpu_count(), "results": results,
-        "ratios": ratios(by_key, args.ledger_size, args.publish_size, mail),
+        "ratios": ratios(by_key, args.ledger_size, args.publish_size, mail, args.import_rows),
         "memory": memory_growth(by_key, args.sizes),
         "harness_rss_mib": own_rss_mib(),
     }

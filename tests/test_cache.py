@@ -1,4 +1,5 @@
-"""The parsed-event cache: used when current, never stale, never hides an error."""
+"""The parsed-event cache: used when current, never stale, never hides an error, and safe
+to read whoever wrote its folder (no code runs, nothing followed, nothing waited on)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import dataclasses
 import json
 import os
 import pickle
+import pwd
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, Runner, write
+from conftest import DATA, ROOT, Runner, write
 from wiccli.event import cache
 
 SESSION = """
@@ -36,41 +40,50 @@ def big_event(path: Path, sessions: int = 300, title: str = "Demo Conference") -
     return path
 
 
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "xdg-cache" / "wic" / "events"
+
+
 def entries(tmp_path: Path) -> list[Path]:
-    folder = tmp_path / "xdg-cache" / "wic" / "events"
-    return sorted(folder.glob("*.pickle")) if folder.is_dir() else []
+    where = folder(tmp_path)
+    return sorted(where.glob("*.json")) if where.is_dir() else []
 
 
 def info(run: Runner, *args: str, **kwargs: object) -> dict[str, object]:
     result = run(*args, "info", "-f", "json", **kwargs)
     assert result.code == 0, result.stderr
+    assert result.stderr == ""
     data: dict[str, object] = json.loads(result.stdout)
     return data
+
+
+def doctor(entry: Path, name: str = "From the cache") -> None:
+    """Change the event's name in the entry: a run that shows it answered from it."""
+    data = json.loads(entry.read_bytes())
+    data["event"]["event"][1] = name
+    entry.write_text(json.dumps(data), encoding="utf-8")
 
 
 def test_second_run_answers_from_the_entry(run: Runner, tmp_path: Path) -> None:
     event = big_event(tmp_path / "big.toml")
     first = info(run, "-e", str(event))
     [entry] = entries(tmp_path)
-    # Swap the cached event's name: the next run must show it, so it came from the cache.
-    with entry.open("rb") as handle:
-        key, cached = pickle.load(handle), pickle.load(handle)
-    doctored = dataclasses.replace(cached, name="From the cache")
-    with entry.open("wb") as handle:
-        pickle.dump(key, handle)
-        pickle.dump(doctored, handle)
+    doctor(entry)
     second = info(run, "-e", str(event))
     assert first["name"] == "Demo Conference"
     assert second["name"] == "From the cache"
     assert second["sessions"] == first["sessions"] == 302
 
 
-def test_an_edited_file_is_parsed_again(run: Runner, tmp_path: Path) -> None:
+def test_an_edit_in_the_same_second_with_the_same_size_is_seen(run: Runner,
+                                                               tmp_path: Path) -> None:
     event = big_event(tmp_path / "big.toml", title="Demo Conference")
     assert info(run, "-e", str(event))["name"] == "Demo Conference"
-    big_event(event, title="Demo Konferenz!")  # same size, new content
+    before = event.stat()
+    big_event(event, title="Demo Konferenz!")  # same size, new content ...
+    os.utime(event, ns=(before.st_atime_ns, before.st_mtime_ns))  # ... and the same time
+    assert event.stat().st_size == before.st_size
     assert info(run, "-e", str(event))["name"] == "Demo Konferenz!"
-    assert len(entries(tmp_path)) == 1
 
 
 def test_agenda_is_the_same_from_the_cache(run: Runner, tmp_path: Path) -> None:
@@ -83,6 +96,18 @@ def test_agenda_is_the_same_from_the_cache(run: Runner, tmp_path: Path) -> None:
     assert len(json.loads(warm.stdout)) == 302
 
 
+def test_the_cached_event_is_the_parsed_event(tmp_path: Path) -> None:
+    from wiccli.event.load import load_event
+
+    for path in (ROOT / "data" / "wic2018.toml", DATA / "frab-event.toml",
+                 big_event(tmp_path / "big.toml")):
+        if not path.exists():
+            continue
+        event = dataclasses.replace(load_event(path), source="")
+        back = cache.decode(json.loads(json.dumps(cache.encode(event))))
+        assert repr(back) == repr(event)  # every value, and each time's offset
+
+
 def test_the_file_is_named_as_this_run_names_it(run: Runner, tmp_path: Path) -> None:
     event = big_event(tmp_path / "big.toml")
     assert info(run, "-e", str(event))["file"] == str(event)
@@ -92,17 +117,106 @@ def test_the_file_is_named_as_this_run_names_it(run: Runner, tmp_path: Path) -> 
     assert len(entries(tmp_path)) == 1
 
 
-def test_a_corrupt_entry_is_ignored_and_rewritten(run: Runner, tmp_path: Path) -> None:
+def _truncated(entry: Path) -> None:
+    entry.write_bytes(entry.read_bytes()[:1000])
+
+
+def _wrong_type(entry: Path) -> None:
+    data = json.loads(entry.read_bytes())
+    data["event"]["sessions"][0][13] = "one"  # a sequence number that is text
+    entry.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _missing_field(entry: Path) -> None:
+    data = json.loads(entry.read_bytes())
+    del data["event"]["sessions"][5][-1]
+    entry.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _other_key(entry: Path) -> None:
+    data = json.loads(entry.read_bytes())
+    data["key"] = "0" * 64
+    entry.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _deep(entry: Path) -> None:
+    entry.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda e: e.write_bytes(b"\x80\x05not json at all"), _truncated, _wrong_type,
+    _missing_field, _other_key, _deep, lambda e: e.write_bytes(b'{"key": 1, "event": []}'),
+    lambda e: e.write_text('{"key": "x"}', encoding="utf-8"),
+])
+def test_a_wrong_entry_is_a_miss_and_is_rewritten(run: Runner, tmp_path: Path,
+                                                  damage: object) -> None:
     event = big_event(tmp_path / "big.toml")
     info(run, "-e", str(event))
     [entry] = entries(tmp_path)
-    entry.write_bytes(b"\x80\x05not a pickle at all")
+    good = entry.read_bytes()
+    damage(entry)  # type: ignore[operator]
     result = run("-e", str(event), "info", "-f", "json")
-    assert result.code == 0
-    assert result.stderr == ""
+    assert (result.code, result.stderr) == (0, "")
     assert json.loads(result.stdout)["name"] == "Demo Conference"
-    with entry.open("rb") as handle:
-        assert pickle.load(handle) == cache.file_key(event)
+    assert entry.read_bytes() == good
+
+
+def test_an_entry_never_runs_code(run: Runner, tmp_path: Path) -> None:
+    """A pickle planted where an entry is (as the old cache read them): nothing runs."""
+    event = big_event(tmp_path / "big.toml")
+    info(run, "-e", str(event))
+    [entry] = entries(tmp_path)
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    entry.write_bytes(pickle.dumps(Payload()) + pickle.dumps(Payload()))
+    assert info(run, "-e", str(event))["name"] == "Demo Conference"
+    assert not marker.exists()
+
+
+def test_a_link_or_a_fifo_planted_as_an_entry_is_a_miss(run: Runner, tmp_path: Path) -> None:
+    event = big_event(tmp_path / "big.toml")
+    info(run, "-e", str(event))
+    [entry] = entries(tmp_path)
+    doctored = tmp_path / "elsewhere.json"
+    entry.rename(doctored)
+    doctor(doctored)
+    entry.symlink_to(doctored)
+    assert info(run, "-e", str(event))["name"] == "Demo Conference"
+    assert not entry.is_symlink()  # replaced by a real entry, the link's target untouched
+    assert json.loads(doctored.read_bytes())["event"]["event"][1] == "From the cache"
+    entry.unlink()
+    os.mkfifo(entry)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "xdg-cache"), PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, "-m", "wiccli", "-e", str(event), "info", "-f",
+                           "json"], capture_output=True, env=env, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["name"] == "Demo Conference"
+
+
+def test_a_folder_others_may_write_is_not_used(run: Runner, tmp_path: Path) -> None:
+    event = big_event(tmp_path / "big.toml")
+    info(run, "-e", str(event))
+    [entry] = entries(tmp_path)
+    doctor(entry)
+    os.chmod(folder(tmp_path), 0o777)
+    assert info(run, "-e", str(event))["name"] == "Demo Conference"
+    os.chmod(folder(tmp_path), 0o700)
+    assert info(run, "-e", str(event))["name"] == "From the cache"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving the folder to another user needs root")
+def test_a_folder_of_another_user_is_not_used(run: Runner, tmp_path: Path) -> None:
+    event = big_event(tmp_path / "big.toml")
+    info(run, "-e", str(event))
+    [entry] = entries(tmp_path)
+    doctor(entry)
+    os.chown(folder(tmp_path), pwd.getpwnam("nobody").pw_uid, -1)
+    assert info(run, "-e", str(event))["name"] == "Demo Conference"
 
 
 def test_an_invalid_file_is_never_cached(run: Runner, tmp_path: Path) -> None:
@@ -137,9 +251,14 @@ def test_an_unwritable_cache_folder_is_not_an_error(
         assert result.stderr == ""
 
 
-def test_entries_are_private(run: Runner, tmp_path: Path) -> None:
-    info(run, "-e", str(big_event(tmp_path / "big.toml")))
+def test_entries_and_folders_are_private_and_few(run: Runner, tmp_path: Path) -> None:
+    event = big_event(tmp_path / "big.toml")
+    info(run, "-e", str(event))
     [entry] = entries(tmp_path)
-    assert entry.stat().st_mode & 0o077 == 0
+    assert entry.stat().st_mode & 0o777 == 0o600
+    assert folder(tmp_path).stat().st_mode & 0o777 == 0o700
+    assert folder(tmp_path).parent.stat().st_mode & 0o777 == 0o700
     assert not [p for p in entry.parent.iterdir() if p.name.endswith(".tmp")]
-    assert os.access(entry, os.R_OK)
+    for n in range(cache.KEEP + 3):
+        info(run, "-e", str(big_event(event, title=f"Edition {n:02d}")))
+    assert len(entries(tmp_path)) == cache.KEEP

@@ -533,3 +533,12 @@ def test_listed_guests_are_counted_apart_and_invited_first(
     assert (totals["listed"], totals["invited"]) == (len(found) - 1, 1)
     table = run(*ledger_args(ledger), "status", "--by", "status", environ={"COLUMNS": "140"})
     assert "Listed" in table.stdout
+
+
+def test_the_country_table_is_pycountrys() -> None:
+    import pycountry
+
+    from wiccli.invites.country_names import NAMES
+
+    assert NAMES == {c.alpha_2: str(getattr(c, "common_name", None) or c.name)
+                     for c in pycountry.countries}

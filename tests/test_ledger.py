@@ -302,3 +302,24 @@ def test_every_earlier_schema_is_migrated(run: Runner, tmp_path: Path, version: 
         assert run(*args, "accept", "old001").code == 0
         history = json.loads(run(*args, "history", "old001", "-f", "json").stdout)
         assert [h["status"] for h in history] == ["invited", "accepted"]
+
+
+def test_every_earlier_schema_is_migrated_on_postgresql(run: Runner, postgres: object) -> None:
+    import psycopg
+
+    import postgres_server
+
+    for version in range(1, schema.SCHEMA):
+        url = postgres_server.create_database(postgres, f"wic_migrate_{version}")  # type: ignore[arg-type]
+        with psycopg.connect(url, autocommit=True) as conn:
+            for step in range(version):
+                for statement in schema.statements(step, schema.POSTGRES):
+                    conn.execute(statement)  # type: ignore[call-overload]
+            conn.execute("INSERT INTO ledger (key, value) VALUES ('event', 'wic2018'), "
+                         f"('schema', '{version}')")  # type: ignore[arg-type]
+        add(run, "invites", "--ledger", url, name="New")
+        with psycopg.connect(url) as conn:
+            found = dict(conn.execute("SELECT key, value FROM ledger").fetchall())
+            names = [r[0] for r in conn.execute("SELECT name FROM entries").fetchall()]
+        assert found == {"event": "wic2018", "schema": str(schema.SCHEMA)}
+        assert names == ["New"]

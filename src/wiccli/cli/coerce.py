@@ -46,11 +46,13 @@ def installed() -> bool:
 
 
 def _kind(annotation: Any) -> str | None:
-    """Which annotations the fast path knows: str, bool, list[str] and enums."""
+    """Which annotations the fast path knows: str, bool, int, list[str] and enums."""
     if annotation is str:
         return "str"
     if annotation is bool:
         return "bool"
+    if annotation is int:  # plain digits (`add --quantity 3`); anything else goes to Typer
+        return "int"
     if annotation == list[str]:
         return "list"
     if isinstance(annotation, type) and issubclass(annotation, Enum):
@@ -70,6 +72,11 @@ def _builder(original: Any, base: type, choose: Any) -> Any:
                 return value
             if self.kind == "bool" and isinstance(value, bool):
                 return value
+            if self.kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+                return value
+            if self.kind == "int" and isinstance(value, str) and value.strip().isdecimal() \
+                    and value.strip().isascii():
+                return int(value)  # anything else, Typer's own coercion and message
             if self.kind == "list" and isinstance(value, (list, tuple)) and all(
                 isinstance(item, str) for item in value
             ):

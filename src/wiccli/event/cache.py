@@ -1,40 +1,54 @@
 """A cache of parsed, validated events, so a large event file is not re-parsed on every run.
 
 Parsing TOML is the slowest thing wic does: about 1.5 s for a 10,000-session file,
-against under 0.1 s to unpickle the same validated :class:`~wiccli.event.model.Event`.
+against a small fraction of that to read the same validated event back as JSON.
 
-One entry per event file, under ``user_cache_dir("wic")`` (``$XDG_CACHE_HOME/wic`` on
-Linux). An entry is used only when everything that could change the result matches:
-the file's resolved path, size, modification and change times and inode, the Python
-and wic versions, and the size and modification time of the modules that build the
-event (so an edited loader never answers from an old entry). Anything else is a
-miss: the file is parsed again and the entry rewritten. Only events that passed
-validation are stored, so the cache never hides an error. Entries are written
-atomically; an unreadable, corrupt or foreign entry is ignored. Files under 64 KB
-skip the cache: they parse faster than an entry loads. Deleting the folder is always
-safe, and ``WIC_NO_CACHE=1`` turns the cache off.
+Safe to read whoever wrote it: an entry is JSON, decoded field by field into the
+frozen model (nothing in it can run code), named and keyed by a hash of the event
+file's bytes together with the wic and Python versions and the source of the modules
+that build the event, so an edited file (even rewritten in the same second with the
+same size) or an edited loader is a miss. The folder
+(``user_cache_dir("wic")/events``) is created 0700 and not used at all unless it is
+a real folder owned by the user and writable by no one else. Entries are opened with
+``O_NOFOLLOW`` and ``O_NONBLOCK`` and used only if they are regular files owned by
+the user (a FIFO or a link planted there is a miss, never a hang); they are written
+to a new temporary file (``O_EXCL``, 0600) and moved into place. An entry that is
+wrong in any way is a miss: the file is parsed again. Only events that passed
+validation are stored, so the cache never hides an error. Files under 64 KB skip the
+cache; ``WIC_NO_CACHE=1`` turns it off; deleting the folder is always safe.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from wiccli import __version__
-from wiccli.event.model import Event
+from wiccli.event.model import (
+    STATUSES,
+    Category,
+    Event,
+    Invitations,
+    Organizer,
+    Session,
+    Theme,
+    Venue,
+)
 
-FORMAT = 1  # bump when the layout of an entry changes
+FORMAT = 2  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
-CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/clock.py",
-        "event/load.py",
-        "event/cache.py")
+CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/load.py",
+        "event/clock.py", "event/values.py", "event/cache.py")
 # Smaller files parse faster than the cache answers (the bundled event is 15 KB).
 MIN_SIZE = 64 * 1024
+MAX_ENTRY = 512 * 1024 * 1024
+KEEP = 8  # entries kept: the most recently written; older ones go when a new one is written
 
 
 def enabled(environ: Mapping[str, str]) -> bool:
@@ -47,31 +61,21 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("wic", appauthor=False)) / "events"
 
 
-def file_key(path: Path) -> tuple[Any, ...] | None:
-    """What identifies this version of the file, or None when it cannot be stat'ed."""
-    try:
-        resolved = path.resolve()
-        st = resolved.stat()
-    except (OSError, RuntimeError):
-        return None
-    return (FORMAT, str(resolved), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
-            __version__, sys.version, _code_key())
-
-
-def _code_key() -> tuple[tuple[str, int, int], ...]:
-    """The modules that turn a file into an Event: edit one and every entry is a miss."""
-    found = []
-    for name in CODE:
+def entry_key(data: bytes) -> str:
+    """What this version of the file, read by this wic, is called in the cache."""
+    try:  # hashlib would load OpenSSL first: tens of milliseconds on every run
+        from _blake2 import blake2b
+    except ImportError:  # another Python than CPython
+        from hashlib import blake2b
+    digest = blake2b(data, digest_size=32)
+    for part in (str(FORMAT), __version__, sys.version):
+        digest.update(b"\0" + part.encode())
+    for name in CODE:  # an edited loader never answers from an old entry
         try:
-            st = (PACKAGE / name).stat()
+            digest.update(b"\0" + (PACKAGE / name).read_bytes())
         except OSError:
-            continue
-        found.append((name, st.st_size, st.st_mtime_ns))
-    return tuple(found)
-
-
-def entry_path(folder: Path, key: tuple[Any, ...]) -> Path:
-    return folder / f"{zlib.crc32(key[1].encode('utf-8')):08x}.pickle"
+            digest.update(b"\0-")
+    return digest.hexdigest()
 
 
 def load_cached(
@@ -81,11 +85,13 @@ def load_cached(
     bundled: bool = False,
     environ: Mapping[str, str] = os.environ,
 ) -> Event:
-    """``load(path)``, answered from the cache when the cached entry is current."""
-    key = file_key(path) if enabled(environ) else None
-    if key is None or key[2] < MIN_SIZE:
+    """``load(path)``, answered from the cache when it holds this file's event."""
+    folder = cache_dir() if enabled(environ) else None
+    data = _read_source(path) if folder is not None else None
+    if folder is None or data is None or len(data) < MIN_SIZE or not usable_folder(folder):
         return load(path)
-    entry = entry_path(cache_dir(), key)
+    key = entry_key(data)
+    entry = folder / f"{key}.json"
     event = read_entry(entry, key)
     if event is None:
         event = load(path)  # raises on an invalid file: nothing is written then
@@ -94,33 +100,182 @@ def load_cached(
     return replace(event, source=str(path), bundled=bundled)
 
 
-def read_entry(entry: Path, key: tuple[Any, ...]) -> Event | None:
-    import pickle
-
+def _read_source(path: Path) -> bytes | None:
     try:
-        with entry.open("rb") as handle:
-            if pickle.load(handle) != key:
-                return None
-            event = pickle.load(handle)
-    except Exception:  # missing, unreadable, truncated or from another version: a miss
+        if path.stat().st_size < MIN_SIZE:
+            return None
+        return path.read_bytes()
+    except OSError:
         return None
-    return event if isinstance(event, Event) else None
 
 
-def write_entry(entry: Path, key: tuple[Any, ...], event: Event) -> None:
-    """Write key then event to a temporary file and move it into place; never fail."""
-    import pickle
-
-    tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+def usable_folder(folder: Path) -> bool:
+    """The cache folder, created owner-only if missing; False when it is not a folder
+    of this user's that no one else may write to (then the cache is not used)."""
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        # Owner-only, like the ledger cache: sessions name their hosts and speakers.
-        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
-            pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(event, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        if not folder.exists():
+            _make_private(folder)
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid()
+            and not info.st_mode & 0o022)
+
+
+def _make_private(folder: Path) -> None:
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for part in reversed(missing):
+        try:
+            part.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+
+
+def read_entry(entry: Path, key: str) -> Event | None:
+    """The event in ``entry`` if it is a regular file of this user's holding ``key``'s
+    event; None (a miss) for anything else."""
+    import json
+
+    try:
+        fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or \
+                info.st_size > MAX_ENTRY:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            found = json.loads(handle.read())
+        if not isinstance(found, dict) or found.get("key") != key:
+            return None
+        return decode(found["event"])
+    except Exception:  # truncated, foreign, from another version: a miss
+        return None
+    finally:
+        os.close(fd)
+
+
+def write_entry(entry: Path, key: str, event: Event) -> None:
+    """Write the entry to a new temporary file and move it into place; never fail."""
+    import json
+    import secrets
+
+    tmp = entry.with_name(f".{entry.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        data = json.dumps({"key": key, "event": encode(event)}, ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, entry)
+        _prune(entry.parent)
     except Exception:  # a read-only or full disk only costs the next run a parse
         try:
             tmp.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _prune(folder: Path) -> None:
+    """Keep the most recently written entries (an edited file leaves its old one)."""
+    found = []
+    for path in folder.glob("*.json"):
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode):
+            found.append((info.st_mtime_ns, path))
+    for _, old in sorted(found, reverse=True)[KEEP:]:
+        old.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- the codec
+
+
+def _moment(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("a time without its offset")
+    return moment
+
+
+def encode(event: Event) -> dict[str, Any]:
+    """The event as plain JSON data (sessions as rows: a big event is mostly sessions)."""
+    inv = event.invitations
+    return {
+        "event": [event.id, event.name, event.timezone, event.start.isoformat(),
+                  event.end.isoformat(), event.short_name, event.tagline, event.location,
+                  list(event.organizers), event.url, _moment(event.updated)],
+        "themes": [[t.id, t.name, t.description] for t in event.themes],
+        "venues": [[v.id, v.name, v.address, v.lat, v.lon] for v in event.venues],
+        "sessions": [[s.id, s.title, s.kind, s.start.isoformat(), s.end.isoformat(), s.theme,
+                      s.venue, s.status, s.provisional, s.description, list(s.hosts),
+                      list(s.speakers), s.url, s.sequence, s.guid, s.frab_id]
+                     for s in event.sessions],
+        "invitations": [inv.target, inv.ledger,
+                        [[c.id, c.name, c.target] for c in inv.categories],
+                        None if inv.organizer is None
+                        else [inv.organizer.name, inv.organizer.email],
+                        inv.reply_to, inv.templates],
+    }
+
+
+N = type(None)
+# The type of each value in an entry's rows: an entry that differs anywhere is a miss.
+EVENT_TYPES = (str, str, str, str, str, str, str, str, list, (str, N), (str, N))
+THEME_TYPES = (str, str, str)
+VENUE_TYPES = (str, str, str, (float, int, N), (float, int, N))
+SESSION_TYPES = (str, str, str, str, str, (str, N), (str, N), str, bool, str, list, list,
+                 (str, N), int, (str, N), (int, N))
+CATEGORY_TYPES = (str, str, (int, N))
+INVITATION_TYPES = ((int, N), (str, N), list, (list, N), (str, N), (str, N))
+
+
+def _row(row: Any, types: tuple[Any, ...]) -> list[Any]:
+    if not isinstance(row, list) or len(row) != len(types) or \
+            not all(isinstance(v, t) for v, t in zip(row, types, strict=True)):
+        raise ValueError("not an entry this wic wrote")
+    return row
+
+
+def _texts(values: list[Any]) -> tuple[str, ...]:
+    if not all(isinstance(v, str) for v in values):
+        raise ValueError("not an entry this wic wrote")
+    return tuple(values)
+
+
+def _session(row: list[Any]) -> Session:
+    (sid, title, kind, start, end, theme, venue, status, provisional, description, hosts,
+     speakers, url, sequence, guid, frab_id) = _row(row, SESSION_TYPES)
+    if status not in STATUSES:
+        raise ValueError("not an entry this wic wrote")
+    return Session(sid, title, kind, _when(start), _when(end), theme, venue,  # type: ignore[arg-type]
+                   status, provisional, description, _texts(hosts), _texts(speakers), url,
+                   sequence, guid, frab_id)
+
+
+def decode(data: dict[str, Any]) -> Event:
+    """The event :func:`encode` wrote; raises on anything else."""
+    (eid, name, timezone, start, end, short_name, tagline, location, organizers, url,
+     updated) = _row(data["event"], EVENT_TYPES)
+    target, ledger, categories, organizer, reply_to, templates = _row(
+        data["invitations"], INVITATION_TYPES)
+    return Event(
+        eid, name, timezone, date.fromisoformat(start), date.fromisoformat(end), short_name,
+        tagline, location, _texts(organizers), url, _when(updated),
+        tuple(Theme(*_row(t, THEME_TYPES)) for t in data["themes"]),
+        tuple(Venue(*_row(v, VENUE_TYPES)) for v in data["venues"]),
+        tuple(_session(s) for s in data["sessions"]),
+        Invitations(target, ledger, tuple(Category(*_row(c, CATEGORY_TYPES))
+                                          for c in categories),
+                    None if organizer is None else Organizer(*_texts(organizer)), reply_to,
+                    templates),
+    )

@@ -1,17 +1,18 @@
 """Countries and regions as ISO 3166-1 alpha-2 codes, checked and named with pycountry.
 
 pycountry parses a large JSON file on first use (about 0.1 s), so it is only
-touched when a code is typed by a user or a name is shown: counting the distinct
-codes of a ledger never needs it.
+touched to read a name or an alpha-3 code a user typed: alpha-2 codes and their
+names come from a table of its own (:mod:`wiccli.invites.country_names`, checked
+against pycountry by a test).
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
-CODE_RE = re.compile(r"^[A-Z]{2}$")
+from wiccli.invites.country_names import NAMES
+
 # Everyday names that ISO spells differently and pycountry's lookup misses.
 ALIASES = {"UK": "GB", "ENGLAND": "GB", "BRITAIN": "GB", "GREAT BRITAIN": "GB",
            "RUSSIA": "RU", "USA": "US", "AMERICA": "US"}
@@ -32,6 +33,8 @@ def normalise(text: str) -> str:
     alias = ALIASES.get(value.upper())
     if alias:
         return alias
+    if value.upper() in NAMES:
+        return value.upper()
     countries = _countries()
     try:
         return str(countries.lookup(value).alpha_2)
@@ -49,16 +52,12 @@ def normalise(text: str) -> str:
 
 def is_code(code: str) -> bool:
     """Whether ``code`` is an assigned ISO 3166-1 alpha-2 code."""
-    return bool(CODE_RE.match(code)) and _countries().get(alpha_2=code) is not None
+    return code in NAMES
 
 
-@lru_cache(maxsize=512)
 def name(code: str) -> str:
     """The everyday English name ("Taiwan", "Germany"), or "" for an unknown code."""
-    found = _countries().get(alpha_2=code) if CODE_RE.match(code) else None
-    if found is None:
-        return ""
-    return str(getattr(found, "common_name", None) or found.name)
+    return NAMES.get(code, "")
 
 
 def label(code: str) -> str:

@@ -64,7 +64,13 @@ CREATE TABLE messages (
 CREATE INDEX messages_entry ON messages (entry_id, at);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1,)
+# `wic invites status` sums quantities per category, country and status: from this index
+# alone, in its order, without reading or sorting the table.
+V2 = """
+CREATE INDEX entries_tally ON entries (category, country, status, quantity);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2)
 SCHEMA = len(MIGRATIONS)
 
 SQLITE = {"collate": "", "row_id": "INTEGER"}
