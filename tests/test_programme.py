@@ -145,3 +145,47 @@ def test_bad_input_is_one_error_line(run: Runner, tmp_path: Path, args: list[str
     assert result.stderr.startswith(message)
     assert result.stderr.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "xdg-cache") == ["folder"]
+
+
+def test_venue_parts_keep_every_block(big_event_file: Path) -> None:
+    from wiccli.cli.state import State
+    from wiccli.env import Env
+    from wiccli.event.load import load_event
+    from wiccli.publish import pages
+    from wiccli.publish.programme import MAX_LANES
+
+    event = load_event(big_event_file)
+    site = pages.build(event, State(env=Env()).zone(event.timezone))
+    for day in site.days:
+        parts = pages.venue_parts(day, MAX_LANES)
+        assert len(parts) > 1
+        assert [c.venue for p in parts for c in p.grid.columns] == [
+            c.venue for c in day.grid.columns]
+        placed = {(b.session.id, b.row, b.rows) for p in parts for b in p.grid.blocks}
+        assert placed == {(b.session.id, b.row, b.rows) for b in day.grid.blocks}
+        for part in parts:
+            assert part.grid.lanes <= MAX_LANES or len(part.grid.columns) == 1
+            for block in part.grid.blocks:
+                column = part.grid.columns[block.column]
+                assert column.first_lane <= block.lane < column.first_lane + column.lanes
+                assert column.venue == (block.session.venue or "")
+
+
+@pytest.mark.skipif(not os.environ.get("CI") and not os.environ.get("WIC_SLOW_TESTS"),
+                    reason="about 40 s of CPU in WeasyPrint; CI runs it (or WIC_SLOW_TESTS=1)")
+def test_programme_of_a_thousand_sessions(big_event_file: Path, tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "wiccli", "-e", str(big_event_file),
+                           "programme", "-o", "big.pdf", "--paper", "letter"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False, timeout=1800)
+    assert done.returncode == 0, done.stderr
+    texts, sizes = read(tmp_path / "big.pdf")
+    assert len(texts) > 100
+    grids = [i for i, t in enumerate(texts) if re.match(r"Day \d: \w+ \d+ \w+ \d{4} · venues", t)]
+    assert len(grids) >= 8  # 12 venues a day do not fit one page: they go on several
+    assert all(sizes[i] == LETTER[::-1] for i in grids)
+    assert "Day 4: " in texts[grids[-1]]
+    everything = " ".join(texts)
+    from wiccli.event.load import load_event
+
+    for session in load_event(big_event_file).sessions[::50]:
+        assert " ".join(session.title.split()) in everything, session.id

@@ -8,13 +8,13 @@ Links are relative, so the site works from the file system and from any static h
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 
 from wiccli.event.model import Event, Session
 from wiccli.event.query import local_day, sort_sessions
 from wiccli.ics import day_label, unique_file_names
-from wiccli.publish.layout import Block, DayGrid, day_grid
+from wiccli.publish.layout import Block, Column, DayGrid, day_grid
 
 PALETTE_SIZE = 12  # style.css has .t0 … .t11
 
@@ -112,3 +112,40 @@ def sessions_by_day(site: Site, sessions: Sequence[Session]) -> list[tuple[str, 
     for s in sessions:
         groups.setdefault(local_day(s, site.zone), []).append(s)
     return [(f"{d:%A} {day_label(d)}", items) for d, items in sorted(groups.items())]
+
+
+def venue_parts(page: DayPage, max_lanes: int) -> list[DayPage]:
+    """The day's grid cut into parts of whole venues, each at most ``max_lanes`` lanes wide
+    (a venue wider than that gets a part of its own): a printed page stays readable."""
+    groups: list[list[Column]] = []
+    for column in page.grid.columns:
+        if groups and sum(c.lanes for c in groups[-1]) + column.lanes <= max_lanes:
+            groups[-1].append(column)
+        else:
+            groups.append([column])
+    if len(groups) <= 1:
+        return [page]
+    parts, done = [], 0
+    for number, group in enumerate(groups, 1):
+        grid = _only(page.grid, group)
+        label = (f"{page.label} · venues {done + 1}–{done + len(group)} "
+                 f"of {len(page.grid.columns)}")
+        parts.append(replace(page, anchor=f"{page.anchor}-{number}", label=label, grid=grid,
+                             rows=grid_rows(grid)))
+        done += len(group)
+    return parts
+
+
+def _only(grid: DayGrid, columns: Sequence[Column]) -> DayGrid:
+    """``grid`` with only these columns, lanes numbered from 0 again."""
+    lane_of: dict[int, int] = {}
+    kept = []
+    for index, column in enumerate(columns):
+        first = len(lane_of)
+        for lane in range(column.lanes):
+            lane_of[column.first_lane + lane] = first + lane
+        kept.append((index, replace(column, first_lane=first)))
+    column_of = {lane: i for i, c in kept for lane in range(c.first_lane, c.first_lane + c.lanes)}
+    blocks = tuple(replace(b, lane=lane_of[b.lane], column=column_of[lane_of[b.lane]])
+                   for b in grid.blocks if b.lane in lane_of)
+    return replace(grid, columns=tuple(c for _, c in kept), blocks=blocks)

@@ -18,6 +18,7 @@ from wiccli.publish import pages
 from wiccli.publish.site import TEMPLATES, _common, _span, templates
 
 PAPERS = {"a4": "A4", "letter": "letter"}
+MAX_LANES = 10  # lanes on one landscape page; more venues go on further pages
 
 
 def programme_html(event: Event, zone: tzinfo) -> str:
@@ -29,6 +30,7 @@ def programme_html(event: Event, zone: tzinfo) -> str:
         starting.setdefault(local_day(s, zone), []).append(s)
     return env.get_template("programme.html").render(
         **_common(event, site, zone), root="", sessions_starting=starting,
+        grid_pages=[part for page in site.days for part in pages.venue_parts(page, MAX_LANES)],
         span=lambda s: _span(s, zone),
         session_href=lambda s: f"#s-{s.id}", venue_href=lambda v: f"#v-{v}")
 
