@@ -128,8 +128,9 @@ def venue_parts(page: DayPage, max_lanes: int) -> list[DayPage]:
     parts, done = [], 0
     for number, group in enumerate(groups, 1):
         grid = _only(page.grid, group)
-        label = (f"{page.label} · venues {done + 1}–{done + len(group)} "
-                 f"of {len(page.grid.columns)}")
+        which = (f"venue {done + 1}" if len(group) == 1
+                 else f"venues {done + 1}–{done + len(group)}")
+        label = f"{page.label} · {which} of {len(page.grid.columns)}"
         parts.append(replace(page, anchor=f"{page.anchor}-{number}", label=label, grid=grid,
                              rows=grid_rows(grid)))
         done += len(group)
