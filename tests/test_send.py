@@ -246,6 +246,9 @@ name = "Speakers"
     (["--dry-run", "--out-dir", "o", "--rate", "fast"], "--rate", 2),
     (["--dry-run", "--out-dir", "o", "--limit", "0"], "--limit must be 1 or more", 2),
     (["--dry-run", "--out-dir", "taken"], "is a file, not a folder", 1),
+    (["--smtp", "smtp://u@mail.example.org", "--timeout", "1e12"], "at most 3600 seconds", 2),
+    (["--smtp", "smtp://u@mail.example.org", "--timeout", "nan"], "--timeout must be", 2),
+    (["--dry-run", "--out-dir", "o", "--limit", "99999999999"], "--limit must be", 2),
 ])
 def test_bad_input_is_one_error_line(run: Runner, ledger: list[str], tmp_path: Path,
                                      args: list[str], message: str, code: int) -> None:
@@ -293,6 +296,10 @@ def test_letters_refuse_a_bad_date_and_an_empty_selection(run: Runner, ledger: l
     bad = run(*ledger, "letters", "--date", "20.9.2018")
     assert (bad.code, bad.stdout) == (2, "")
     assert bad.stderr == "error: --date: '20.9.2018' is not a date (YYYY-MM-DD)\n"
+    old = run(*ledger, "letters", "--date", "0001-01-01")
+    assert old.code == 2
+    assert old.stderr == ("error: --date: 0001-01-01 is outside the dates wic supports "
+                          "(1900-01-01 to 2999-12-31)\n")
     empty = run(*ledger, "letters", "--search", "nobody at all")
     assert empty.code == 1
     assert empty.stderr.startswith("error: no invitation matches")

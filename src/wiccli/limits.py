@@ -36,6 +36,11 @@ MAX_COUNT = 10**9  # targets and other counts in the event file
 MAX_QUANTITY = 10_000  # people in one invitation (a delegation is one entry)
 MAX_STALE_DAYS = 36_500  # --stale: a hundred years
 
+# Outgoing mail (`wic invites send`): what a person could mean, and what sockets can hold.
+MAX_SMTP_TIMEOUT = 3600.0  # --timeout SECONDS: an hour of silence is a dead server
+MAX_RATE = 100_000.0  # --rate N/min: beyond this there is nothing left to pace
+MAX_SEND_LIMIT = 10_000_000  # --limit N
+
 # Incoming mail (`wic invites replies`): a bad message is reported, the next one read.
 MAX_MESSAGE = 32 * MIB  # one whole message; on IMAP fetched only up to this
 MAX_CALENDAR = 1 * MIB  # one calendar part (a real REPLY is a few kB)

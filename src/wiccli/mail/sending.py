@@ -51,8 +51,10 @@ def plan(entries: Iterable[Invitation], sent: Mapping[str, int], mode: str,
     """Who gets which message. ``sent``: entry id -> the newest SEQUENCE accepted for it."""
     if mode not in MODES:
         raise UsageError(f"unknown sending mode {mode!r}")
-    if limit is not None and limit < 1:
-        raise UsageError(f"--limit must be 1 or more, got {limit}")
+    from wiccli.limits import MAX_SEND_LIMIT
+
+    if limit is not None and not 1 <= limit <= MAX_SEND_LIMIT:
+        raise UsageError(f"--limit must be 1 or more (at most {MAX_SEND_LIMIT:,}), got {limit}")
     from wiccli.mail.message import ascii_address
 
     result = Plan()
@@ -141,8 +143,11 @@ def parse_rate(text: str | None) -> float | None:
         value = float(number)
     except ValueError:
         value = -1.0
-    if scale is None or not value > 0 or value == float("inf"):
-        raise UsageError(f"--rate: {text!r} is not a rate; write N/min (for example 30/min)")
+    from wiccli.limits import MAX_RATE
+
+    if scale is None or not 0 < value * scale <= MAX_RATE:
+        raise UsageError(f"--rate: {text!r} is not a rate from 1/h to {MAX_RATE:,.0f}/min; "
+                         "write N/min (for example 30/min)")
     return value * scale
 
 

@@ -228,8 +228,11 @@ def server_from(option: str | None, ca: Path | None, timeout: float,
     if not text:
         raise UsageError("no mail server: give --smtp smtp://user@host:587 or set "
                          "$WIC_SMTP_URL (or use --dry-run --out-dir DIR)")
-    if not timeout > 0:
-        raise UsageError(f"--timeout must be more than 0, got {timeout}")
+    from wiccli.limits import MAX_SMTP_TIMEOUT
+
+    if not 0 < timeout <= MAX_SMTP_TIMEOUT:
+        raise UsageError(f"--timeout must be more than 0 and at most {MAX_SMTP_TIMEOUT:g} "
+                         f"seconds, got {timeout:g}")
     url = parse_url(text)
     ca_file = ca or (Path(environ["WIC_SMTP_CA"]) if environ.get("WIC_SMTP_CA") else None)
     return Server(url, password(url, environ, home), tls_context(ca_file), timeout)

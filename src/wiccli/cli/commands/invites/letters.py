@@ -83,7 +83,13 @@ def letters(
 
 
 def _date(text: str) -> date_type:
+    from wiccli.limits import calendar_range, in_calendar
+
     try:
-        return date_type.fromisoformat(text.strip())
+        day = date_type.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"--date: {text!r} is not a date (YYYY-MM-DD)") from None
+    if not in_calendar(day):
+        raise UsageError(f"--date: {day.isoformat()} is outside the dates wic supports "
+                         f"({calendar_range()})")
+    return day
