@@ -245,3 +245,12 @@ def test_imap_wrong_password_is_exit_1(run: Runner, sqlite_ledger: LedgerUnderTe
     assert result.code == 1
     assert "login failed" in result.stderr
     assert PASSWORD not in result.stderr
+
+
+def test_an_empty_ledger_is_named_in_a_warning(run: Runner, tmp_path: Path) -> None:
+    ledger = ["invites", "--ledger", str(tmp_path / "other.db")]
+    result = run(*ledger, "replies", str(MAIL / "gmail-accepted.eml"), "-f", "json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["counts"]["unmatched"] == 1
+    assert "warning: the ledger" in result.stderr
+    assert "has no guests" in result.stderr

@@ -54,13 +54,17 @@ def process(store: Store, source_text: str, *, event_id: str, now: datetime,
         known = {m.message_id for m in tx.messages() if m.direction == "in"}
     with _opened(source, stdin, environ, home, known) as (readings, box):
         with store.transaction(write=not options.dry_run) as tx:
-            result = plan(readings, tx.entries(history=False), tx.messages(),
-                          event_id=event_id, now=now, add_delegates=options.add_delegates)
+            entries = tx.entries(history=False)
+            result = plan(readings, entries, tx.messages(), event_id=event_id, now=now,
+                          add_delegates=options.add_delegates)
             notes: tuple[str, ...] = ()
             if not options.dry_run:
                 notes = apply(tx, result, now=now, random_bytes=random_bytes)
         if box is not None and not options.dry_run:
             _file_applied(box, result, options)
+    if not entries and readings:
+        notes += (f"the ledger {store.where} has no guests, so no answer can match "
+                  "(another --ledger or --event?)",)
     return Result(source.label, result, notes)
 
 
