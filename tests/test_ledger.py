@@ -323,3 +323,29 @@ def test_every_earlier_schema_is_migrated_on_postgresql(run: Runner, postgres: o
             names = [r[0] for r in conn.execute("SELECT name FROM entries").fetchall()]
         assert found == {"event": "wic2018", "schema": str(schema.SCHEMA)}
         assert names == ["New"]
+
+
+def test_a_postgresql_url_without_the_driver_names_the_extra(
+        run: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    result = run("invites", "--ledger", "postgresql://alice:secret@db.example.org/guests",
+                 "status")
+    assert result.code == 1
+    assert result.stderr == ("error: postgresql://alice@db.example.org/guests: a PostgreSQL "
+                             "ledger needs the driver: pip install 'wic[postgres]'\n")
+
+
+def test_a_postgresql_server_that_is_not_there_is_one_error_line(run: Runner) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run("invites", "--ledger", f"postgresql://wic:pw@127.0.0.1:{port}/guests", "list")
+    assert result.code == 1
+    assert result.stderr.startswith(f"error: postgresql://wic@127.0.0.1:{port}/guests: cannot "
+                                    "connect: ")
+    assert result.stderr.count("\n") == 1
+    assert "pw" not in result.stderr
