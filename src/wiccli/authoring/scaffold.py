@@ -158,6 +158,13 @@ end = {last}T16:00:00
 
 [invitations]
 target = 100
+# reply_to = "rsvp@example.org"       # where answers go, when not to the organizer
+# templates = "templates"             # your own message and letter templates
+
+# Who `wic invites send` sends as: uncomment and fill in before sending.
+# [invitations.organizer]
+# name = "The Programme Team"
+# email = "programme@example.org"
 
 [[invitations.categories]]
 id = "speakers"
