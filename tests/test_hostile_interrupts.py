@@ -67,3 +67,38 @@ def test_python_m_wiccli_uses_the_same_entry() -> None:
 
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["wic"] == "wiccli.__main__:run"
+
+
+# Runs wic after arming a trap at the worst moment of writing a file: the temporary copy
+# is complete and about to be renamed over the target (its fsync) when SIGNAL arrives.
+AT_RENAME = """
+import os, signal, sys
+wanted = getattr(signal, sys.argv[1])
+sent = []
+real_fsync = os.fsync
+def fsync(fd):
+    real_fsync(fd)
+    if not sent:
+        sent.append(1)
+        os.kill(os.getpid(), wanted)
+os.fsync = fsync
+sys.argv = ["wic", *sys.argv[2:]]
+from wiccli.__main__ import run
+sys.exit(run())
+"""
+
+
+@pytest.mark.parametrize(("signal_name", "status"), [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_signal_while_writing_leaves_no_temporary_file(
+    tmp_path: Path, signal_name: str, status: int
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
+    environ |= {"XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_DATA_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", AT_RENAME, signal_name, "export-ics",
+                           "-o", str(out / "wic.ics")], cwd=tmp_path, env=environ,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(out.iterdir()) == []

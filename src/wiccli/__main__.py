@@ -2,16 +2,21 @@
 
 Nothing heavy is imported at the top: Typer, Rich and the commands load inside
 :func:`run`, so a Ctrl-C while they import (the first half second) ends as cleanly
-as one later: ``interrupted`` on stderr, exit status 130, no traceback.
+as one later: ``interrupted`` on stderr, exit status 130, no traceback. A SIGTERM
+(``kill``, a CI timeout) unwinds the same way, so a file being written is never left
+behind as a temporary copy beside its target.
 """
 
 import os
+import signal
 import sys
+from types import FrameType
 
 
 def run() -> int:
     """The console script's entry: the exit status of ``wic ARGS``."""
     try:
+        signal.signal(signal.SIGTERM, _terminated)
         _standard_streams()
         from wiccli.cli.main import main
 
@@ -22,6 +27,12 @@ def run() -> int:
         except (OSError, ValueError):
             pass
         return 130
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM: unwind like an exception (temporary files removed, a transaction rolled
+    back) and exit with the status the shell gives a terminated command."""
+    raise SystemExit(128 + signum)
 
 
 class _Closed:

@@ -39,11 +39,9 @@ def write_atomic(path: Path, data: bytes, label: str | None = None, *,
         raise DataError(f"{shown}: cannot write: a loop of symbolic links") from None
     if not real.parent.is_dir():
         raise DataError(f"{shown}: cannot write: its folder does not exist")
-    try:
+    temp = None
+    try:  # one block: an interrupt between writing and renaming still removes the copy
         temp = temp_beside(real, data, file_mode(real, private), durable=durable)
-    except OSError as exc:
-        raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
-    try:
         os.replace(temp, real)
     except OSError as exc:
         _discard(temp)
@@ -92,7 +90,9 @@ def file_mode(path: Path, private: bool = False) -> int:
         return (0o600 if private else 0o666) & ~umask
 
 
-def _discard(temp: str) -> None:
+def _discard(temp: str | None) -> None:
+    if temp is None:
+        return
     try:
         os.unlink(temp)
     except OSError:
