@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import DATA, LedgerUnderTest, Runner, make_ledger
 from imapserver import PASSWORD, ImapServer, imap_server_fixture  # noqa: F401
@@ -254,3 +256,22 @@ def test_an_empty_ledger_is_named_in_a_warning(run: Runner, tmp_path: Path) -> N
     assert json.loads(result.stdout)["counts"]["unmatched"] == 1
     assert "warning: the ledger" in result.stderr
     assert "has no guests" in result.stderr
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.binary(max_size=600), min_size=1, max_size=4), st.sampled_from(ALL))
+def test_a_mailbox_of_junk_and_one_answer_never_fails(run: Runner, tmp_path: Path,
+                                                      junk: list[bytes], name: str) -> None:
+    """Whatever the other messages hold, the command reports each and exits 0."""
+    path = tmp_path / "fuzz.mbox"
+    box = mailbox.mbox(path)
+    box.clear()
+    for data in [*junk, (MAIL / name).read_bytes()]:
+        box.add(data)
+    box.close()
+    result = run("invites", "--ledger", str(tmp_path / "fuzz.db"), "replies", str(path),
+                 "--dry-run", "-f", "json")
+    assert result.code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(json.loads(result.stdout)["messages"]) >= len(junk) + 1
