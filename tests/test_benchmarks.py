@@ -47,6 +47,21 @@ def test_generated_ledger_is_accepted(run: Runner, tmp_path: Path) -> None:
     assert changed.code == 0, changed.stderr
 
 
+def test_generated_mailbox_answers_the_generated_ledger(run: Runner, tmp_path: Path) -> None:
+    for argv in (["ledger", "--entries", "40", "--event-id", "wic2018", "-o", "l.toml"],
+                 ["mbox", "--messages", "60", "--entries", "40", "--event-id", "wic2018",
+                  "-o", "a.mbox"]):
+        done = script("generate.py", *argv, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    assert run("invites", "--ledger", "l.db", "import", "l.toml").code == 0
+    result = run("invites", "--ledger", "l.db", "replies", "a.mbox", "-f", "json")
+    assert result.code == 0, result.stderr
+    counts = json.loads(result.stdout)["counts"]
+    assert sum(counts.values()) == 60
+    assert counts["applied"] > 0
+    assert counts["needs-a-person"] > 0
+
+
 def test_icalendar_only_writes_one_event_per_session(tmp_path: Path) -> None:
     assert script("generate.py", "event", "--sessions", "30", "-o", "e.toml",
                   cwd=tmp_path).returncode == 0
@@ -70,7 +85,7 @@ def test_smoke_run_reports_every_command(tmp_path: Path) -> None:
         assert results[key]["median_s"] > 0
         assert results[key]["peak_rss_mib"] > 1
     for key in ("export-15", "invites-status", "invites-set", "invites-accept", "invites-add",
-                "invites-import"):
+                "invites-import", "invites-replies"):
         assert results[key]["status"] in ("ok", "missing"), results[key]
     assert [r["target"] for r in report["ratios"]][0] == "agenda, bundled event / floor"
     assert report["ratios"][0]["ratio"] > 0
