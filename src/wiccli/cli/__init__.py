@@ -21,7 +21,10 @@ Adding a command is one new module under ``cli/commands/`` (a sub-command of
   helpers. A new group is a package whose ``__init__`` marks its callback with ``@group()``.
 - ``wic NAME`` imports only that module, so import the core (and anything heavy:
   jinja2, weasyprint, a database driver) inside the function, never at the top.
-- Options are ``Annotated`` parameters; shared ones live in :mod:`wiccli.cli.options`.
+- ``wic --help`` lists the first paragraph of the function's docstring, read from the file
+  without importing it: keep ``@command()`` right above the ``def`` (a test checks).
+- Options are ``Annotated`` parameters; shared ones live in :mod:`wiccli.cli.options`; a
+  listing takes ``fmt: FormatOpt`` and shows a ``Listing`` (:mod:`wiccli.cli.listing`).
 - Raise a :class:`wiccli.errors.WicError` for anything the user got wrong; never print an
   error, call ``sys.exit`` or ``raise typer.Exit`` for one: :func:`wiccli.cli.main.main`
   turns it into one ``error:`` line and the exit status it returns.
