@@ -10,6 +10,7 @@ that was reported done before the kill.
 from __future__ import annotations
 
 import itertools
+import os
 import secrets
 import sys
 from datetime import UTC, datetime
@@ -17,6 +18,11 @@ from pathlib import Path
 
 from wiccli.cli.state import State
 from wiccli.invites.store import open_store
+
+
+def report(line: str) -> None:
+    """One line in one write(2), so a kill never leaves half of it in the pipe."""
+    os.write(sys.stdout.fileno(), f"{line}\n".encode())
 
 
 def main(where: str, prefix: str) -> None:
@@ -27,10 +33,10 @@ def main(where: str, prefix: str) -> None:
             with store.transaction() as tx:
                 entry = tx.add({"name": f"{prefix} {n}", "category": "experts",
                                 "country": "DE"}, now=now, random_bytes=secrets.token_bytes)
-            print("add", entry.id, flush=True)
+            report(f"add {entry.id}")
             with store.transaction() as tx:
                 tx.set_status(entry.id, "accepted", note="", now=now, force=False)
-            print("accepted", entry.id, flush=True)
+            report(f"accepted {entry.id}")
 
 
 if __name__ == "__main__":

@@ -166,7 +166,9 @@ def kill_loop(ledger: LedgerUnderTest, run: Runner, tmp_path: Path, rounds: int)
         proc.send_signal(signal.SIGKILL)
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == -signal.SIGKILL, err.decode()
-        reported += [tuple(line.split()) for line in out.decode().splitlines()]  # type: ignore[misc]
+        # Only whole lines count: a kill may cut the last report short.
+        lines = out.decode().split("\n")[:-1]
+        reported += [(w, i) for w, i in (line.split(" ", 1) for line in lines)]
         if ledger.backend == "sqlite" and Path(ledger.location).exists():
             with sqlite3.connect(ledger.location) as conn:
                 assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
