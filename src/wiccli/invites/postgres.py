@@ -149,25 +149,36 @@ def _set_up(backend: PostgresBackend, event_id: str) -> bool:
         version, found = _version(cursor)
     if version != schema.SCHEMA:
         _check_version(backend.where, version)
-        # READ COMMITTED: what is read after the lock is granted includes the tables that
-        # the wic which held it before may have created.
-        with backend.transaction(write=True, isolation="READ COMMITTED") as cursor:
-            cursor.run("SELECT pg_advisory_xact_lock(?)", (SETUP_LOCK,))
-            version, found = _version(cursor)
-            _check_version(backend.where, version)
-            for step in range(version, schema.SCHEMA):
-                for statement in schema.statements(step, schema.POSTGRES):
-                    conn.execute(statement)  # DDL, no parameters
-            if version == 0:
-                cursor.run("INSERT INTO ledger (key, value) VALUES ('event', ?)", (event_id,))
-                found = event_id
-            cursor.run("INSERT INTO ledger (key, value) VALUES ('schema', ?) ON CONFLICT (key) "
-                       "DO UPDATE SET value = EXCLUDED.value", (str(schema.SCHEMA),))
+        # The lock is the session's and is taken before the transaction begins: a
+        # transaction that waited for a lock inside it would still see the catalogue as it
+        # was when it began (an advisory lock does not refresh it), miss the tables the
+        # wic before it created, and fail to create them again.
+        conn.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK,))
+        try:
+            version, found = _create(backend, event_id)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK,))
     if found != event_id:
         raise DataError(f"{backend.where}: this ledger is for event {found!r}, not "
                         f"{event_id!r} (the event in use); pass --ledger or --event to pick "
                         "the right pair")
     return version == 0
+
+
+def _create(backend: PostgresBackend, event_id: str) -> tuple[int, str | None]:
+    """Create or migrate the tables (under the set-up lock): the version found, and the event."""
+    with backend.transaction(write=True, isolation="READ COMMITTED") as cursor:
+        version, found = _version(cursor)
+        _check_version(backend.where, version)
+        for step in range(version, schema.SCHEMA):
+            for statement in schema.statements(step, schema.POSTGRES):
+                backend.conn.execute(statement)  # DDL, no parameters
+        if version == 0:
+            cursor.run("INSERT INTO ledger (key, value) VALUES ('event', ?)", (event_id,))
+            found = event_id
+        cursor.run("INSERT INTO ledger (key, value) VALUES ('schema', ?) ON CONFLICT (key) "
+                   "DO UPDATE SET value = EXCLUDED.value", (str(schema.SCHEMA),))
+    return version, found
 
 
 def _version(cursor: Cursor) -> tuple[int, str | None]:
