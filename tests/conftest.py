@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +16,12 @@ from hypothesis import settings
 
 from wiccli.cli.main import main
 from wiccli.env import Env
+
+# A test run started in the background by a non-interactive shell (`bash .ci/run &`) has
+# SIGINT ignored, and every process it starts would inherit that: Ctrl-C would do nothing.
+# The interrupt tests play a user at a terminal, where Ctrl-C is live, so make it live.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
