@@ -40,6 +40,7 @@ from wiccli.event.model import (
     Theme,
     Venue,
 )
+from wiccli.output.files import make_private_folder
 
 FORMAT = 2  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -114,24 +115,13 @@ def usable_folder(folder: Path) -> bool:
     of this user's that no one else may write to (then the cache is not used)."""
     try:
         if not folder.exists():
-            _make_private(folder)
+            make_private_folder(folder)
         info = os.lstat(folder)
     except OSError:
         return False
     return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid()
             and not info.st_mode & 0o022)
 
-
-def _make_private(folder: Path) -> None:
-    missing = []
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for part in reversed(missing):
-        try:
-            part.mkdir(mode=0o700)
-        except FileExistsError:
-            pass
 
 
 def read_entry(entry: Path, key: str) -> Event | None:

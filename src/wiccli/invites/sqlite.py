@@ -22,6 +22,7 @@ from typing import Any
 from wiccli.errors import DataError, WicError
 from wiccli.invites import schema
 from wiccli.invites.backend import ConflictError, Cursor
+from wiccli.output.files import make_private_folder
 
 APPLICATION_ID = 0x77696331  # "wic1" in the file header: this is a wic ledger
 BUSY_TIMEOUT = 60.0
@@ -134,25 +135,13 @@ def in_memory(event_id: str, where: str) -> SqliteBackend:
 
 def _create_file(path: Path) -> None:
     try:
-        make_folder(path.parent)
+        make_private_folder(path.parent)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
     except FileExistsError:  # another wic created it first: it sets it up, we wait
         pass
     except OSError as exc:
         raise DataError(f"{path}: cannot create the ledger: {exc.strerror or exc}") from None
 
-
-def make_folder(folder: Path) -> None:
-    """Create ``folder`` and any missing parents owner-only (0700)."""
-    missing = []
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for part in reversed(missing):
-        try:
-            part.mkdir(mode=0o700)
-        except FileExistsError:
-            pass
 
 
 def _check_file(path: Path) -> None:

@@ -99,6 +99,19 @@ def _discard(temp: str | None) -> None:
         pass
 
 
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parents owner-only (0700); existing ones are kept."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for part in reversed(missing):
+        try:
+            part.mkdir(mode=0o700)
+        except FileExistsError:  # made at the same moment by another wic
+            pass
+
+
 def prepare_folder(folder: Path, label: str | None = None) -> Path:
     """Create ``folder`` if needed; its resolved path."""
     shown = label or str(folder)
