@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, Runner
+from conftest import DATA, Runner, write
 from wiccli.cli.state import State
 from wiccli.env import Env
 from wiccli.event.load import load_event
@@ -148,3 +148,40 @@ def test_control_characters_never_reach_the_terminal(run: Runner, tmp_path: Path
         assert result.code == 0, result.stderr
         assert "Parallel" in result.stdout
         assert "\x1b" not in result.stdout
+
+
+BACK_TO_BACK = """
+[event]
+id = "lanes"
+name = "Lanes"
+timezone = "Europe/Berlin"
+start = 2025-06-10
+end = 2025-06-10
+
+[[venues]]
+id = "hall"
+name = "Hall"
+{sessions}"""
+
+
+def session_toml(session_id: str, start: str, end: str) -> str:
+    return (f'\n[[sessions]]\nid = "{session_id}"\ntitle = "Session {session_id}"\nkind = "talk"\n'
+            f'venue = "hall"\nstart = 2025-06-10T{start}:00\nend = 2025-06-10T{end}:00\n')
+
+
+@pytest.mark.parametrize(("sessions", "lanes"), [
+    # One ends at 10:00 as the next starts: one lane.
+    ({"first": ("09:00", "10:00"), "second": ("10:00", "11:00")},
+     {"first": 0, "second": 0}),
+    # With a third across the hour, the 10:00 one still takes the lane freed at 10:00.
+    ({"first": ("09:00", "10:00"), "across": ("09:30", "10:30"), "second": ("10:00", "11:00")},
+     {"first": 0, "across": 1, "second": 0}),
+])
+def test_back_to_back_sessions_share_a_lane(tmp_path: Path, sessions: dict[str, tuple[str, str]],
+                                            lanes: dict[str, int]) -> None:
+    text = BACK_TO_BACK.format(sessions="".join(
+        session_toml(i, start, end) for i, (start, end) in sessions.items()))
+    event = load_event(write(tmp_path / "lanes.toml", text))
+    grid = day_grid(event, event.days[0], State(env=Env()).zone(event.timezone), 30)
+    assert [(c.venue, c.lanes) for c in grid.columns] == [("hall", max(lanes.values()) + 1)]
+    assert {b.session.id: b.lane for b in grid.blocks} == lanes

@@ -143,8 +143,9 @@ def find_id(ids: Sequence[str], text: str) -> str:
         hits = [i for i in ids if i.casefold().startswith(wanted)]
     if len(hits) == 1:
         return hits[0]
-    if hits:
-        raise UsageError(f"id {text!r} is ambiguous: it could be {', '.join(hits[:10])}")
+    if hits:  # the store asks for 11 at most: enough to tell "these ten" from "and more"
+        shown = ", ".join(hits[:10]) + (", and more" if len(hits) > 10 else "")
+        raise UsageError(f"id {text!r} is ambiguous: it could be {shown}; type more of it")
     raise NotFoundError(f"no invitation with id {text!r}; `wic invites list` shows the ids")
 
 
