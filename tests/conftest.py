@@ -25,7 +25,6 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
-SHARED = Path(os.environ.get("WIC_SHARED", ROOT.parent / "shared"))
 FIXED_NOW = datetime(2018, 11, 8, 1, 0, tzinfo=UTC)  # 09:00 on day 2 in Wuzhen
 
 # Property tests draw the same examples on every run, so a red build is reproducible and a
@@ -88,11 +87,9 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Runner:
 
 
 @pytest.fixture
-def shared() -> Path:
-    """The shared folder beside the checkout (schemas, examples); skip where it is absent."""
-    if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is absent: the c3voc schemas and examples live there")
-    return SHARED
+def c3voc() -> Path:
+    """The c3voc schedule schemas and the pretalx example (copies: data/c3voc/NOTICE.md)."""
+    return DATA / "c3voc"
 
 
 def write(path: Path, text: str) -> Path:

@@ -16,17 +16,17 @@ from wiccli.event.load import bundled_path, load_event
 EVENT = DATA / "frab-event.toml"
 
 
-def xml_errors(shared: Path, text: str) -> list[str]:
+def xml_errors(c3voc: Path, text: str) -> list[str]:
     import xmlschema
 
-    schema = xmlschema.XMLSchema(str(shared / "schemas" / "schedule.xml.xsd"))
+    schema = xmlschema.XMLSchema(str(c3voc / "schemas" / "schedule.xml.xsd"))
     return [str(e).splitlines()[0] for e in schema.iter_errors(text)]
 
 
-def json_errors(shared: Path, document: Any) -> list[str]:
+def json_errors(c3voc: Path, document: Any) -> list[str]:
     import jsonschema
 
-    schema = json.loads((shared / "schemas" / "schedule.schema.json").read_text())
+    schema = json.loads((c3voc / "schemas" / "schedule.schema.json").read_text())
     validator = jsonschema.Draft6Validator(
         schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
     return [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(document)]
@@ -48,21 +48,21 @@ def export_json(run: Runner, *args: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("event", [None, EVENT], ids=["bundled", "every-field"])
-def test_xml_is_valid_against_the_xsd(run: Runner, shared: Path, event: Path | None) -> None:
+def test_xml_is_valid_against_the_xsd(run: Runner, c3voc: Path, event: Path | None) -> None:
     args = ["-e", str(event)] if event else []
     result = run(*args, "export-frab")
     assert result.code == 0, result.stderr
     assert result.stdout.startswith('<?xml version="1.0" encoding="UTF-8"?>')
-    assert xml_errors(shared, result.stdout) == []
+    assert xml_errors(c3voc, result.stdout) == []
     assert re.fullmatch(r"wrote \d+ sessions in \d days and \d rooms to stdout\n", result.stderr)
 
 
 @pytest.mark.parametrize("event", [None, EVENT], ids=["bundled", "every-field"])
-def test_json_is_valid_against_the_schema(run: Runner, shared: Path, event: Path | None) -> None:
+def test_json_is_valid_against_the_schema(run: Runner, c3voc: Path, event: Path | None) -> None:
     args = ["-e", str(event)] if event else []
     result = run(*args, "export-frab", "--format", "json")
     assert result.code == 0, result.stderr
-    assert json_errors(shared, json.loads(result.stdout)) == []
+    assert json_errors(c3voc, json.loads(result.stdout)) == []
 
 
 def test_xml_and_json_carry_the_same_sessions(run: Runner) -> None:
@@ -132,7 +132,7 @@ def test_session_after_midnight_stays_on_its_start_day(run: Runner) -> None:
     assert late[0]["duration"] == "01:30"
 
 
-def test_statuses_are_said_in_words(run: Runner, shared: Path) -> None:
+def test_statuses_are_said_in_words(run: Runner, c3voc: Path) -> None:
     entries = {e["title"]: e for e in events_of(export_json(run))}
     cancelled = entries["CANCELLED: Closing"]
     assert cancelled["do_not_record"] is True
@@ -143,7 +143,7 @@ def test_statuses_are_said_in_words(run: Runner, shared: Path) -> None:
     assert entries["Keynote"]["description"] == ""
     xml = run("-e", str(EVENT), "export-frab").stdout
     assert "<optout>true</optout>" in xml
-    assert xml_errors(shared, xml) == []
+    assert xml_errors(c3voc, xml) == []
 
 
 def test_cancelled_sessions_can_be_dropped(run: Runner) -> None:
@@ -207,12 +207,12 @@ def test_a_filtered_day_keeps_its_index(run: Runner) -> None:
 # --------------------------------------------------------------------------- output and errors
 
 
-def test_writes_a_file(run: Runner, tmp_path: Path, shared: Path) -> None:
+def test_writes_a_file(run: Runner, tmp_path: Path, c3voc: Path) -> None:
     result = run("-e", str(EVENT), "export-frab", "-o", "schedule.xml")
     assert result.code == 0, result.stderr
     assert result.stdout == ""
     assert result.stderr == "wrote 5 sessions in 2 days and 3 rooms to schedule.xml\n"
-    assert xml_errors(shared, (tmp_path / "schedule.xml").read_text()) == []
+    assert xml_errors(c3voc, (tmp_path / "schedule.xml").read_text()) == []
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
@@ -238,15 +238,15 @@ def test_usage_errors(run: Runner, args: list[str], message: str) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_nothing_matches(run: Runner, shared: Path) -> None:
+def test_nothing_matches(run: Runner, c3voc: Path) -> None:
     result = run("-e", str(EVENT), "export-frab", "--theme", "web", "--venue", "hall-a")
     assert result.code == 0
     assert "warning: no sessions match the filters" in result.stderr
-    assert xml_errors(shared, result.stdout) == []
+    assert xml_errors(c3voc, result.stdout) == []
 
 
 def test_text_xml_cannot_carry_and_very_long_sessions(run: Runner, tmp_path: Path,
-                                                      shared: Path) -> None:
+                                                      c3voc: Path) -> None:
     event = write(tmp_path / "odd.toml", """
 [event]
 id = "odd"
@@ -264,11 +264,11 @@ end = 2025-01-06T17:00:00
 """)
     result = run("-e", str(event), "export-frab")
     assert result.code == 0, result.stderr
-    assert xml_errors(shared, result.stdout) == []
+    assert xml_errors(c3voc, result.stdout) == []
     assert "<title>Five-day expo </title>" in result.stdout
     assert "<duration>99:59</duration>" in result.stdout
     assert ("warning: 1 session last 100 hours or more; schedule.xml says 99:59 "
             "(schedule.json has the real end)") in result.stderr
     document = json.loads(run("-e", str(event), "export-frab", "-f", "json").stdout)
     assert events_of(document)[0]["duration"] == "128:00"
-    assert json_errors(shared, document) == []
+    assert json_errors(c3voc, document) == []

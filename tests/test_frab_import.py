@@ -54,8 +54,8 @@ def assert_one_error(result: Any, *fragments: str) -> None:
 # --------------------------------------------------------------------------- pretalx
 
 
-def test_pretalx_demo_schedule(run: Runner, shared: Path, tmp_path: Path) -> None:
-    source = shared / DEMOCON
+def test_pretalx_demo_schedule(run: Runner, c3voc: Path, tmp_path: Path) -> None:
+    source = c3voc / DEMOCON
     stderr = import_ok(run, source, "democon.toml")
     assert "carry a UTC offset (UTC+01:00) other than UTC's" in stderr
     assert stderr.endswith("imported 36 sessions, 2 venues and 2 themes "
@@ -78,9 +78,9 @@ def test_pretalx_demo_schedule(run: Runner, shared: Path, tmp_path: Path) -> Non
         assert original["abstract"] in record["description"]
 
 
-def test_imported_event_works_with_every_command(run: Runner, shared: Path,
+def test_imported_event_works_with_every_command(run: Runner, c3voc: Path,
                                                  tmp_path: Path) -> None:
-    import_ok(run, shared / DEMOCON, "democon.toml")
+    import_ok(run, c3voc / DEMOCON, "democon.toml")
     event = tmp_path / "democon.toml"
     for args in (["info"], ["themes"], ["agenda", "--day", "2"], ["agenda", "--theme", "Phased"],
                  ["agenda", "--kind", "workshop", "--venue", "tan-room"],
@@ -96,23 +96,23 @@ def test_imported_event_works_with_every_command(run: Runner, shared: Path,
     assert (tmp_path / "democon.ics").read_text().count("BEGIN:VEVENT") == 36
 
 
-def test_exports_of_an_imported_event_are_valid(run: Runner, shared: Path,
+def test_exports_of_an_imported_event_are_valid(run: Runner, c3voc: Path,
                                                 tmp_path: Path) -> None:
-    import_ok(run, shared / DEMOCON, "democon.toml")
+    import_ok(run, c3voc / DEMOCON, "democon.toml")
     event = str(tmp_path / "democon.toml")
     xml = run("-e", event, "export-frab")
     assert xml.code == 0
-    assert xml_errors(shared, xml.stdout) == []
+    assert xml_errors(c3voc, xml.stdout) == []
     document = json.loads(run("-e", event, "export-frab", "-f", "json").stdout)
-    assert json_errors(shared, document) == []
+    assert json_errors(c3voc, document) == []
 
 
-def test_tracks_as_forums(run: Runner, shared: Path, tmp_path: Path) -> None:
-    import_ok(run, shared / DEMOCON, "forums.toml", "--tracks-as-forums")
+def test_tracks_as_forums(run: Runner, c3voc: Path, tmp_path: Path) -> None:
+    import_ok(run, c3voc / DEMOCON, "forums.toml", "--tracks-as-forums")
     result = run("-e", str(tmp_path / "forums.toml"), "forums", "-f", "json")
     assert result.code == 0, result.stderr
     assert len(json.loads(result.stdout)) == 36
-    plain = import_ok(run, shared / DEMOCON, "plain.toml")
+    plain = import_ok(run, c3voc / DEMOCON, "plain.toml")
     assert plain
     result = run("-e", str(tmp_path / "plain.toml"), "forums", "-f", "json")
     assert json.loads(result.stdout) == []
@@ -123,10 +123,10 @@ def test_tracks_as_forums(run: Runner, shared: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])
 @pytest.mark.parametrize("origin", ["democon", "bundled", "every-field", "pentabarf"])
-def test_round_trip(run: Runner, shared: Path, tmp_path: Path, fmt: str, origin: str) -> None:
+def test_round_trip(run: Runner, c3voc: Path, tmp_path: Path, fmt: str, origin: str) -> None:
     """import -> export-frab -> import gives the same sessions."""
     if origin == "democon":
-        import_ok(run, shared / DEMOCON, "first.toml")
+        import_ok(run, c3voc / DEMOCON, "first.toml")
     elif origin == "pentabarf":
         import_ok(run, DATA / "frab-pentabarf.xml", "first.toml", "--timezone", "Europe/Brussels")
     else:
