@@ -231,3 +231,12 @@ def test_bump_keeps_windows_line_ends(run: Runner, tmp_path: Path) -> None:
     raw = target.read_bytes()
     assert raw.count(b"\n") == raw.count(b"\r\n") == NEW.read_bytes().count(b"\n") + 3
     assert raw.endswith(b'end = 2025-03-30T16:00:00')  # the last session needed no bump
+
+
+def test_one_changed_session_is_said_in_the_singular(run: Runner, tmp_path: Path) -> None:
+    new = write(tmp_path / "new.toml",
+                OLD.read_text().replace('title = "Keynote"', 'title = "Opening keynote"'))
+    result = run("diff", str(OLD), str(new))
+    assert result.code == 0, result.stderr
+    assert "1 changed session needs a higher sequence so calendar apps update them" \
+        in result.stderr

@@ -267,7 +267,7 @@ end = 2025-01-06T17:00:00
     assert xml_errors(c3voc, result.stdout) == []
     assert "<title>Five-day expo </title>" in result.stdout
     assert "<duration>99:59</duration>" in result.stdout
-    assert ("warning: 1 session last 100 hours or more; schedule.xml says 99:59 "
+    assert ("warning: 1 session lasts 100 hours or more; schedule.xml says 99:59 "
             "(schedule.json has the real end)") in result.stderr
     document = json.loads(run("-e", str(event), "export-frab", "-f", "json").stdout)
     assert events_of(document)[0]["duration"] == "128:00"

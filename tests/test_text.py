@@ -12,6 +12,8 @@ def test_plural_counts_with_thousands() -> None:
     assert plural(1, "session") == "1 session"
     assert plural(0, "session") == "0 sessions"
     assert plural(1200, "letter") == "1,200 letters"
+    assert plural(1, "entry", "entries") == "1 entry"
+    assert plural(2, "entry", "entries") == "2 entries"
 
 
 def test_slugify_keeps_ids_valid_and_short() -> None:

@@ -59,6 +59,16 @@ def test_strict_fails_on_warnings(run: Runner) -> None:
     assert report["errors"] == []
 
 
+def test_strict_says_the_warnings_fail(run: Runner) -> None:
+    counts = "44 warnings (1 venue-overlap, 19 sub-forum-without-venue, 24 provisional)"
+    strict = run("validate", "--strict")
+    assert strict.code == 1
+    assert strict.stderr.splitlines()[-1].endswith(f"wic2018.toml: fails under --strict: {counts}")
+    plain = run("validate")
+    assert plain.code == 0
+    assert plain.stderr.splitlines()[-1].endswith(f"wic2018.toml: valid, {counts}")
+
+
 def test_all_lists_each_warning_with_its_line(run: Runner) -> None:
     result = run("validate", "--all", str(bundled_path()))
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]

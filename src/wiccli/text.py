@@ -11,9 +11,10 @@ _HYPHENS = re.compile(r"-{2,}")
 MAX_SLUG = 64
 
 
-def plural(n: int, word: str) -> str:
-    """``1 session``, ``3 sessions``, ``1,200 sessions``."""
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+def plural(n: int, word: str, many: str = "") -> str:
+    """``1 session``, ``3 sessions``, ``1,200 sessions``; ``many`` where it is not word+s
+    (``plural(n, "entry", "entries")``)."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
 
 
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:

@@ -114,7 +114,8 @@ def _where(report: Report, issue: Issue) -> str:
     return f"{place}: {issue.path}: " if issue.path else f"{place}: "
 
 
-def report_lines(report: Report, *, every: bool = False, width: int = 100) -> list[str]:
+def report_lines(report: Report, *, every: bool = False, width: int = 100,
+                 strict: bool = False) -> list[str]:
     """The lines for people (stderr): errors, then warnings grouped by class, then a verdict."""
     lines = [f"error: {_where(report, e)}{e.message}" for e in report.errors]
     for code in lint.CODES:
@@ -127,7 +128,7 @@ def report_lines(report: Report, *, every: bool = False, width: int = 100) -> li
             continue
         each = [f"warning: {_where(report, w)}{w.message}" for w in found]
         lines += each if every else at_most(each, _more(report.file, code), MAX_EACH)
-    lines.append(verdict(report))
+    lines.append(verdict(report, strict))
     return lines
 
 
@@ -135,7 +136,8 @@ def _more(file: str, code: str) -> Callable[[int], str]:
     return lambda n: f"warning: {file}: … and {n} more ({code}; --all lists every one)"
 
 
-def verdict(report: Report) -> str:
+def verdict(report: Report, strict: bool = False) -> str:
+    """The last line: invalid, valid, or (with --strict) failing for its warnings."""
     if report.errors:
         return f"{report.file}: invalid, {plural(len(report.errors), 'error')}"
     if not report.warnings:
@@ -144,6 +146,9 @@ def verdict(report: Report) -> str:
         f"{n} {code}" for code in lint.CODES
         if (n := sum(1 for w in report.warnings if w.code == code))
     )
-    return f"{report.file}: valid, {plural(len(report.warnings), 'warning')} ({counts})"
+    found = f"{plural(len(report.warnings), 'warning')} ({counts})"
+    if strict:
+        return f"{report.file}: fails under --strict: {found}"
+    return f"{report.file}: valid, {found}"
 
 

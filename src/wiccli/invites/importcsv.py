@@ -29,6 +29,7 @@ from wiccli.invites.model import (
     resolve_category,
     resolve_status,
 )
+from wiccli.text import plural
 
 COLUMNS = ("name", "category", "country", "organization", "email", "quantity", "status", "note")
 # Written by `wic invites export`, so an export can be edited and imported back:
@@ -116,7 +117,7 @@ def _columns(path: Path, header: list[str]) -> list[str]:
 def _row(path: Path, columns: list[str], cells: list[str], line: int) -> Row:
     if len(cells) > len(columns):
         return Row(line, {"": f"{len(cells)} cells, but the header names "
-                                f"{len(columns)} columns"})
+                                f"{plural(len(columns), 'column')}"})
     # A short row (trailing cells left out, as some spreadsheets do) has those cells empty.
     values = {c: _unquote(v.strip()) for c, v in zip(columns, cells, strict=False)}
     return Row(line, values)

@@ -103,7 +103,8 @@ def _report_bumps(env: Env, needed: list[Any], new: str, bump: bool) -> None:
     if not needed:
         return
     listed = ", ".join(f"{b.id} ({b.new} → {b.to})" for b in needed)
-    env.message(f"{plural(len(needed), 'changed session')} need a higher "
+    verb = "needs" if len(needed) == 1 else "need"
+    env.message(f"{plural(len(needed), 'changed session')} {verb} a higher "
                 f"sequence so calendar apps update them: {listed}")
     if not bump:
         env.message("  `wic diff OLD NEW --bump` writes them into NEW")

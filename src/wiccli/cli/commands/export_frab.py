@@ -73,7 +73,8 @@ def export_frab(
         text = to_xml(document)
         long = [e for e in _entries(document) if too_long(e)]
         if long:
-            state.env.warn(f"{plural(len(long), 'session')} last 100 hours or more; "
+            verb = "lasts" if len(long) == 1 else "last"
+            state.env.warn(f"{plural(len(long), 'session')} {verb} 100 hours or more; "
                            f"schedule.xml says {MAX_DURATION} (schedule.json has the real end)")
     else:
         text = to_json(document)

@@ -44,7 +44,8 @@ def validate(
     def view() -> None:
         if report.summary is not None:
             _draw_summary(state.env, report.summary)
-        for line in report_lines(report, every=every, width=width(state.env)):
+        for line in report_lines(report, every=every, width=width(state.env),
+                                 strict=strict):
             state.env.message(line)
 
     output(state.env, fmt, Listing(problem_rows(report), PROBLEMS,

@@ -13,6 +13,7 @@ from wiccli.cli.registry import command
 from wiccli.cli.state import State, current
 from wiccli.errors import DataError, at_most
 from wiccli.event.model import Event
+from wiccli.text import plural
 
 if TYPE_CHECKING:
     from wiccli.invites.importcsv import Plan, Row
@@ -62,7 +63,8 @@ def _import_csv(state: State, event: Event, file: Path, *, dry_run: bool, force:
     assert result is not None
     verb = ("would create", "would update") if dry_run else ("created", "updated")
     state.env.message(f"{verb[0]} {result.created}, {verb[1]} {result.updated}, unchanged "
-                      f"{result.unchanged} ({len(rows)} rows{', dry run' if dry_run else ''})")
+                      f"{result.unchanged} ({plural(len(rows), 'row')}"
+                      f"{', dry run' if dry_run else ''})")
 
 
 def _plan(state: State, event: Event, file: Path, rows: list[Row], ledger: Ledger,
@@ -93,4 +95,5 @@ def _import_toml(state: State, event: Event, file: Path, *, dry_run: bool, force
             apply(tx, ledger, merged)
     verb = ("would create", "would replace") if dry_run else ("created", "replaced")
     state.env.message(f"{verb[0]} {created}, {verb[1]} {replaced}, unchanged {same} "
-                      f"({len(incoming.invitations)} entries{', dry run' if dry_run else ''})")
+                      f"({plural(len(incoming.invitations), 'entry', 'entries')}"
+                      f"{', dry run' if dry_run else ''})")

@@ -10,6 +10,7 @@ import typer
 from wiccli.cli.files import resolve
 from wiccli.cli.registry import command
 from wiccli.cli.state import current
+from wiccli.text import plural
 
 
 @command()
@@ -31,7 +32,7 @@ def init(
     written = copy_defaults(target, force=force)
     for path in written:
         state.env.stdout.write(f"{path}\n")
-    state.env.message(f"wrote {len(written)} templates to {target}")
+    state.env.message(f"wrote {plural(len(written), 'template')} to {target}")
     if event.bundled or not event.invitations.templates:
         state.env.message(f'to use them, add templates = "{target}" under [invitations] '
                           "in the event file")
