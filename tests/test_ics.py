@@ -576,3 +576,28 @@ def test_sessions_without_theme_never_join_a_theme_called_no_theme() -> None:
     assert [(p.label, [s.id for s in p.sessions]) for p in parts] == [
         ("Called no-theme", ["a"]), ("Other sessions", ["b"])]
     assert ics.unique_file_names(p.stem for p in parts) == ["no-theme.ics", "no-theme-2.ics"]
+
+
+def test_export_is_one_call_that_reports_what_it_wrote(tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from wiccli.event.load import load_event
+    from wiccli.event.query import Filters
+    from wiccli.publish.calendars import Request, export
+
+    event = load_event(DATA / "publish-small.toml")
+    sessions = list(event.sessions)
+    place = {"zone": ZoneInfo(event.timezone), "cwd": tmp_path, "environ": {},
+             "now": lambda: datetime(2025, 6, 1, tzinfo=UTC)}
+    out = export(event, Request(sessions, Filters()), **place)
+    assert (out.events, out.files, out.where) == (len(sessions), (), "stdout")
+    assert out.data is not None
+    assert out.data.count(b"BEGIN:VEVENT\r\n") == len(sessions)
+    assert list(tmp_path.iterdir()) == []
+    split = export(event, Request(sessions, Filters(), split="theme", out_dir="by-theme"), **place)
+    assert split.data is None
+    assert split.where == "by-theme"
+    assert sorted(split.files) == sorted(f"by-theme/{p.name}"
+                                         for p in (tmp_path / "by-theme").iterdir())
+    one = export(event, Request(sessions, Filters(), output="all.ics"), **place)
+    assert (one.files, (tmp_path / "all.ics").read_bytes()) == (("all.ics",), out.data)

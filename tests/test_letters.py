@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, write
+from conftest import DATA, Runner, write
 from wiccli.errors import DataError
 from wiccli.event.load import load_event
 from wiccli.event.model import Event
 from wiccli.invites.model import Invitation
-from wiccli.mail.letters import Printer, check_fonts, file_names, make_letters, write_letters
+from wiccli.mail.letters import (
+    Printer,
+    addressees,
+    check_fonts,
+    file_names,
+    make_letters,
+    write_invitation_letters,
+    write_letters,
+)
 from wiccli.mail.outbox import composer
 from wiccli.mail.templating import DEFAULTS
 
@@ -109,3 +120,45 @@ def test_file_names_are_safe_and_distinct(event: Event) -> None:
                            [guest("a1", "../../etc/passwd"), guest("CON", ""),
                             guest("b2", "张伟")], visa=False)
     assert file_names(letters) == ["a1-_etc_passwd.pdf", "con_.pdf", "b2.pdf"]
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("", "the value is empty; use YYYY-MM-DD"),
+    ("  ", "the value is empty; use YYYY-MM-DD"),
+    ("２０１８-０９-２０", "'２０１８-０９-２０' is not a date (YYYY-MM-DD)"),
+    ("3000-01-01", "3000-01-01 is outside the dates wic supports (1900-01-01 to 2999-12-31)"),
+])
+def test_the_date_option_is_read_like_every_other_date(run: Runner, value: str,
+                                                       said: str) -> None:
+    result = run("invites", "letters", "--date", value)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == f"error: --date: {said}\n"
+
+
+def test_letters_is_one_call_that_reports_what_it_wrote(event: Event, tmp_path: Path) -> None:
+    guests = [guest("en0001", "Ada Lovelace"), guest("en0002", "Grace Hopper")]
+    steps: list[tuple[int, str]] = []
+
+    @contextmanager
+    def progress(total: int, what: str) -> Iterator[Callable[[int], None]]:
+        yield lambda done: steps.append((done, f"{what} of {total}"))
+
+    each = write_invitation_letters(event, guests, day=date(2025, 2, 1), visa=False,
+                                    combine=False, folder=tmp_path / "each", shown="each",
+                                    progress=progress)
+    assert (each.letters, each.combined) == (2, False)
+    assert [p.name for p in each.files] == ["en0001-ada-lovelace.pdf", "en0002-grace-hopper.pdf"]
+    assert steps == [(1, "drawing letters of 2"), (2, "drawing letters of 2")]
+    one = write_invitation_letters(event, guests, day=date(2025, 2, 1), visa=True,
+                                   combine=True, folder=tmp_path / "one", shown="one")
+    assert (one.files, one.letters) == ((tmp_path / "one" / "visa-letters.pdf",), 2)
+    assert len(pypdf.PdfReader(one.files[0]).pages) == 2
+
+
+def test_only_an_asked_for_withdrawn_invitation_gets_a_letter() -> None:
+    gone = replace(guest("wd0001", "Withdrawn Guest"), status="withdrawn")
+    kept = guest("en0001", "Ada Lovelace")
+    assert addressees([gone, kept], frozenset()) == [kept]
+    assert addressees([gone, kept], {"withdrawn"}) == [gone, kept]
+    with pytest.raises(DataError, match="no invitation matches"):
+        addressees([gone], {"invited"})

@@ -35,7 +35,7 @@ def date_option(option: str, text: str) -> date:
             raise ValueError(value)
         day = date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{option}: {text!r} is not a date (use YYYY-MM-DD)") from None
+        raise UsageError(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None
     if not in_calendar(day):
         raise UsageError(f"{option}: {day} is outside the dates wic supports "
                          f"({calendar_range()})")

@@ -1,6 +1,7 @@
 """Letters of invitation as PDF: the HTML letter template drawn by WeasyPrint.
 
-One PDF per guest, or all in one (``combine``). WeasyPrint lays text out with Pango,
+One PDF per guest, or all in one (``combine``): :func:`write_invitation_letters` is the
+whole of ``wic invites letters`` after the guests are chosen. WeasyPrint lays text out with Pango,
 which finds fonts through fontconfig: a Chinese name is drawn with the system's CJK
 font as long as one is installed. Whether one is, is checked before anything is drawn
 (fontconfig's ``fc-list`` asked for the characters at hand): a character no font can
@@ -12,11 +13,14 @@ WeasyPrint is imported only here, and only when letters are made.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from wiccli.errors import DataError
+from wiccli.event.model import Event
 from wiccli.invites.model import Invitation
 from wiccli.mail.message import Composer
 from wiccli.output.fonts import drawable, font_hint, uncovered
@@ -136,3 +140,53 @@ def write_letters(printer: Printer, letters: Sequence[Letter], folder: Path,
         written.append(target)
         progress(index + 1)
     return written
+
+
+# --------------------------------------------------------------------------- the use case
+
+Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What ``wic invites letters`` wrote: the files, and how many letters they hold."""
+
+    files: tuple[Path, ...]
+    letters: int
+    combined: bool
+
+
+def addressees(entries: Sequence[Invitation], asked: Collection[str]) -> list[Invitation]:
+    """The selected guests who get a letter: a withdrawn invitation only when its status was
+    asked for; none at all is an error."""
+    chosen = [e for e in entries if "withdrawn" in asked or e.status != "withdrawn"]
+    if not chosen:
+        raise DataError("no invitation matches; `wic invites list` with the same filters "
+                        "shows what there is")
+    return chosen
+
+
+def write_invitation_letters(event: Event, entries: Sequence[Invitation], *, day: date,
+                             visa: bool, combine: bool, folder: Path, shown: str,
+                             progress: Progress = lambda total, what: nullcontext(_nothing)
+                             ) -> Written:
+    """Every guest's letter drawn to a PDF in ``folder`` (or one PDF, ``combine``), dated
+    ``day``. Templates and fonts are checked for every letter before the first is drawn."""
+    from wiccli.mail.outbox import composer, templates_folder
+    from wiccli.mail.templating import DEFAULTS
+    from wiccli.output.files import inside, prepare_folder, write_atomic
+
+    drawn = make_letters(composer(event, day), entries, visa=visa)
+    check_fonts(drawn)
+    printer = Printer(templates_folder(event) or DEFAULTS)
+    with progress(len(drawn), "drawing letters") as done:
+        if not combine:
+            return Written(tuple(write_letters(printer, drawn, folder, done)), len(drawn), False)
+        target = inside(prepare_folder(folder, shown),
+                        "visa-letters.pdf" if visa else "letters.pdf")
+        write_atomic(target, printer.combined(drawn, done), str(target), private=True)
+    return Written((target,), len(drawn), True)
+
+
+def _nothing(done: int) -> None:
+    """No progress to show."""

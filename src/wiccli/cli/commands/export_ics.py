@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,11 +18,9 @@ from wiccli.cli.options import (
     select_sessions,
 )
 from wiccli.cli.registry import command
-from wiccli.cli.state import State, current
+from wiccli.cli.state import current
 from wiccli.env import Env
 from wiccli.errors import UsageError
-from wiccli.event.model import Session
-from wiccli.event.query import Filters
 from wiccli.text import plural
 
 
@@ -75,10 +72,17 @@ def export_ics(
                                         kinds=kind, sessions=session, pick=pick)
     if not sessions:
         state.env.warn("no sessions match the filters")
-    if split is not None and out_dir is not None:
-        _export_split(state, filters, sessions, split.value, Path(out_dir), alarm, name)
-    else:
-        _export_one(state, filters, sessions, output, alarm, name)
+    from wiccli.publish.calendars import Request, export
+
+    env = state.env
+    request = Request(sessions, filters, output, split.value if split else None, out_dir,
+                      alarm, name)
+    report = export(state.event(), request, zone=state.zone(), cwd=env.cwd,
+                    environ=env.environ, now=env.now)
+    if report.data is not None:
+        _write_stdout(env, report.data)
+    files = f"{plural(len(report.files), 'file')} in " if split is not None else ""
+    env.message(f"wrote {plural(report.events, 'event')} to {files}{report.where}")
 
 
 def _check_usage(output: str | None, split: Split | None, out_dir: str | None,
@@ -96,52 +100,6 @@ def _check_usage(output: str | None, split: Split | None, out_dir: str | None,
         raise UsageError("--out-dir: give a folder name")
     if name is not None and not name.strip():
         raise UsageError("--name must not be empty")
-
-
-def _export_one(state: State, filters: Filters, sessions: list[Session], output: str | None,
-                alarm: int | None, name: str | None) -> None:
-    from wiccli import ics
-    from wiccli.output.files import write_atomic
-
-    event = state.event()
-    stamp = ics.export_stamp(event, state.env.environ, state.env.now)
-    spec = ics.CalendarSpec(name=ics.calendar_name(event, filters, name),
-                            description=ics.calendar_description(event),
-                            stamp=stamp, alarm_minutes=alarm)
-    data = ics.calendar_bytes(event, sessions, spec, state.zone())
-    if output is None or output == "-":
-        _write_stdout(state.env, data)
-        where = "stdout"
-    else:
-        target = state.env.cwd / output
-        write_atomic(target, data, label=output)
-        where = output
-    state.env.message(f"wrote {plural(len(sessions), 'event')} to {where}")
-
-
-def _export_split(state: State, filters: Filters, sessions: list[Session], by: str,
-                  out_dir: Path, alarm: int | None, name: str | None) -> None:
-    from wiccli import ics
-    from wiccli.output.files import inside, prepare_folder, write_atomic
-
-    event = state.event()
-    zone = state.zone()
-    stamp = ics.export_stamp(event, state.env.environ, state.env.now)
-    parts = ics.split_sessions(event, sessions, by, zone)
-    base = ics.split_filters(filters, by)
-    files = []
-    for part, file_name in zip(parts, ics.unique_file_names(p.stem for p in parts),
-                               strict=True):
-        spec = ics.CalendarSpec(name=ics.calendar_name(event, base, name, part.label),
-                                description=ics.calendar_description(event),
-                                stamp=stamp, alarm_minutes=alarm)
-        files.append((file_name, ics.calendar_bytes(event, part.sessions, spec, zone)))
-    folder = prepare_folder(state.env.cwd / out_dir, label=str(out_dir))
-    for file_name, data in files:
-        write_atomic(inside(folder, file_name), data, label=str(out_dir / file_name))
-    total = sum(len(p.sessions) for p in parts)
-    state.env.message(f"wrote {plural(total, 'event')} to {plural(len(files), 'file')} "
-                      f"in {out_dir}")
 
 
 def _write_stdout(env: Env, data: bytes) -> None:
