@@ -349,3 +349,74 @@ def test_a_postgresql_server_that_is_not_there_is_one_error_line(run: Runner) ->
                                     "connect: ")
     assert result.stderr.count("\n") == 1
     assert "pw" not in result.stderr
+
+
+# --------------------------------------------------------------------------- TOML ledgers
+
+STATUS_LIST = "listed, invited, tentative, accepted, declined, withdrawn, attended, no-show"
+AT = "expected a date-time with a UTC offset, such as 2018-11-07T10:30:00Z"
+ENTRY_KEYS = ("id, name, organization, category, country, email, quantity, status, note, "
+              "created, updated, history")
+HISTORY_TABLE = "expected a table with the keys at, status, note (and message_id)"
+EVERY_ERROR = [
+    "extra: unknown key (known keys: schema, event, invitations)",
+    "event: expected the event id (a string)",
+    f"invitations[0].colour: unknown key (known keys: {ENTRY_KEYS})",
+    "invitations[0].id: 'bad id!' is not a valid id (letters, digits, '-', '_')",
+    "invitations[0].name: must not be empty",
+    "invitations[0].organization: expected a string, got int",
+    "invitations[0].country: 'XX' is not an ISO 3166-1 alpha-2 code (such as DE)",
+    "invitations[0].email: 'not-an-email' is not an e-mail address",
+    "invitations[0].quantity: expected a whole number of 1 or more, got 0",
+    f"invitations[0].status: unknown status 'maybe' (choose from {STATUS_LIST})",
+    f"invitations[0].created: {AT}",
+    f"invitations[0].updated: {AT}",
+    "invitations[0].history: expected a non-empty array of {at, status, note} tables",
+    f"invitations[1].history[0].at: {AT}",
+    f"invitations[1].history[1].status: unknown status 'sent' (choose from {STATUS_LIST})",
+    "invitations[1].history[1].note: expected a string, got int",
+    "invitations[1].history[1].message_id: must not be empty",
+    f"invitations[1].history[2]: {HISTORY_TABLE}",
+    f"invitations[1].history[3]: {HISTORY_TABLE}",
+    "invitations[2].quantity: expected a whole number of 1 or more, got True",
+    *(f"invitations[3].{key}: missing required key"
+      for key in ("country", "created", "history", "name", "status", "updated")),
+]
+DUPLICATES = [
+    "invitations[1].id: duplicate id 'ok0001' (first used at invitations[0])",
+    "invitations[1].email: duplicate email 'same@example.org' (first used at invitations[0])",
+    "invitations[1].name: duplicate name 'sample   delegate' of '' (first used at "
+    "invitations[0])",
+]
+
+
+@pytest.mark.parametrize(("name", "problems"), [
+    ("ledger-every-error.toml", EVERY_ERROR), ("ledger-duplicates.toml", DUPLICATES)])
+def test_a_toml_ledger_names_every_problem_with_its_key(run: Runner, tmp_path: Path, name: str,
+                                                        problems: list[str]) -> None:
+    source = shutil.copy(DATA / name, tmp_path / name)
+    result = run("invites", "--ledger", "l.db", "import", str(source))
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [f"error: {source}: {p}" for p in problems]
+    assert not (tmp_path / "l.db").exists() or run(
+        "invites", "--ledger", "l.db", "export", "-f", "json").stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (b"schema = true\n", "s.toml: schema: expected the ledger's schema version (an integer, 1 "
+                         "for this wic), got True"),
+    (b"schema = 0\n", "s.toml: schema: expected the ledger's schema version (an integer, 1 "
+                      "for this wic), got 0"),
+    (b"event = 'wic2018'\n", "s.toml: schema: expected the ledger's schema version (an "
+                             "integer, 1 for this wic), got None"),
+    (b"schema = 2\n", "s.toml: schema 2 was written by a newer wic; this one reads schema 1"),
+    (b"schema = 1\nevent = 'wic2018'\ninvitations = 'x'\n",
+     "s.toml: invitations: expected an array of tables ([[invitations]])"),
+    (b"schema = 1\nevent = \"wic\xff\"\n", "s.toml:2: the ledger is not UTF-8 text"),
+])
+def test_a_toml_ledger_that_is_not_one_is_one_error(run: Runner, tmp_path: Path, content: bytes,
+                                                    problem: str) -> None:
+    (tmp_path / "s.toml").write_bytes(content)
+    result = run("invites", "--ledger", "l.db", "import", "s.toml")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr == f"error: {problem}\n"
