@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from conftest import DATA, Runner, write
+from wiccli.event import clock
 
 BERLIN = DATA / "dst-berlin.toml"
 LORD_HOWE = DATA / "dst-lord-howe.toml"
@@ -135,3 +140,62 @@ def test_explicit_offsets_choose_between_equal_local_times(run: Runner) -> None:
     clean = run("validate", "--strict", str(BERLIN))
     assert clean.code == 0, clean.stderr
     assert clean.stderr.splitlines()[-1].endswith("valid, no warnings")
+
+
+# --------------------------------------------------------------------------- event/clock.py
+
+@pytest.fixture
+def far_local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's own zone set far from UTC (+12:45 in winter): nothing may depend on it."""
+    monkeypatch.setenv("TZ", "Pacific/Chatham")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+BERLIN_ZONE = ZoneInfo("Europe/Berlin")
+
+
+@pytest.mark.usefixtures("far_local_zone")
+def test_fixed_keeps_the_instant_with_its_own_offset() -> None:
+    first = clock.fixed(datetime(2024, 10, 27, 0, 30, tzinfo=UTC), BERLIN_ZONE)
+    second = clock.fixed(datetime(2024, 10, 27, 1, 30, tzinfo=UTC), BERLIN_ZONE)
+    assert (first.isoformat(), second.isoformat()) == (
+        "2024-10-27T02:30:00+02:00", "2024-10-27T02:30:00+01:00")
+    assert (first.fold, second.fold) == (0, 0)
+    assert first.tzinfo == timezone(timedelta(hours=2))
+    assert clock.fixed(datetime(2024, 6, 1, 12, tzinfo=UTC), ZoneInfo("UTC")).tzinfo is UTC
+    assert clock.elapsed(first, second) == timedelta(hours=1)
+    assert clock.elapsed(second.astimezone(ZoneInfo("Asia/Tokyo")), first) == -timedelta(hours=1)
+
+
+@pytest.mark.usefixtures("far_local_zone")
+def test_at_change_and_what_a_person_reads() -> None:
+    fold = datetime(2024, 10, 27, 2, 30)
+    gap = datetime(2025, 3, 30, 2, 30)
+    assert clock.at_change(datetime(2024, 10, 27, 0, 30, tzinfo=UTC), BERLIN_ZONE)
+    assert not clock.at_change(datetime(2024, 10, 27, 3, 30, tzinfo=UTC), BERLIN_ZONE)
+    folded, gapped = clock.resolve(fold, BERLIN_ZONE), clock.resolve(gap, BERLIN_ZONE)
+    assert (folded.case, gapped.case, clock.resolve(gap.replace(hour=4), BERLIN_ZONE).case) == (
+        clock.FOLD, clock.GAP, clock.NORMAL)
+    assert clock.note(fold, folded, "Europe/Berlin") == (
+        "2024-10-27T02:30 occurs twice in Europe/Berlin (the clocks go back): wic uses the "
+        "first, 2024-10-27T02:30:00+02:00 (00:30 UTC); write 2024-10-27T02:30:00+01:00 for "
+        "the second")
+    assert clock.note(gap, gapped, "Europe/Berlin") == (
+        "2025-03-30T02:30 does not exist in Europe/Berlin (the clocks go forward): wic reads "
+        "it with the offset before the change, as 2025-03-30T03:30:00+02:00 (01:30 UTC); "
+        "write an offset to mean another instant")
+    assert clock.note(gap, folded._replace(other=None), "X").startswith(
+        "2025-03-30T02:30 does not exist in X")
+
+
+@pytest.mark.parametrize(("offset", "text"), [
+    (None, "+00:00"), (timedelta(0), "+00:00"), (timedelta(hours=1), "+01:00"),
+    (timedelta(hours=10, minutes=30), "+10:30"), (timedelta(hours=-5), "-05:00"),
+    (timedelta(hours=-3, minutes=-30), "-03:30"), (timedelta(minutes=-30), "-00:30"),
+    (timedelta(hours=12, minutes=45), "+12:45"), (timedelta(hours=-12), "-12:00"),
+])
+def test_offset_text(offset: timedelta | None, text: str) -> None:
+    assert clock.offset_text(offset) == text
