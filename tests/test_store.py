@@ -3,6 +3,7 @@ id, status changes with the Message-ID that caused them, messages one at a time.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from conftest import BACKENDS, make_ledger
 from wiccli.errors import DataError, NotFoundError, WicError
 from wiccli.event.model import Event
+from wiccli.invites.backend import ConflictError
 from wiccli.invites.model import Message
 from wiccli.invites.store import Store, open_store
 
@@ -113,3 +115,67 @@ def test_find_by_unique_start_and_not_found(store: Store) -> None:
         assert tx.find(entry[:3].upper()).id == entry
         with pytest.raises(NotFoundError):
             tx.find("zz-nothing")
+
+
+# --------------------------------------------------------------------------- errors
+
+LEDGER = "/srv/wic/guests.db"
+
+
+@pytest.mark.parametrize(("error", "kind", "said"), [
+    (sqlite3.OperationalError("database is locked"), ConflictError,
+     "the ledger is still locked by another wic after 60 s; nothing was changed, try again"),
+    (sqlite3.OperationalError("database table is busy"), ConflictError,
+     "the ledger is still locked by another wic"),
+    (sqlite3.OperationalError("attempt to write a readonly database"), DataError,
+     "the ledger is read-only; nothing was changed"),
+    (sqlite3.OperationalError("read-only file system"), DataError,
+     "the ledger is read-only; nothing was changed"),
+    (sqlite3.OperationalError("database or disk is full"), DataError,
+     "cannot write the ledger (database or disk is full); nothing was changed"),
+    (sqlite3.OperationalError("disk I/O error"), DataError,
+     "cannot write the ledger (disk I/O error); nothing was changed"),
+    (sqlite3.DatabaseError("file is not a database"), DataError,
+     "not a wic ledger database (file is not a database)"),
+    (sqlite3.DatabaseError("database disk image is malformed"), DataError,
+     "not a wic ledger database (database disk image is malformed)"),
+    (sqlite3.IntegrityError("UNIQUE constraint failed: entries.email_key"), DataError,
+     "the change breaks a rule of the ledger (UNIQUE constraint failed: entries.email_key); "
+     "nothing was changed"),
+    (sqlite3.OperationalError("no such table: entries"), DataError, "no such table: entries"),
+])
+def test_an_sqlite_error_is_one_line_to_act_on(error: sqlite3.Error, kind: type[WicError],
+                                               said: str) -> None:
+    from wiccli.invites.sqlite import translate
+
+    found = translate(error, LEDGER)
+    assert type(found) is kind
+    assert str(found).startswith(f"{LEDGER}: {said}")
+    assert found.message.count("\n") == 0
+
+
+def test_a_postgresql_error_is_one_line_to_act_on() -> None:
+    errors = pytest.importorskip("psycopg.errors")
+    from wiccli.invites.postgres import translate
+
+    where = "postgresql://wic@db/ledger"
+    conflict = "another organiser changed the same guests at the same time; nothing was " \
+               "changed; run the command again"
+    cases = [
+        (errors.SerializationFailure("could not serialize"), ConflictError, conflict),
+        (errors.DeadlockDetected("deadlock detected"), ConflictError, conflict),
+        (errors.LockNotAvailable("could not obtain lock"), ConflictError, conflict),
+        (errors.UniqueViolation("duplicate key value\nDETAIL: Key (email_key)"), DataError,
+         "the change breaks a rule of the ledger (duplicate key value); nothing was changed"),
+        (errors.ReadOnlySqlTransaction("read-only transaction"), DataError,
+         "not allowed to change the ledger (read-only transaction); nothing was changed"),
+        (errors.InsufficientPrivilege("permission denied for table entries"), DataError,
+         "not allowed to change the ledger (permission denied for table entries); nothing "
+         "was changed"),
+        (errors.UndefinedTable("relation does not exist\nLINE 1"), DataError,
+         "relation does not exist"),
+        (errors.UndefinedTable(""), DataError, "UndefinedTable"),
+    ]
+    for error, kind, said in cases:
+        found = translate(error, where)
+        assert (type(found), str(found)) == (kind, f"{where}: {said}"), error
