@@ -638,3 +638,75 @@ def test_the_country_table_is_pycountrys() -> None:
 
     assert NAMES == {c.alpha_2: str(getattr(c, "common_name", None) or c.name)
                      for c in pycountry.countries}
+
+
+# Eight guests, one of each status; quantities make sums differ from counts.
+COUNTED = [("g1", "press", "DE", "accepted", 3), ("g2", "government", "CN", "declined", 1),
+           ("e1", "experts", "DE", "attended", 2), ("e2", "experts", "FR", "no-show", 1),
+           ("e3", "experts", "FR", "listed", 1), ("x1", "enterprises", "CN", "tentative", 1),
+           ("x2", "enterprises", "CN", "withdrawn", 2), ("x3", "enterprises", "BR", "invited", 1)]
+TARGETS = """
+[invitations]
+target = 20
+
+[[invitations.categories]]
+id = "experts"
+name = "Experts"
+target = 4
+
+[[invitations.categories]]
+id = "government"
+name = "Government"
+target = 10
+
+[[invitations.categories]]
+id = "enterprises"
+name = "Enterprises"
+"""
+FIELDS = ("group", "name", "entries", "listed", "invited", "accepted", "declined", "pending",
+          "tentative", "withdrawn", "attended", "no_show", "response_rate", "acceptance_rate",
+          "target", "progress")
+
+
+@pytest.mark.parametrize(("by", "groups"), [
+    ("category", [("experts", "Experts", 3, 1, 3, 0, 0, 0, 0, 0, 2, 1, 1.0, 1.0, 4, 0.75),
+                  ("government", "Government", 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 1.0, 0.0, 10, 0.1),
+                  ("enterprises", "Enterprises", 3, 0, 4, 0, 0, 2, 1, 2, 0, 0, 0.0, None, None,
+                   None),
+                  # A category the event does not define: after the event's, named by its id.
+                  ("press", "press", 1, 0, 3, 3, 0, 0, 0, 0, 0, 0, 1.0, 1.0, None, None)]),
+    ("country", [("DE", "Germany", 2, 0, 5, 3, 0, 0, 0, 0, 2, 0, 1.0, 1.0, None, None),
+                 ("CN", "China", 3, 0, 4, 0, 1, 1, 1, 2, 0, 0, 0.5, 0.0, None, None),
+                 ("FR", "France", 2, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1.0, 1.0, None, None),
+                 ("BR", "Brazil", 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0.0, None, None, None)]),
+    ("status", [(s, s, 1, *counts) for s, counts in [
+        ("listed", (1, 0, 0, 0, 0, 0, 0, 0, 0, None, None, None, None)),
+        ("invited", (0, 1, 0, 0, 1, 0, 0, 0, 0, 0.0, None, None, None)),
+        ("tentative", (0, 1, 0, 0, 1, 1, 0, 0, 0, 0.0, None, None, None)),
+        ("accepted", (0, 3, 3, 0, 0, 0, 0, 0, 0, 1.0, 1.0, None, None)),
+        ("declined", (0, 1, 0, 1, 0, 0, 0, 0, 0, 1.0, 0.0, None, None)),
+        ("withdrawn", (0, 2, 0, 0, 0, 0, 2, 0, 0, None, None, None, None)),
+        ("attended", (0, 2, 0, 0, 0, 0, 0, 2, 0, 1.0, 1.0, None, None)),
+        ("no-show", (0, 1, 0, 0, 0, 0, 0, 0, 1, 1.0, 1.0, None, None))]]),
+])
+def test_status_sums_quantities_per_group_with_rates_and_targets(
+        run: Runner, tmp_path: Path, by: str, groups: list[tuple[object, ...]]) -> None:
+    event = write(tmp_path / "event.toml", (DATA / "minimal.toml").read_text() + TARGETS)
+    made = "2018-09-01T09:00:00Z"
+    source = write(tmp_path / "kept.toml", 'schema = 1\nevent = "demo"\n' + "".join(
+        f'\n[[invitations]]\nid = "{i}"\nname = "Delegate {i}"\ncategory = "{c}"\n'
+        f'country = "{k}"\nstatus = "{s}"\nquantity = {q}\ncreated = {made}\n'
+        f'updated = {made}\nhistory = [{{ at = {made}, status = "{s}" }}]\n'
+        for i, c, k, s, q in COUNTED))
+    ledger = ["-e", str(event), "invites", "--ledger", "l.db"]
+    assert run(*ledger, "import", str(source)).code == 0
+    result = run(*ledger, "status", "--by", by, "-f", "json")
+    assert result.code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["event"], report["by"]) == ("demo", by)
+    assert report["totals"] == {
+        "entries": 8, "listed": 1, "invited": 11, "accepted": 3, "declined": 1, "pending": 2,
+        "tentative": 1, "withdrawn": 2, "attended": 2, "no_show": 1, "response_rate": 0.7778,
+        "acceptance_rate": 0.8571, "target": 20, "progress": 0.55, "countries": 1}
+    assert [tuple(g[f] for f in FIELDS) for g in report["groups"]] == groups
+    assert all(list(g) == list(FIELDS) for g in report["groups"])
