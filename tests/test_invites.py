@@ -710,3 +710,41 @@ def test_status_sums_quantities_per_group_with_rates_and_targets(
         "acceptance_rate": 0.8571, "target": 20, "progress": 0.55, "countries": 1}
     assert [tuple(g[f] for f in FIELDS) for g in report["groups"]] == groups
     assert all(list(g) == list(FIELDS) for g in report["groups"])
+
+
+@pytest.mark.parametrize(("count", "more"), [(10, ""), (11, ", and more")])
+def test_ten_candidates_are_all_named_and_eleven_say_there_are_more(
+        run: Runner, ledger: LedgerUnderTest, tmp_path: Path, count: int, more: str) -> None:
+    ids = [f"dup{n:03d}" for n in range(count)]
+    assert run(*ledger_args(ledger), "import",
+               str(hand_written_ledger(tmp_path / "kept.toml", ids))).code == 0
+    result = run(*ledger_args(ledger), "accept", "DUP")
+    assert result.stderr == (f"error: id 'DUP' is ambiguous: it could be {', '.join(ids[:10])}"
+                             f"{more}; type more of it\n")
+
+
+@pytest.mark.parametrize(("changed", "listed"), [
+    (1, "dup003"), (11, "dup000, dup001, dup002, dup003, dup004, dup005, dup006, dup007, "
+                        "dup008, dup009, …")])
+def test_a_toml_import_names_the_entries_that_differ(
+        run: Runner, tmp_path: Path, changed: int, listed: str) -> None:
+    ids = [f"dup{n:03d}" for n in range(12)]
+    ledger = LedgerUnderTest("sqlite", str(tmp_path / "l.db"))
+    first = hand_written_ledger(tmp_path / "a.toml", ids)
+    assert run(*ledger.args(), "import", str(first)).code == 0
+    kept = snapshot(run, ledger)
+    moved = ids[3:4] if changed == 1 else ids[:11]
+    edited = hand_written_ledger(tmp_path / "b.toml", [*ids, "new000"]).read_text()
+    for i in moved:
+        edited = edited.replace(f'id = "{i}"\nname = "Sample', f'id = "{i}"\nname = "Renamed')
+    source = write(tmp_path / "b.toml", edited)
+    refused = run(*ledger.args(), "import", str(source))
+    entries_ = "1 entry of the file differs" if changed == 1 else f"{changed} entries of the " \
+        "file differ"
+    assert refused.stderr == (f"error: {entries_} from the ledger's entries of the same id "
+                              f"({listed}); nothing was imported (--force replaces them with "
+                              "the file's)\n")
+    assert snapshot(run, ledger) == kept
+    forced = run(*ledger.args(), "import", str(source), "--force")
+    assert forced.stderr == (f"created 1, replaced {changed}, unchanged {12 - changed} "
+                             "(13 entries)\n")

@@ -15,6 +15,7 @@ from typing import Any
 from wiccli.errors import DataError
 from wiccli.invites.check import SCHEMA
 from wiccli.invites.model import Invitation, Ledger
+from wiccli.text import plural
 
 
 def read(path: Path, event_id: str) -> Ledger:
@@ -78,8 +79,9 @@ def merge(ledger: Ledger, incoming: Ledger, *, force: bool) -> tuple[Ledger, int
             replaced += 1
         by_id[entry.id] = entry
     if differ:
-        raise DataError(f"{len(differ)} entr{'y' if len(differ) == 1 else 'ies'} of the file "
-                        f"differ from the ledger's entries of the same id ({', '.join(differ[:10])}"
+        verb = "differs" if len(differ) == 1 else "differ"
+        raise DataError(f"{plural(len(differ), 'entry', 'entries')} of the file {verb} from "
+                        f"the ledger's entries of the same id ({', '.join(differ[:10])}"
                         f"{', …' if len(differ) > 10 else ''}); nothing was imported "
                         "(--force replaces them with the file's)")
     return ledger.with_entries(by_id.values()), created, replaced, same
