@@ -111,6 +111,18 @@ def big_event_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def big_site(tmp_path_factory: pytest.TempPathFactory, big_event_file: Path) -> tuple[Result, Path]:
+    """`wic site` of the big event, run once a session (the site tests and the browser tests
+    read the same 2,000 files): the run's result and the site's folder."""
+    folder = tmp_path_factory.mktemp("big-site")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(folder / "xdg-data"))
+        patch.setenv("XDG_CACHE_HOME", str(folder / "xdg-cache"))
+        result = _run(["-e", str(big_event_file), "site", "--out-dir", "out"], cwd=folder)
+    return result, folder / "out"
+
+
 # --------------------------------------------------------------------------- ledgers
 
 BACKENDS = ("sqlite", "postgresql")

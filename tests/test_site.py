@@ -13,7 +13,7 @@ from urllib.parse import unquote, urldefrag
 
 import pytest
 
-from conftest import DATA, Runner
+from conftest import DATA, Result, Runner
 
 SMALL = str(DATA / "publish-small.toml")
 
@@ -173,9 +173,10 @@ def test_unwritable_out_dir_is_one_error(run: Runner, tmp_path: Path, make: str,
     assert (tmp_path / "out").read_text() == "a file"
 
 
-def test_big_event_site(run: Runner, big_event_file: Path, tmp_path: Path) -> None:
-    site(run, "out", "-e", str(big_event_file))
-    root = tmp_path / "out"
+def test_big_event_site(big_site: tuple[Result, Path]) -> None:
+    result, root = big_site
+    assert (result.code, result.stdout) == (0, "")
+    assert re.match(r"wrote \d+ pages and \d+ other files to ", result.stderr)
     assert len(list((root / "session").glob("*.html"))) == 1000
     index = (root / "index.html").read_text(encoding="utf-8")
     assert len(set(re.findall(r'data-session="([^"]+)"', index))) == 1000

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA, Runner
+from conftest import DATA, Result, Runner
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -55,9 +55,6 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _build(tmp_path_factory.mktemp("small"), ["-e", SMALL])
 
 
-@pytest.fixture(scope="module")
-def big_site(tmp_path_factory: pytest.TempPathFactory, big_event_file: Path) -> Path:
-    return _build(tmp_path_factory.mktemp("big"), ["-e", str(big_event_file)])
 
 
 def _build(folder: Path, args: list[str]) -> Path:
@@ -183,8 +180,8 @@ def test_hostile_and_chinese_text(open_page: Any, small_site: Path, width: int) 
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_big_event(open_page: Any, big_site: Path, width: int) -> None:
-    page = open_page(big_site / "index.html", width)
+def test_big_event(open_page: Any, big_site: tuple[Result, Path], width: int) -> None:
+    page = open_page(big_site[1] / "index.html", width)
     no_horizontal_overflow(page.page)
     assert check_grid(page.page.evaluate(MEASURE)) >= 1000
     assert page.errors == []
