@@ -748,3 +748,35 @@ def test_a_toml_import_names_the_entries_that_differ(
     forced = run(*ledger.args(), "import", str(source), "--force")
     assert forced.stderr == (f"created 1, replaced {changed}, unchanged {12 - changed} "
                              "(13 entries)\n")
+
+
+def test_a_csv_row_updates_its_entry_and_a_new_status_goes_into_the_history(
+        run: Runner, ledger: LedgerUnderTest, tmp_path: Path) -> None:
+    first = write(tmp_path / "a.csv", "name,category,country,email,note\n"
+                  "Ada Lovelace,experts,GB,ada@example.org,\n"
+                  "Grace Hopper,experts,US,grace@example.org,\n"
+                  "Alan Turing,experts,GB,alan@example.org,\n")
+    assert run(*ledger_args(ledger), "import", str(first)).code == 0
+    later = FIXED_NOW + timedelta(days=2)
+    second = write(tmp_path / "b.csv", "name,category,country,email,status,note\n"
+                   "Ada Lovelace,experts,GB,ada@example.org,accepted,by letter\n"
+                   "Grace Hopper,experts,US,grace@example.org,,moved to Boston\n"
+                   "Alan Turing,experts,GB,alan@example.org,,\n")
+    result = run(*ledger_args(ledger), "import", str(second), now=later)
+    assert result.code == 0, result.stderr
+    assert result.stderr == "created 0, updated 2, unchanged 1 (3 rows)\n"
+    found = {e["name"]: e for e in entries(run, ledger)}
+    ada, grace, alan = found["Ada Lovelace"], found["Grace Hopper"], found["Alan Turing"]
+    assert (ada["status"], ada["note"], ada["updated"]) == ("accepted", "by letter",
+                                                            later.isoformat())
+    assert (grace["status"], grace["note"], grace["updated"]) == ("invited", "moved to Boston",
+                                                                  later.isoformat())
+    assert (alan["status"], alan["updated"]) == ("invited", FIXED_NOW.isoformat())
+    history = json.loads(run(*ledger_args(ledger), "history", str(ada["id"]), "-f", "json").stdout)
+    assert [(h["status"], h["note"], h["at"]) for h in history] == [
+        ("invited", "", FIXED_NOW.isoformat()), ("accepted", "by letter", later.isoformat())]
+    refused = write(tmp_path / "c.csv", "name,category,country,email,status\n"
+                    "Ada Lovelace,experts,GB,ada@example.org,invited\n")
+    assert run(*ledger_args(ledger), "import", str(refused)).code == 1
+    forced = run(*ledger_args(ledger), "import", str(refused), "--force")
+    assert forced.code == 0, forced.stderr
