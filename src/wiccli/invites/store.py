@@ -34,7 +34,7 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 ENTRY_COLUMNS = ("id", "name", "category", "country", "status", "created", "updated",
                  "organization", "email", "quantity", "note")
 MESSAGE_COLUMNS = ("id", "entry_id", "direction", "kind", "message_id", "uid", "sequence",
-                   "dtstamp", "at", "outcome", "detail")
+                   "dtstamp", "at", "outcome", "detail", "address")
 
 
 # --------------------------------------------------------------------------- locating
@@ -230,6 +230,14 @@ class Tx:
         """The entries ``wic invites list`` shows for ``sel``, sorted by id (no history)."""
         return core.select(core.Ledger("", tuple(self.entries(history=False))), sel)
 
+    def pick(self, sel: core.Selection, ids: Sequence[str] = ()) -> list[core.Invitation]:
+        """The entries ``sel`` keeps; with ids, only those of them (each id must exist)."""
+        entries = self.select(sel)
+        if not ids:
+            return entries
+        wanted = {self.find(text).id for text in ids}
+        return [e for e in entries if e.id in wanted]
+
     def find(self, text: str) -> core.Invitation:
         """The entry with this id (any case), or the only one whose id starts with it."""
         wanted = text.strip().casefold()
@@ -318,14 +326,41 @@ class Tx:
     # ---- messages
 
     def record_message(self, message: core.Message) -> core.Message:
-        """Record one message; the same Message-ID twice is refused."""
+        """Record one message; the same Message-ID twice is refused. A bounce without an
+        address gets the one its entry was last sent to (else the entry's own)."""
+        if message.direction == "in" and message.kind == "bounce" and not message.address \
+                and message.entry_id:
+            message = replace(message, address=self._last_address(message.entry_id))
         row = self.db.rows(
             f"INSERT INTO messages ({', '.join(MESSAGE_COLUMNS[1:])}) "
             f"VALUES ({', '.join('?' * (len(MESSAGE_COLUMNS) - 1))}) RETURNING id",
-            (message.entry_id, message.direction, message.kind, message.message_id,
-             message.uid, message.sequence, _text(message.dtstamp), message.at.isoformat(),
-             message.outcome, message.detail))
+            _message_row(message))
         return replace(message, id=int(row[0][0]))
+
+    def settle_message(self, message: core.Message) -> core.Message:
+        """Record ``message`` in place of the one with its Message-ID (an attempt becomes
+        accepted or refused; a resend is attempted again), or as a new one."""
+        row = self.db.rows(
+            f"UPDATE messages SET {', '.join(f'{c} = ?' for c in MESSAGE_COLUMNS[1:])} "
+            "WHERE message_id = ? RETURNING id", (*_message_row(message), message.message_id))
+        if not row:
+            return self.record_message(message)
+        return replace(message, id=int(row[0][0]))
+
+    def _last_address(self, entry_id: str) -> str:
+        rows = self.db.rows("SELECT address FROM messages WHERE entry_id = ? AND direction = "
+                            "'out' AND address <> '' ORDER BY at DESC, id DESC LIMIT 1",
+                            (entry_id,))
+        return str(rows[0][0]) if rows else self.get(entry_id).email
+
+    def bounced(self) -> list[core.Invitation]:
+        """The entries whose address now is one that bounced (sorted by id, no history)."""
+        rows = self.db.rows(
+            f"SELECT {', '.join('e.' + c for c in ENTRY_COLUMNS)}, m.address FROM entries e "
+            "JOIN messages m ON m.entry_id = e.id WHERE m.kind = 'bounce' ORDER BY e.id")
+        found = {r[0]: _entry(r[:-1], []) for r in rows
+                 if r[8] and core.address_key(r[-1]) == core.address_key(r[8])}
+        return list(found.values())
 
     def messages(self, entry_id: str | None = None) -> list[core.Message]:
         """The messages of an entry (all, when None), oldest first."""
@@ -339,6 +374,11 @@ class Tx:
         rows = self.db.rows(f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages "
                             "WHERE message_id = ?", (message_id,))
         return _message(rows[0]) if rows else None
+
+
+def _message_row(m: core.Message) -> tuple[Any, ...]:
+    return (m.entry_id, m.direction, m.kind, m.message_id, m.uid, m.sequence, _text(m.dtstamp),
+            m.at.isoformat(), m.outcome, m.detail, m.address)
 
 
 def _entry_row(e: core.Invitation) -> tuple[Any, ...]:
@@ -362,9 +402,9 @@ def _change(row: Sequence[Any]) -> core.Change:
 
 def _message(row: Sequence[Any]) -> core.Message:
     (row_id, entry_id, direction, kind, message_id, uid, sequence, dtstamp, at, outcome,
-     detail) = row
+     detail, address) = row
     return core.Message(entry_id, direction, kind, message_id, datetime.fromisoformat(at), uid,
-                        sequence, _when(dtstamp), outcome, detail, row_id)
+                        sequence, _when(dtstamp), outcome, detail, row_id, address)
 
 
 def apply(tx: Tx, old: core.Ledger, new: core.Ledger) -> None:

@@ -167,9 +167,10 @@ class Composer:
         self.token = token
         self.domain = sender_domain(organizer)
 
-    def compose(self, entry: Invitation, *, kind: str, sequence: int,
-                now: datetime) -> Outgoing:
-        """The message for ``entry``; raises TemplateError for a template mistake."""
+    def compose(self, entry: Invitation, *, kind: str, sequence: int, now: datetime,
+                message_id: str | None = None) -> Outgoing:
+        """The message for ``entry`` (``message_id``: the one it had, when it is sent
+        again); raises TemplateError for a template mistake."""
         parts = self.templates.message(kind, entry.category)
         context = self.context(entry, kind=kind, sequence=sequence)
         subject = self.templates.render(parts.subject, context)
@@ -179,7 +180,7 @@ class Composer:
         calendar = self.builder.build(Request(
             uid=uid, sequence=sequence, stamp=now, attendee_name=entry.name,
             attendee_email=entry.email, description=self.description(subject)))
-        message_id = new_message_id(entry.id, kind, self.domain, self.token)
+        message_id = message_id or new_message_id(entry.id, kind, self.domain, self.token)
         msg = build_message(organizer=self.organizer, reply_to=self.reply_to,
                             to_name=entry.name, to_email=entry.email, subject=subject,
                             text=text, html=html, calendar=calendar, message_id=message_id,

@@ -9,7 +9,7 @@ over all guests (a placeholder may fail for some guests only) and reported toget
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,14 +18,12 @@ from wiccli.errors import DataError
 from wiccli.event.model import Event, Organizer
 from wiccli.invites.model import Invitation, Message
 from wiccli.mail.message import Composer, Outgoing
-from wiccli.mail.sending import Job
+from wiccli.mail.sending import ACCEPTED, ATTEMPTED, Job
 
 if TYPE_CHECKING:
     from wiccli.invites.store import Store
 
 MAX_ERRORS = 20
-KINDS = ("invitation", "reminder")
-ACCEPTED = "accepted"  # the outcome of a message a server took (others: "refused")
 
 
 def organizer(event: Event) -> Organizer:
@@ -98,8 +96,11 @@ def render_all(make: Composer, jobs: Sequence[Job], now: datetime,
     messages, problems = [], dict[str, None]()
     for index, job in enumerate(jobs):
         try:
-            messages.append(make.compose(job.entry, kind=job.kind, sequence=job.sequence,
-                                         now=now))
+            again = job.again_of
+            messages.append(make.compose(
+                job.entry, kind=job.kind, sequence=job.sequence,
+                now=(again.dtstamp or again.at) if again else now,
+                message_id=again.message_id if again else None))
         except TemplateError as exc:
             problems.setdefault(exc.message)
             if len(problems) >= MAX_ERRORS:
@@ -114,37 +115,32 @@ def render_all(make: Composer, jobs: Sequence[Job], now: datetime,
 # --------------------------------------------------------------------------- the ledger
 
 
-def last_sequences(messages: Iterable[Message]) -> dict[str, int]:
-    """Entry id -> the newest SEQUENCE a server accepted for it (invitation or reminder)."""
-    sent: dict[str, int] = {}
-    for m in messages:
-        if m.direction == "out" and m.kind in KINDS and m.outcome == ACCEPTED and m.entry_id:
-            sequence = m.sequence or 0
-            sent[m.entry_id] = max(sent.get(m.entry_id, sequence), sequence)
-    return sent
-
-
 class StoreRecorder:
-    """Records each outcome in the ledger in a transaction of its own, committed before
-    the next message goes: a guest who was listed becomes invited with the message that
-    did it; a refusal is kept with the server's words and changes no status."""
+    """Records each step of a message in the ledger, in a transaction of its own committed
+    before it returns: ``attempted`` before the server is handed the message, then
+    accepted (a guest who was listed becomes invited with the message that did it) or
+    refused (kept with the server's words; no status changes)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    def attempted(self, out: Outgoing, at: datetime) -> None:
+        with self.store.transaction() as tx:
+            tx.settle_message(_message(out, at, out.kind, ATTEMPTED, ""))
+
     def accepted(self, out: Outgoing, at: datetime, detail: str) -> None:
         with self.store.transaction() as tx:
-            tx.record_message(_message(out, at, out.kind, ACCEPTED, detail))
+            tx.settle_message(_message(out, at, out.kind, ACCEPTED, detail))
             if tx.get(out.entry_id).status == "listed":
                 tx.set_status(out.entry_id, "invited", note=f"{out.kind} sent", now=at,
                               force=False, message_id=out.message_id)
 
     def refused(self, out: Outgoing, at: datetime, detail: str) -> None:
         with self.store.transaction() as tx:
-            tx.record_message(_message(out, at, "refused", "refused", detail))
+            tx.settle_message(_message(out, at, "refused", "refused", detail))
 
 
 def _message(out: Outgoing, at: datetime, kind: str, outcome: str, detail: str) -> Message:
     return Message(entry_id=out.entry_id, direction="out", kind=kind,
                    message_id=out.message_id, at=at, uid=out.uid, sequence=out.sequence,
-                   dtstamp=out.stamp, outcome=outcome, detail=detail)
+                   dtstamp=out.stamp, outcome=outcome, detail=detail, address=out.recipient)
