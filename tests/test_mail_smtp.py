@@ -12,8 +12,8 @@ import pytest
 from smtpserver import PASSWORD, USER, free_port, silent_server, smtp_server
 from wiccli.errors import DataError, UsageError
 from wiccli.invites.model import Invitation
-from wiccli.mail.message import Outgoing
 from wiccli.mail.delivery import Pace, deliver
+from wiccli.mail.message import Outgoing
 from wiccli.mail.sending import Past, Rules, parse_rate, plan
 from wiccli.mail.smtp import Connection, SmtpUrl, parse_url, password, tls_context
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, Runner, write
+from conftest import DATA, FIXED_NOW, Result, Runner, write
 from smtpserver import PASSWORD, Server, free_port, smtp_server
 
 GUESTS = """name,organization,category,country,email,quantity,status,note
@@ -42,9 +42,10 @@ def smtp_args(server: Server) -> list[str]:
     return ["--smtp", server.user_url(), "--smtp-ca", str(server.ca_file)]
 
 
-def send(run: Runner, ledger: list[str], server: Server, *extra: str) -> object:
+def send(run: Runner, ledger: list[str], server: Server, *extra: str, **options: object
+         ) -> Result:
     return run(*ledger, "send", *smtp_args(server), *extra,
-               environ={"WIC_SMTP_PASSWORD": PASSWORD})
+               environ={"WIC_SMTP_PASSWORD": PASSWORD}, **options)
 
 
 def recipients(server: Server) -> list[str]:
@@ -150,12 +151,14 @@ def test_a_refused_recipient_is_reported_and_a_rerun_sends_only_to_them(
         run: Runner, ledger: list[str], tmp_path: Path) -> None:
     with smtp_server(tmp_path, refuse={"eve@example.org"}) as server:
         result = send(run, ledger, server, "-c", "government")
-        assert result.code == 0, result.stderr  # type: ignore[attr-defined]
+        assert result.code == 1, result.stderr  # type: ignore[attr-defined]
         assert recipients(server) == ["ada@example.org"]
     lines = result.stderr.splitlines()  # type: ignore[attr-defined]
     assert any(line.startswith("refused: ") and "<eve@example.org>: 550 5.1.1" in line
                for line in lines)
-    assert lines[-1] == "sent 1, skipped 1 without e-mail, 1 withdrawn, failed 1"
+    assert lines[-2:] == ["sent 1, skipped 1 without e-mail, 1 withdrawn, failed 1",
+                          "error: 1 message refused (listed above); the rest were sent and "
+                          "recorded"]
     assert entries(run, ledger)["Eve Deputy"]["status"] == "listed"
     with smtp_server(tmp_path) as fixed:
         rerun = send(run, ledger, fixed, "-c", "government")
@@ -164,23 +167,124 @@ def test_a_refused_recipient_is_reported_and_a_rerun_sends_only_to_them(
     assert entries(run, ledger)["Eve Deputy"]["status"] == "invited"
 
 
-def test_a_server_that_hangs_up_half_way_loses_nothing_and_a_rerun_completes(
+def test_a_server_that_hangs_up_during_data_leaves_one_message_unconfirmed_never_resent(
         run: Runner, ledger: list[str], tmp_path: Path) -> None:
     with smtp_server(tmp_path, drop_after=1) as server:
         result = send(run, ledger, server)
         assert len(server.inbox.received) == 1
     assert result.code == 1  # type: ignore[attr-defined]
-    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error: ")]  # type: ignore[attr-defined]
+    lines = result.stderr.splitlines()  # type: ignore[attr-defined]
+    errors = [ln for ln in lines if ln.startswith("error: ")]
     assert len(errors) == 1
     assert "1 sent and recorded, 2 not sent: run the same command again" in errors[0]
+    [doubt] = [ln for ln in lines if ln.startswith("unconfirmed: ")]
     first = recipients(server)
     invited = [n for n, e in entries(run, ledger).items() if e["status"] == "invited"]
     assert len(invited) == 1
     with smtp_server(tmp_path) as fixed:
         rerun = send(run, ledger, fixed)
         assert rerun.code == 0, rerun.stderr  # type: ignore[attr-defined]
+        # The one in doubt is listed, with its address and Message-ID, and not sent again.
+        [listed] = [ln for ln in rerun.stderr.splitlines()  # type: ignore[attr-defined]
+                    if ln.startswith("unconfirmed: ")]
+        assert listed.startswith(doubt.split(":")[0] + ": " + doubt.split()[1])
+        assert "(sent at 2018-11-08 01:00:00 UTC?)" in listed
+        assert "--resend-unconfirmed" in listed
+        assert len(fixed.inbox.received) == 1
+        assert rerun.stderr.splitlines()[-1] == (  # type: ignore[attr-defined]
+            "sent 1, skipped 1 without e-mail, 1 unconfirmed (--resend-unconfirmed sends "
+            "again), 1 sent before (--again sends again), 1 withdrawn")
+        doubted_id = listed.split()[4]
+        asked = send(run, ledger, fixed, "--resend-unconfirmed")
+        assert asked.code == 0, asked.stderr  # type: ignore[attr-defined]
+        assert len(fixed.inbox.received) == 2
+        assert fixed.inbox.received[-1][1]["Message-ID"] == doubted_id  # the same: dedupable
+        after = send(run, ledger, fixed, "--resend-unconfirmed")
+        assert len(fixed.inbox.received) == 2, after.stderr  # type: ignore[attr-defined]
     assert sorted(first + recipients(fixed)) == [
         "ada@example.org", "cai@example.org", "eve@example.org"]
+    assert {e["status"] for e in entries(run, ledger).values() if e["email"]} == {
+        "invited", "withdrawn"}
+
+
+def test_a_reminder_goes_at_most_once_per_every_days_unless_again(
+        run: Runner, ledger: list[str], tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    with smtp_server(tmp_path) as server:
+        assert send(run, ledger, server, "-c", "government").code == 0
+        first = send(run, ledger, server, "--reminder", "-c", "government")
+        assert first.code == 0, first.stderr
+        assert len(server.inbox.received) == 4
+        twice = send(run, ledger, server, "--reminder", "-c", "government")
+        assert twice.code == 0, twice.stderr
+        assert len(server.inbox.received) == 4  # the same day: nobody gets a second one
+        assert twice.stderr.splitlines()[-1] == (
+            "sent 0, skipped 1 without e-mail, 1 withdrawn, 2 reminded in the last --every "
+            "days (--again reminds again)")
+        later = FIXED_NOW + timedelta(days=8)
+        assert send(run, ledger, server, "--reminder", "-c", "government", "--every", "10",
+                    now=later).stderr.startswith("no e-mail")
+        assert len(server.inbox.received) == 4
+        week = send(run, ledger, server, "--reminder", "-c", "government", now=later)
+        assert week.code == 0, week.stderr
+        assert len(server.inbox.received) == 6  # a week later (--every 7, the default)
+        again = send(run, ledger, server, "--reminder", "--again", "-c", "government",
+                     now=later)
+        assert again.code == 0, again.stderr
+        assert len(server.inbox.received) == 8
+    subjects = [msg["Subject"].startswith("Reminder: ") for _, msg in server.inbox.received]
+    assert subjects == [False, False] + [True] * 6
+
+
+def bounce_for(address: str, message_id: str, tmp_path: Path) -> Path:
+    """A Postfix bounce (a real one's shape) of the message ``message_id`` to ``address``."""
+    text = (DATA / "mail" / "postfix-bounce-user-unknown.eml").read_text(encoding="utf-8")
+    text = text.replace("hal@nowhere.example", address).replace(
+        "<sent-hal007-0@wic2018.example>", message_id)
+    return write(tmp_path / "bounce.eml", text)
+
+
+def test_a_bounced_address_is_skipped_counted_and_shown_until_it_changes(
+        run: Runner, ledger: list[str], tmp_path: Path) -> None:
+    ids = {name: e["id"] for name, e in entries(run, ledger).items()}
+    ada = str(ids["Ada Minister"])
+    with smtp_server(tmp_path) as server:
+        assert send(run, ledger, server, "-c", "government").code == 0
+        [sent_id] = [m["Message-ID"] for rcpts, m in server.inbox.received
+                     if rcpts == ["ada@example.org"]]
+        read = run(*ledger, "replies", str(bounce_for("ada@example.org", sent_id, tmp_path)))
+        assert read.code == 0, read.stderr
+        remind = send(run, ledger, server, "--reminder", "-c", "government")
+        assert remind.code == 0, remind.stderr
+        assert recipients(server)[2:] == ["eve@example.org"]
+        lines = remind.stderr.splitlines()
+        assert (f"bounced: {ada} Ada Minister, Ministry of Examples (government) "
+                "<ada@example.org>: skipped until the address changes") in lines
+        assert lines[-1] == "sent 1, skipped 1 without e-mail, 1 bounced, 1 withdrawn"
+        status = json.loads(run(*ledger, "status", "-f", "json").stdout)
+        assert status["totals"]["bounced"] == 1
+        assert [g["bounced"] for g in status["groups"] if g["group"] == "government"] == [1]
+        history = json.loads(run(*ledger, "history", ada, "-f", "json").stdout)
+        [bounce] = [h for h in history if h["status"] == "bounced"]
+        assert bounce["note"].startswith("<ada@example.org> delivery failed: ")
+        assert "5.1.1" in bounce["note"]
+        moved = write(tmp_path / "moved.csv", "id,name,category,country,email\n"
+                      f"{ada},Ada Minister,government,GB,ada@new.example.org\n")
+        assert run(*ledger, "import", str(moved)).code == 0
+        fixed = send(run, ledger, server, "--reminder", "--again", ada)
+        assert fixed.code == 0, fixed.stderr
+        assert recipients(server)[-1] == "ada@new.example.org"
+    status = json.loads(run(*ledger, "status", "-f", "json").stdout)
+    assert status["totals"]["bounced"] == 0
+
+
+def test_a_dry_run_imports_no_smtp_code(tmp_path: Path, run: Runner, ledger: list[str]) -> None:
+    from test_imports import imported_by
+
+    loaded = imported_by(tmp_path, *ledger, "send", "--dry-run", "--out-dir", "out")
+    assert len(list((tmp_path / "out").iterdir())) == 3
+    assert {"smtplib", "ssl", "wiccli.mail.smtp", "wiccli.mail.delivery"} & loaded == set()
 
 
 # --------------------------------------------------------------------------- bad input
@@ -242,7 +346,7 @@ name = "Speakers"
     (["--smtp", "smtp://u:pw@mail.example.org"], "must not hold a password", 2),
     ([], "no mail server", 2),
     (["--dry-run"], "give --out-dir DIR or --maildir DIR", 2),
-    (["--again", "--reminder", "--dry-run", "--out-dir", "o"], "do not go together", 2),
+    (["--reminder", "--every", "0", "--dry-run", "--out-dir", "o"], "--every must be", 2),
     (["--dry-run", "--out-dir", "o", "--rate", "fast"], "--rate", 2),
     (["--dry-run", "--out-dir", "o", "--limit", "0"], "--limit must be 1 or more", 2),
     (["--dry-run", "--out-dir", "taken"], "is a file, not a folder", 1),

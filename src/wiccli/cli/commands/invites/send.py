@@ -127,8 +127,7 @@ def _list_skipped(state: State, the_plan: Plan) -> None:
     for entry, problem in the_plan.bad_email:
         say(f"unusable e-mail: {_who(entry)} <{entry.email}>: {problem}")
     for entry in the_plan.bounced:
-        say(f"bounced: {_who(entry)} <{entry.email}>: skipped until the address changes "
-            f"(wic invites set {entry.id} --email ...)")
+        say(f"bounced: {_who(entry)} <{entry.email}>: skipped until the address changes")
     for entry, m in the_plan.unconfirmed:
         when = m.at.strftime("%Y-%m-%d %H:%M:%S UTC")
         say(f"unconfirmed: {entry.id} <{m.address or entry.email}> {m.kind} {m.message_id} "
