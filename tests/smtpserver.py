@@ -122,3 +122,55 @@ def silent_server() -> Iterator[int]:
         yield listener.getsockname()[1]
     finally:
         listener.close()
+
+
+class DiskInbox:
+    """Writes each message to a file of its own (flushed to disk) before answering 250,
+    after a pause: a client stopped at any moment finds the server holding exactly what
+    it said 250 to, plus perhaps the one message it was answering."""
+
+    def __init__(self, folder: Path, pause: float) -> None:
+        self.folder = folder
+        self.pause = pause
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import asyncio
+        import os
+
+        with self.lock:
+            self.count += 1
+            path = self.folder / f"{self.count:06d}.eml"
+        head = "".join(f"X-Rcpt: {r}\r\n" for r in envelope.rcpt_tos).encode()
+        with path.open("wb") as handle:
+            handle.write(head + envelope.content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        await asyncio.sleep(self.pause)
+        return "250 2.0.0 stored"
+
+    def stored(self) -> list[tuple[str, str]]:
+        """(recipient, Message-ID) of each message stored, in the order they came."""
+        found = []
+        for path in sorted(self.folder.glob("*.eml")):
+            msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            for rcpt in msg.get_all("X-Rcpt", []):
+                found.append((str(rcpt), str(msg["Message-ID"])))
+        return found
+
+
+@contextmanager
+def disk_server(folder: Path, pause: float = 0.02) -> Iterator[tuple[str, DiskInbox]]:
+    """A plain local SMTP server (no TLS, no login: ``smtp+plain://``) storing to ``folder``."""
+    from aiosmtpd.controller import Controller
+
+    folder.mkdir(parents=True, exist_ok=True)
+    box = DiskInbox(folder, pause)
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp+plain://127.0.0.1:{port}", box
+    finally:
+        controller.stop()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, FIXED_NOW, Result, Runner, write
+from conftest import BACKENDS, DATA, FIXED_NOW, Result, Runner, make_ledger, write
 from smtpserver import PASSWORD, Server, free_port, smtp_server
 
 GUESTS = """name,organization,category,country,email,quantity,status,note
@@ -28,6 +28,15 @@ def ledger(tmp_path: Path, run: Runner) -> list[str]:
     args = ["invites", "--ledger", str(tmp_path / "guests.db")]
     csv = write(tmp_path / "guests.csv", GUESTS)
     result = run(*args, "import", str(csv), "--listed")
+    assert result.code == 0, result.stderr
+    return args
+
+
+@pytest.fixture(params=BACKENDS)
+def any_ledger(request: pytest.FixtureRequest, tmp_path: Path, run: Runner) -> list[str]:
+    """As ``ledger``, once on SQLite and once on PostgreSQL."""
+    args = make_ledger(request.param, request, tmp_path).args()
+    result = run(*args, "import", str(write(tmp_path / "guests.csv", GUESTS)), "--listed")
     assert result.code == 0, result.stderr
     return args
 
@@ -168,7 +177,8 @@ def test_a_refused_recipient_is_reported_and_a_rerun_sends_only_to_them(
 
 
 def test_a_server_that_hangs_up_during_data_leaves_one_message_unconfirmed_never_resent(
-        run: Runner, ledger: list[str], tmp_path: Path) -> None:
+        run: Runner, any_ledger: list[str], tmp_path: Path) -> None:
+    ledger = any_ledger
     with smtp_server(tmp_path, drop_after=1) as server:
         result = send(run, ledger, server)
         assert len(server.inbox.received) == 1
@@ -246,7 +256,8 @@ def bounce_for(address: str, message_id: str, tmp_path: Path) -> Path:
 
 
 def test_a_bounced_address_is_skipped_counted_and_shown_until_it_changes(
-        run: Runner, ledger: list[str], tmp_path: Path) -> None:
+        run: Runner, any_ledger: list[str], tmp_path: Path) -> None:
+    ledger = any_ledger
     ids = {name: e["id"] for name, e in entries(run, ledger).items()}
     ada = str(ids["Ada Minister"])
     with smtp_server(tmp_path) as server:
@@ -285,6 +296,32 @@ def test_a_dry_run_imports_no_smtp_code(tmp_path: Path, run: Runner, ledger: lis
     loaded = imported_by(tmp_path, *ledger, "send", "--dry-run", "--out-dir", "out")
     assert len(list((tmp_path / "out").iterdir())) == 3
     assert {"smtplib", "ssl", "wiccli.mail.smtp", "wiccli.mail.delivery"} & loaded == set()
+
+
+def test_a_ledger_of_schema_2_keeps_what_was_sent(run: Runner, tmp_path: Path) -> None:
+    """Messages recorded before the attempted/address columns still count as sent."""
+    import sqlite3
+
+    from test_ledger import build_at
+
+    db = tmp_path / "old.db"
+    build_at(db, 2)
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO entries (id, name, category, country, status, created, "
+                     "updated, email, email_key, quantity, name_key) VALUES ('old001', 'Kept', "
+                     "'experts', 'DE', 'invited', '2018-09-01T09:00:00+00:00', "
+                     "'2018-09-01T09:00:00+00:00', 'kept@example.org', 'kept@example.org', 1, "
+                     "'kept\x1f')")
+        conn.execute("INSERT INTO messages (entry_id, direction, kind, message_id, sequence, "
+                     "at, outcome) VALUES ('old001', 'out', 'invitation', '<old@example.org>', "
+                     "0, '2018-09-01T09:00:00+00:00', 'accepted')")
+    conn.close()
+    args = ["invites", "--ledger", str(db), "send", "--dry-run"]
+    again = run(*args, "--out-dir", "new")
+    assert again.stderr.splitlines()[-1].endswith("skipped 1 sent before (--again sends again)")
+    remind = run(*args, "--reminder", "--out-dir", "remind")
+    assert remind.code == 0, remind.stderr
+    assert [p.name for p in (tmp_path / "remind").iterdir()] == ["old001-reminder.eml"]
 
 
 # --------------------------------------------------------------------------- bad input

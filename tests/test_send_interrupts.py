@@ -1,0 +1,129 @@
+"""At most once: the real ``wic invites send`` stopped at random moments, again and again.
+
+An SMTP server (aiosmtpd, in a thread) stores each message on disk before it answers
+250. ``wic`` runs as a process of its own and is sent SIGINT, SIGTERM or SIGKILL at a
+random moment (seeded) while it sends, then run again. At the end the server's files
+are counted by recipient and Message-ID: a graceful stop (Ctrl-C, SIGTERM) never
+duplicates and never leaves a message in doubt; a kill leaves at most the one
+message in flight ``attempted``, which the next run lists as unconfirmed and does not
+send again unless asked with ``--resend-unconfirmed`` (with the same Message-ID).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import Runner, write
+from smtpserver import DiskInbox, disk_server
+
+EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGKILL: -9}
+
+
+def guest_list(tmp_path: Path, count: int) -> Path:
+    rows = [f"Guest {n:03d},Org {n:03d},experts,DE,guest{n:03d}@example.org"
+            for n in range(count)]
+    return write(tmp_path / "guests.csv", "name,organization,category,country,email\n"
+                 + "\n".join(rows) + "\n")
+
+
+def in_doubt(db: Path) -> set[str]:
+    """The Message-IDs the ledger has as attempted and never answered."""
+    with sqlite3.connect(db) as conn:
+        return {r[0] for r in conn.execute(
+            "SELECT message_id FROM messages WHERE outcome = 'attempted'")}
+
+
+class Sender:
+    """``wic invites send`` as a process, against the server, with the ledger ``db``."""
+
+    def __init__(self, tmp_path: Path, db: Path, url: str) -> None:
+        self.args = [sys.executable, "-m", "wiccli", "invites", "--ledger", str(db), "send",
+                     "--smtp", url]
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
+        self.env |= {"XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_DATA_HOME": str(tmp_path)}
+        self.cwd = tmp_path
+
+    def start(self, *extra: str) -> subprocess.Popen[str]:
+        return subprocess.Popen([*self.args, *extra], cwd=self.cwd, env=self.env, text=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def complete(self, *extra: str) -> tuple[int, str]:
+        proc = self.start(*extra)
+        _, err = proc.communicate(timeout=120)
+        return proc.returncode, err
+
+
+def interrupt(proc: subprocess.Popen[str], box: DiskInbox, signum: int,
+              rng: random.Random) -> tuple[int, str]:
+    """Stop ``proc`` with ``signum`` once the server has a few more messages from it."""
+    wanted, deadline = box.count + rng.randint(1, 3), time.monotonic() + 60
+    while box.count < wanted and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    time.sleep(rng.uniform(0, 0.04))  # anywhere: MAIL, RCPT, the record, DATA, the 250
+    if proc.poll() is None:
+        proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    return proc.returncode, err
+
+
+def unconfirmed_listed(stderr: str) -> set[str]:
+    return {line.split()[4] for line in stderr.splitlines() if line.startswith("unconfirmed: ")}
+
+
+def stop_and_rerun(run: Runner, tmp_path: Path, guests: int, stops: list[int],
+                   seed: int) -> None:
+    db = tmp_path / "guests.db"
+    assert run("invites", "--ledger", str(db), "import", str(guest_list(tmp_path, guests)),
+               "--listed").code == 0
+    rng = random.Random(seed)
+    rng.shuffle(stops)
+    with disk_server(tmp_path / "server") as (url, box):
+        sender = Sender(tmp_path, db, url)
+        doubt: set[str] = set()
+        for signum in stops:
+            code, err = interrupt(sender.start(), box, signum, rng)
+            assert code in (EXIT[signum], 0), err
+            assert "Traceback" not in err, err
+            assert unconfirmed_listed(err) >= doubt  # every earlier ambiguity, listed again
+            now = in_doubt(db)
+            if signum != signal.SIGKILL:  # a graceful stop leaves nothing in doubt
+                assert now == doubt, err
+            assert len(now - doubt) <= 1  # a kill: at most the one message in flight
+            doubt = now
+        code, err = sender.complete()
+        assert code == 0, err
+        assert unconfirmed_listed(err) == doubt
+        stored = box.stored()
+        per_guest = Counter(rcpt for rcpt, _ in stored)
+        assert [r for r, n in per_guest.items() if n > 1] == []  # nobody got two
+        missing = {f"guest{n:03d}@example.org" for n in range(guests)} - set(per_guest)
+        assert len(missing) <= len(doubt)  # only an attempt a kill cut short may be missing
+        code, err = sender.complete("--resend-unconfirmed")
+        assert code == 0, err
+        assert in_doubt(db) == set()
+        resent = box.stored()[len(stored):]
+        assert {mid for _, mid in resent} == doubt  # the same Message-IDs: dedupable
+    everyone = {rcpt for rcpt, _ in box.stored()}
+    assert len(everyone) == guests
+    assert len({mid for _, mid in box.stored()}) == guests  # one Message-ID per guest
+
+
+def test_stops_at_random_moments_never_duplicate(run: Runner, tmp_path: Path) -> None:
+    stops = [signal.SIGINT] * 3 + [signal.SIGTERM] * 3 + [signal.SIGKILL] * 2
+    stop_and_rerun(run, tmp_path, guests=30, stops=stops, seed=2018)
+
+
+@pytest.mark.long
+def test_fifty_stops_at_random_moments_never_duplicate(run: Runner, tmp_path: Path) -> None:
+    stops = [signal.SIGINT] * 20 + [signal.SIGTERM] * 20 + [signal.SIGKILL] * 10
+    stop_and_rerun(run, tmp_path, guests=160, stops=stops, seed=1107)
