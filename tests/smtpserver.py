@@ -134,6 +134,7 @@ class DiskInbox:
         self.pause = pause
         self.count = 0
         self.lock = threading.Lock()
+        self.arrived = threading.Event()  # set when a message is stored, before its 250
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         import asyncio
@@ -147,6 +148,7 @@ class DiskInbox:
             handle.write(head + envelope.content)
             handle.flush()
             os.fsync(handle.fileno())
+        self.arrived.set()
         await asyncio.sleep(self.pause)
         return "250 2.0.0 stored"
 

@@ -127,3 +127,53 @@ def test_stops_at_random_moments_never_duplicate(run: Runner, tmp_path: Path) ->
 def test_fifty_stops_at_random_moments_never_duplicate(run: Runner, tmp_path: Path) -> None:
     stops = [signal.SIGINT] * 20 + [signal.SIGTERM] * 20 + [signal.SIGKILL] * 10
     stop_and_rerun(run, tmp_path, guests=160, stops=stops, seed=1107)
+
+
+def accepted(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM messages WHERE outcome = 'accepted'")
+                   .fetchone()[0])
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_while_the_server_answers_waits_for_the_answer(
+        run: Runner, tmp_path: Path, signum: int) -> None:
+    db = tmp_path / "guests.db"
+    assert run("invites", "--ledger", str(db), "import", str(guest_list(tmp_path, 3)),
+               "--listed").code == 0
+    with disk_server(tmp_path / "server", pause=1.0) as (url, box):
+        sender = Sender(tmp_path, db, url)
+        proc = sender.start()
+        assert box.arrived.wait(60)  # the first message is stored; its 250 is a second away
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == EXIT[signum], err
+        assert (accepted(db), in_doubt(db), box.count) == (1, set(), 1)  # recorded as sent
+        box.pause = 0
+        code, err = sender.complete()
+        assert code == 0, err
+    assert sorted(Counter(r for r, _ in box.stored()).values()) == [1, 1, 1]
+
+
+def test_a_second_ctrl_c_stops_at_once_and_leaves_the_message_unconfirmed(
+        run: Runner, tmp_path: Path) -> None:
+    db = tmp_path / "guests.db"
+    assert run("invites", "--ledger", str(db), "import", str(guest_list(tmp_path, 2)),
+               "--listed").code == 0
+    with disk_server(tmp_path / "server", pause=30.0) as (url, box):
+        sender = Sender(tmp_path, db, url)
+        proc = sender.start()
+        assert box.arrived.wait(60)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert time.monotonic() - started < 10  # not the 30 s the server takes to answer
+        assert proc.returncode == 130, err
+        [doubt] = in_doubt(db)
+        box.pause = 0
+        code, err = sender.complete()
+        assert code == 0, err
+        assert unconfirmed_listed(err) == {doubt}
+    assert len(box.stored()) == 2  # the one in doubt was not sent again

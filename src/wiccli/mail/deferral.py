@@ -11,6 +11,7 @@ Python cannot set handlers, nothing is held back.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from types import FrameType, TracebackType
@@ -33,19 +34,27 @@ class Deferred:
         return self
 
     def _hold(self, signum: int, frame: FrameType | None) -> None:
-        if self.pending:  # the second: stop now
-            self._restore()
-            signal.raise_signal(signum)
-            return
+        if self.pending:  # the second: stop now, in the middle of whatever it waits for
+            _deliver(signum, self._restore()[signum], frame)
         self.pending.append(signum)
 
-    def _restore(self) -> None:
+    def _restore(self) -> dict[int, Any]:
         previous, self.previous = self.previous, {}
         for signum, handler in previous.items():
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        return previous
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self._restore()
-        if self.pending:
-            signal.raise_signal(self.pending[0])  # the handler it had runs, as if just now
+        previous = self._restore()
+        if self.pending and self.pending[0] in previous:
+            _deliver(self.pending[0], previous[self.pending[0]], None)
+
+
+def _deliver(signum: int, handler: Any, frame: FrameType | None) -> None:
+    """What the signal would have done: the handler it had (``KeyboardInterrupt``, wic's
+    SIGTERM exit), or the system's default (the process ends), or nothing if ignored."""
+    if callable(handler):
+        handler(signum, frame)
+    elif handler != signal.SIG_IGN:
+        os.kill(os.getpid(), signum)

@@ -122,13 +122,17 @@ class Connection:
         self.client = self._connect()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         client, self.client = self.client, None
-        if client is not None:
-            try:
-                client.quit()
-            except (smtplib.SMTPException, OSError):
-                client.close()
+        if client is None:
+            return
+        if kind is not None and not issubclass(kind, Exception):  # stopped: do not wait
+            client.close()  # for a QUIT the server may answer only after the message
+            return
+        try:
+            client.quit()
+        except (smtplib.SMTPException, OSError):
+            client.close()
 
     def _connect(self) -> smtplib.SMTP:
         url = self.url
