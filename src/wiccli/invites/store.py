@@ -28,13 +28,13 @@ from wiccli.errors import DataError, NotFoundError
 from wiccli.event.model import Event
 from wiccli.invites import model as core
 from wiccli.invites.backend import Backend, Cursor
+from wiccli.invites.messages import MessageLog
 from wiccli.invites.summary import Counted
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 ENTRY_COLUMNS = ("id", "name", "category", "country", "status", "created", "updated",
                  "organization", "email", "quantity", "note")
-MESSAGE_COLUMNS = ("id", "entry_id", "direction", "kind", "message_id", "uid", "sequence",
-                   "dtstamp", "at", "outcome", "detail", "address")
+
 
 
 # --------------------------------------------------------------------------- locating
@@ -167,14 +167,6 @@ class Store:
         self.close()
 
 
-def _text(when: datetime | None) -> str | None:
-    return None if when is None else when.isoformat()
-
-
-def _when(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
 def email_key(email: str) -> str | None:
     """The e-mail compared without case (unique in a ledger); NULL when there is none."""
     return email.casefold() or None
@@ -202,8 +194,8 @@ class _Taken(Collection[str]):
 
 
 @dataclass
-class Tx:
-    """The operations of one transaction on the ledger."""
+class Tx(MessageLog):
+    """The operations of one transaction on the ledger (its messages: :class:`MessageLog`)."""
 
     db: Cursor
 
@@ -265,6 +257,16 @@ class Tx:
             "SELECT category, country, status, sum(quantity), count(*) FROM entries "
             "GROUP BY category, country, status ORDER BY category, country, status")]
 
+    def bounced(self) -> list[core.Invitation]:
+        """The entries whose address now is one that bounced (sorted by id, no history)."""
+        rows = self.db.rows(
+            f"SELECT {', '.join('e.' + c for c in ENTRY_COLUMNS)}, m.address FROM entries e "
+            "JOIN messages m ON m.entry_id = e.id WHERE m.kind = 'bounce' ORDER BY e.id")
+        email = ENTRY_COLUMNS.index("email")
+        found = {r[0]: _entry(r[:-1], []) for r in rows
+                 if r[email] and core.address_key(r[-1]) == core.address_key(r[email])}
+        return list(found.values())
+
     def duplicate_of(self, email: str, name: str, organization: str) -> core.Invitation | None:
         found = self.db.rows("SELECT id FROM entries WHERE email_key = ? OR name_key = ? "
                              "ORDER BY id LIMIT 1",
@@ -323,63 +325,6 @@ class Tx:
             self.put(old, new)
         return old, new
 
-    # ---- messages
-
-    def record_message(self, message: core.Message) -> core.Message:
-        """Record one message; the same Message-ID twice is refused. A bounce without an
-        address gets the one its entry was last sent to (else the entry's own)."""
-        if message.direction == "in" and message.kind == "bounce" and not message.address \
-                and message.entry_id:
-            message = replace(message, address=self._last_address(message.entry_id))
-        row = self.db.rows(
-            f"INSERT INTO messages ({', '.join(MESSAGE_COLUMNS[1:])}) "
-            f"VALUES ({', '.join('?' * (len(MESSAGE_COLUMNS) - 1))}) RETURNING id",
-            _message_row(message))
-        return replace(message, id=int(row[0][0]))
-
-    def settle_message(self, message: core.Message) -> core.Message:
-        """Record ``message`` in place of the one with its Message-ID (an attempt becomes
-        accepted or refused; a resend is attempted again), or as a new one."""
-        row = self.db.rows(
-            f"UPDATE messages SET {', '.join(f'{c} = ?' for c in MESSAGE_COLUMNS[1:])} "
-            "WHERE message_id = ? RETURNING id", (*_message_row(message), message.message_id))
-        if not row:
-            return self.record_message(message)
-        return replace(message, id=int(row[0][0]))
-
-    def _last_address(self, entry_id: str) -> str:
-        rows = self.db.rows("SELECT address FROM messages WHERE entry_id = ? AND direction = "
-                            "'out' AND address <> '' ORDER BY at DESC, id DESC LIMIT 1",
-                            (entry_id,))
-        return str(rows[0][0]) if rows else self.get(entry_id).email
-
-    def bounced(self) -> list[core.Invitation]:
-        """The entries whose address now is one that bounced (sorted by id, no history)."""
-        rows = self.db.rows(
-            f"SELECT {', '.join('e.' + c for c in ENTRY_COLUMNS)}, m.address FROM entries e "
-            "JOIN messages m ON m.entry_id = e.id WHERE m.kind = 'bounce' ORDER BY e.id")
-        found = {r[0]: _entry(r[:-1], []) for r in rows
-                 if r[8] and core.address_key(r[-1]) == core.address_key(r[8])}
-        return list(found.values())
-
-    def messages(self, entry_id: str | None = None) -> list[core.Message]:
-        """The messages of an entry (all, when None), oldest first."""
-        where, params = ("WHERE entry_id = ?", (entry_id,)) if entry_id else ("", ())
-        return [_message(r) for r in self.db.rows(
-            f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages {where} ORDER BY at, id",
-            params)]
-
-    def message(self, message_id: str) -> core.Message | None:
-        """The message with this Message-ID, if recorded."""
-        rows = self.db.rows(f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages "
-                            "WHERE message_id = ?", (message_id,))
-        return _message(rows[0]) if rows else None
-
-
-def _message_row(m: core.Message) -> tuple[Any, ...]:
-    return (m.entry_id, m.direction, m.kind, m.message_id, m.uid, m.sequence, _text(m.dtstamp),
-            m.at.isoformat(), m.outcome, m.detail, m.address)
-
 
 def _entry_row(e: core.Invitation) -> tuple[Any, ...]:
     return (e.id, e.name, e.category, e.country, e.status, e.created.isoformat(),
@@ -398,13 +343,6 @@ def _entry(row: Sequence[Any], history: list[core.Change]) -> core.Invitation:
 def _change(row: Sequence[Any]) -> core.Change:
     at, status, note, message_id = row
     return core.Change(datetime.fromisoformat(at), status, note, message_id)
-
-
-def _message(row: Sequence[Any]) -> core.Message:
-    (row_id, entry_id, direction, kind, message_id, uid, sequence, dtstamp, at, outcome,
-     detail, address) = row
-    return core.Message(entry_id, direction, kind, message_id, datetime.fromisoformat(at), uid,
-                        sequence, _when(dtstamp), outcome, detail, row_id, address)
 
 
 def apply(tx: Tx, old: core.Ledger, new: core.Ledger) -> None:
