@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Runner, write
+from conftest import BACKENDS, Runner, make_ledger, write
 from smtpserver import DiskInbox, disk_server
 
 EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGKILL: -9}
@@ -46,7 +46,7 @@ def in_doubt(db: Path) -> set[str]:
 class Sender:
     """``wic invites send`` as a process, against the server, with the ledger ``db``."""
 
-    def __init__(self, tmp_path: Path, db: Path, url: str) -> None:
+    def __init__(self, tmp_path: Path, db: Path | str, url: str) -> None:
         self.args = [sys.executable, "-m", "wiccli", "invites", "--ledger", str(db), "send",
                      "--smtp", url]
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
@@ -135,7 +135,7 @@ def accepted(db: Path) -> int:
                    .fetchone()[0])
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_stop_while_the_server_answers_waits_for_the_answer(
         run: Runner, tmp_path: Path, signum: int) -> None:
     db = tmp_path / "guests.db"
@@ -177,3 +177,20 @@ def test_a_second_ctrl_c_stops_at_once_and_leaves_the_message_unconfirmed(
         assert code == 0, err
         assert unconfirmed_listed(err) == {doubt}
     assert len(box.stored()) == 2  # the one in doubt was not sent again
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_runs_at_once_never_mail_a_guest_twice(
+        run: Runner, tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> None:
+    """Both plan the same guests; each guest goes to whichever records its attempt first."""
+    ledger = make_ledger(backend, request, tmp_path)
+    assert run(*ledger.args(), "import", str(guest_list(tmp_path, 24)), "--listed").code == 0
+    with disk_server(tmp_path / "server", pause=0.01) as (url, box):
+        sender = Sender(tmp_path, ledger.location, url)
+        runs = [sender.start(), sender.start()]
+        done = [proc.communicate(timeout=120)[1] for proc in runs]
+        assert [proc.returncode for proc in runs] == [0, 0], done
+    sent = [int(err.splitlines()[-1].split()[1].rstrip(",")) for err in done]
+    assert sum(sent) == 24, done  # what one left to the other, the other sent
+    per_guest = Counter(rcpt for rcpt, _ in box.stored())
+    assert sorted(per_guest.values()) == [1] * 24

@@ -314,6 +314,11 @@ class Tx(MessageLog):
             [(e.id, seq, c.at.isoformat(), c.status, c.note, c.message_id)
              for e, start in items for seq, c in enumerate(e.history) if seq >= start])
 
+    def claim(self, entry_id: str) -> None:
+        """Write the entry's row as it is: two transactions that claim one entry at once
+        conflict (PostgreSQL) or wait for each other (SQLite), so only one goes on."""
+        self.db.run("UPDATE entries SET updated = updated WHERE id = ?", (entry_id,))
+
     def set_status(self, text: str, status: str, *, note: str, now: datetime, force: bool,
                    message_id: str | None = None) -> tuple[core.Invitation, core.Invitation]:
         """The entry named by ``text`` before and after moving it to ``status`` through

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from wiccli.invites.store import Store
     from wiccli.mail.delivery import Report as Delivery
     from wiccli.mail.message import Outgoing
+    from wiccli.mail.outbox import StoreRecorder
     from wiccli.mail.smtp import Server
 
 Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
@@ -73,7 +74,7 @@ def run(request: Request, *, store: Store, event: Event, now: Callable[[], datet
          today: date, environ: Mapping[str, str], home: Path, hooks: Hooks = Hooks()
          ) -> Report:
     """Plan, render and send (or write) the messages ``request`` asks for."""
-    from wiccli.mail.outbox import composer, render_all
+    from wiccli.mail.outbox import StoreRecorder, composer, render_all
     from wiccli.mail.sending import past, plan
 
     server = None if request.dry_run else _server(request, environ, home)
@@ -82,7 +83,9 @@ def run(request: Request, *, store: Store, event: Event, now: Callable[[], datet
     rules = _at(request.rules, started)
     with store.transaction(write=False) as tx:
         entries = tx.pick(request.selection, request.ids)
-        the_plan = plan(entries, past(tx.messages()), rules)
+        recorded = tx.messages()
+        the_plan = plan(entries, past(recorded), rules)
+    known = frozenset(m.message_id for m in recorded)
     hooks.planned(the_plan)
     with hooks.progress(len(the_plan.jobs), "preparing") as progress:
         messages = render_all(make, the_plan.jobs, started, progress)
@@ -91,7 +94,8 @@ def run(request: Request, *, store: Store, event: Event, now: Callable[[], datet
         report.written = _write(request.dry_run, messages, hooks)
     else:
         assert server is not None
-        report.delivery = _deliver(store, server, messages, request, now, hooks)
+        report.delivery = _deliver(StoreRecorder(store, known), server, messages, request,
+                                   now, hooks)
     return report
 
 
@@ -118,16 +122,14 @@ def _write(dry: DryRun, messages: list[Outgoing], hooks: Hooks) -> int:
     return len(messages)
 
 
-def _deliver(store: Store, server: Server, messages: list[Outgoing], request: Request,
-             now: Callable[[], datetime], hooks: Hooks) -> Delivery:
+def _deliver(recorder: StoreRecorder, server: Server, messages: list[Outgoing],
+             request: Request, now: Callable[[], datetime], hooks: Hooks) -> Delivery:
     import time
 
     from wiccli.mail.delivery import Pace, Report, deliver
-    from wiccli.mail.outbox import StoreRecorder
 
     if not messages:
         return Report()
     pace = Pace(request.per_minute, time.sleep, time.monotonic)
     with server.connect() as conn, hooks.progress(len(messages), "sending") as progress:
-        return deliver(messages, conn, StoreRecorder(store), now=now, pace=pace,
-                       progress=progress)
+        return deliver(messages, conn, recorder, now=now, pace=pace, progress=progress)

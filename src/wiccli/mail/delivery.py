@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from wiccli.mail.deferral import Deferred
 from wiccli.mail.message import Outgoing
+from wiccli.mail.sending import Claimed
 
 if TYPE_CHECKING:
     from wiccli.mail.smtp import Outcome
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 class Transport(Protocol):
     def send(self, sender: str, recipient: str, data: bytes,
              handing_over: Callable[[], None] = ...) -> Outcome: ...
+
+    def abandon(self) -> None: ...  # the message begun (MAIL, RCPT) is not sent after all
 
 
 class Recorder(Protocol):
@@ -43,6 +46,7 @@ class Report:
     sent: list[Outgoing] = field(default_factory=list)
     refused: list[tuple[Outgoing, str]] = field(default_factory=list)
     unconfirmed: list[Outgoing] = field(default_factory=list)  # handed over, never answered
+    claimed: list[Outgoing] = field(default_factory=list)  # another run sent to them meanwhile
     lost: str | None = None  # why the run stopped early
     unsent: int = 0  # messages not tried because it stopped
 
@@ -101,6 +105,10 @@ def one(out: Outgoing, transport: Transport, recorder: Recorder,
     try:
         try:
             outcome = transport.send(out.sender, out.recipient, out.data, handing_over)
+        except Claimed:
+            transport.abandon()
+            report.claimed.append(out)
+            return
         except BaseException:
             if handed:  # the server may have it: the ledger says attempted, the run says so
                 report.unconfirmed.append(out)

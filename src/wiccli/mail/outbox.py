@@ -9,7 +9,7 @@ over all guests (a placeholder may fail for some guests only) and reported toget
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +18,7 @@ from wiccli.errors import DataError
 from wiccli.event.model import Event, Organizer
 from wiccli.invites.model import Invitation, Message
 from wiccli.mail.message import Composer, Outgoing
-from wiccli.mail.sending import ACCEPTED, ATTEMPTED, Job
+from wiccli.mail.sending import ACCEPTED, ATTEMPTED, KINDS, Claimed, Job
 
 if TYPE_CHECKING:
     from wiccli.invites.store import Store
@@ -121,12 +121,27 @@ class StoreRecorder:
     accepted (a guest who was listed becomes invited with the message that did it) or
     refused (kept with the server's words; no status changes)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, known: Collection[str] = ()) -> None:
         self.store = store
+        self.known = known  # the Message-IDs in the ledger when the run made its plan
 
     def attempted(self, out: Outgoing, at: datetime) -> None:
-        with self.store.transaction() as tx:
-            tx.settle_message(_message(out, at, out.kind, ATTEMPTED, ""))
+        """Record the attempt, unless another wic sending at the same time got to this
+        guest since the plan was made (then :class:`Claimed`: this run leaves the guest)."""
+        from wiccli.invites.backend import ConflictError
+
+        try:
+            with self.store.transaction() as tx:
+                theirs = [m for m in tx.messages(out.entry_id) if m.direction == "out"
+                          and m.kind in KINDS and m.outcome in (ATTEMPTED, ACCEPTED)
+                          and m.message_id != out.message_id and m.message_id not in self.known]
+                if theirs:
+                    raise Claimed(f"{out.entry_id}: {theirs[-1].message_id} was sent by another "
+                                  "wic at the same time")
+                tx.claim(out.entry_id)
+                tx.settle_message(_message(out, at, out.kind, ATTEMPTED, ""))
+        except ConflictError as exc:  # PostgreSQL: the other one claimed it first
+            raise Claimed(f"{out.entry_id}: {exc.message}") from None
 
     def accepted(self, out: Outgoing, at: datetime, detail: str) -> None:
         with self.store.transaction() as tx:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from wiccli.errors import UsageError
+from wiccli.errors import UsageError, WicError
 from wiccli.invites.model import Invitation, Message, address_key
 from wiccli.mail.message import Outgoing
 
@@ -23,6 +23,10 @@ REMINDED = frozenset({"invited", "tentative"})  # who a reminder goes to: still 
 KINDS = ("invitation", "reminder")
 ACCEPTED, ATTEMPTED = "accepted", "attempted"  # outcomes of a message handed to a server
 EVERY_DAYS = 7  # --every: a reminder at most once a week unless told otherwise
+
+
+class Claimed(WicError):
+    """Another run got to this guest after this run's plan was made: it is not sent here."""
 
 
 @dataclass(frozen=True, slots=True)

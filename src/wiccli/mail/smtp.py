@@ -195,6 +195,16 @@ class Connection:
             return self._refused(code, _text(reply))
         return Outcome(True, f"{code} {_text(reply)}".strip())
 
+    def abandon(self) -> None:
+        """Drop the message begun (after MAIL and RCPT, before DATA): RSET."""
+        if self.client is not None:
+            try:
+                self.client.rset()
+            except (smtplib.SMTPException, OSError) as exc:
+                self.client = None
+                raise ConnectionLost(f"{self.url}: the connection was lost: "
+                                     f"{_reason(exc)}") from None
+
     def _refused(self, code: int, text: str) -> Outcome:
         """A refusal of this message; 421 is the server closing: nothing more goes through."""
         if code == 421:

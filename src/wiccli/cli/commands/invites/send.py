@@ -154,7 +154,12 @@ def _finish(state: State, request: Request, report: Report) -> None:
     for out in done.unconfirmed:
         state.env.message(f"unconfirmed: {out.entry_id} <{out.recipient}> {out.kind} "
                           f"{out.message_id}: the server may or may not have it")
+    for out in done.claimed:
+        state.env.message(f"left to another run: {out.entry_id} <{out.recipient}>: another "
+                          "wic sending at the same time got to this guest first")
     parts = [f"sent {len(done.sent):,}", skipped]
+    if done.claimed:
+        parts.append(f"{len(done.claimed):,} left to another run at the same time")
     if done.refused:
         parts.append(f"failed {len(done.refused):,}")
     state.env.message(", ".join(p for p in parts if p))
