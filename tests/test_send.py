@@ -290,6 +290,13 @@ def test_a_bounced_address_is_skipped_counted_and_shown_until_it_changes(
     assert status["totals"]["bounced"] == 0
 
 
+def test_the_default_of_every_is_the_one_the_plan_uses() -> None:
+    from wiccli.cli.commands.invites import send
+    from wiccli.mail import sending
+
+    assert send.EVERY_DAYS == sending.EVERY_DAYS == 7  # docs/sending.md says 7
+
+
 def test_a_dry_run_imports_no_smtp_code(tmp_path: Path, run: Runner, ledger: list[str]) -> None:
     from test_imports import imported_by
 

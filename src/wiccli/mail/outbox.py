@@ -21,9 +21,10 @@ from wiccli.mail.message import Composer, Outgoing
 from wiccli.mail.sending import ACCEPTED, ATTEMPTED, KINDS, Claimed, Job
 
 if TYPE_CHECKING:
-    from wiccli.invites.store import Store
+    from wiccli.invites.store import Store, Tx
 
 MAX_ERRORS = 20
+SETTLE_TRIES = 5  # recording a server's answer, when concurrent changes conflict
 
 
 def organizer(event: Event) -> Organizer:
@@ -144,15 +145,31 @@ class StoreRecorder:
             raise Claimed(f"{out.entry_id}: {exc.message}") from None
 
     def accepted(self, out: Outgoing, at: datetime, detail: str) -> None:
-        with self.store.transaction() as tx:
+        def write(tx: Tx) -> None:
             tx.settle_message(_message(out, at, out.kind, ACCEPTED, detail))
             if tx.get(out.entry_id).status == "listed":
                 tx.set_status(out.entry_id, "invited", note=f"{out.kind} sent", now=at,
                               force=False, message_id=out.message_id)
 
+        self._settle(write)
+
     def refused(self, out: Outgoing, at: datetime, detail: str) -> None:
-        with self.store.transaction() as tx:
-            tx.settle_message(_message(out, at, "refused", "refused", detail))
+        self._settle(lambda tx: tx.settle_message(_message(out, at, "refused", "refused",
+                                                           detail)))
+
+    def _settle(self, write: Callable[[Tx], object]) -> None:
+        """The server has answered: its answer must land, even when another organiser
+        changed the same guest at that moment (PostgreSQL: try again, a few times)."""
+        from wiccli.invites.backend import ConflictError
+
+        for attempt in range(SETTLE_TRIES):
+            try:
+                with self.store.transaction() as tx:
+                    write(tx)
+                return
+            except ConflictError:
+                if attempt == SETTLE_TRIES - 1:
+                    raise
 
 
 def _message(out: Outgoing, at: datetime, kind: str, outcome: str, detail: str) -> Message:
