@@ -346,6 +346,12 @@ def test_an_absent_server_changes_nothing(run: Runner, ledger: list[str]) -> Non
     assert entries(run, ledger) == before
 
 
+def test_no_server_creates_no_ledger(run: Runner, tmp_path: Path) -> None:
+    result = run("invites", "--ledger", str(tmp_path / "new.db"), "send")
+    assert (result.code, result.stderr.startswith("error: no mail server")) == (2, True)
+    assert not (tmp_path / "new.db").exists()
+
+
 def test_a_wrong_password_is_one_error_and_sends_nothing(
         run: Runner, ledger: list[str], tmp_path: Path) -> None:
     with smtp_server(tmp_path) as server:

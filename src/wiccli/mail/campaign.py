@@ -25,7 +25,7 @@ from wiccli.mail.sending import Plan, Rules
 if TYPE_CHECKING:
     from wiccli.invites.store import Store
     from wiccli.mail.delivery import Report as Delivery
-    from wiccli.mail.message import Outgoing
+    from wiccli.mail.message import Composer, Outgoing
     from wiccli.mail.outbox import StoreRecorder
     from wiccli.mail.smtp import Server
 
@@ -70,30 +70,38 @@ class Report:
     messages: list[Outgoing] = field(default_factory=list)
 
 
-def run(request: Request, *, store: Store, event: Event, now: Callable[[], datetime],
-         today: date, environ: Mapping[str, str], home: Path, hooks: Hooks = Hooks()
-         ) -> Report:
-    """Plan, render and send (or write) the messages ``request`` asks for."""
-    from wiccli.mail.outbox import StoreRecorder, composer, render_all
-    from wiccli.mail.sending import past, plan
+def run(request: Request, *, ledger: Callable[[], AbstractContextManager[Store]],
+        event: Event, now: Callable[[], datetime], today: date, environ: Mapping[str, str],
+        home: Path, hooks: Hooks = Hooks()) -> Report:
+    """Plan, render and send (or write) the messages ``request`` asks for. The server and
+    the sender are checked before ``ledger()`` opens the ledger (a mistake creates none)."""
+    from wiccli.mail.outbox import composer
 
     server = None if request.dry_run else _server(request, environ, home)
     make = composer(event, today)
+    with ledger() as store:
+        return _run(request, store, server, make, now, hooks)
+
+
+def _run(request: Request, store: Store, server: Server | None, make: Composer,
+         now: Callable[[], datetime], hooks: Hooks) -> Report:
+    from wiccli.mail.outbox import StoreRecorder, render_all
+    from wiccli.mail.sending import past, plan
+
     started = now()
-    rules = _at(request.rules, started)
     with store.transaction(write=False) as tx:
         entries = tx.pick(request.selection, request.ids)
         recorded = tx.messages()
-        the_plan = plan(entries, past(recorded), rules)
-    known = frozenset(m.message_id for m in recorded)
+        the_plan = plan(entries, past(recorded), _at(request.rules, started))
     hooks.planned(the_plan)
     with hooks.progress(len(the_plan.jobs), "preparing") as progress:
         messages = render_all(make, the_plan.jobs, started, progress)
     report = Report(the_plan, messages=messages)
-    if request.dry_run is not None:
+    if server is None:
+        assert request.dry_run is not None
         report.written = _write(request.dry_run, messages, hooks)
     else:
-        assert server is not None
+        known = frozenset(m.message_id for m in recorded)
         report.delivery = _deliver(StoreRecorder(store, known), server, messages, request,
                                    now, hooks)
     return report

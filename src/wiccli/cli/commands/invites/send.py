@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,6 +26,7 @@ from wiccli.text import plural
 
 if TYPE_CHECKING:
     from wiccli.invites.model import Invitation
+    from wiccli.invites.store import Store
     from wiccli.mail.campaign import DryRun, Report, Request
     from wiccli.mail.sending import Plan
 
@@ -90,10 +93,16 @@ def send(
     home = Path(env.environ["HOME"]) if env.environ.get("HOME") else Path.home()
     hooks = Hooks(progress=lambda total, what: work_progress(env, total, what),
                   planned=lambda the_plan: _list_skipped(state, the_plan))
-    with open_ledger(write=not dry_run) as (_, event, store):
-        report = run(request, store=store, event=event, now=lambda: utc_now(state),
-                     today=state.today(), environ=env.environ, home=home, hooks=hooks)
+    report = run(request, ledger=lambda: _ledger(write=not dry_run), event=state.event(),
+                 now=lambda: utc_now(state), today=state.today(), environ=env.environ,
+                 home=home, hooks=hooks)
     _finish(state, request, report)
+
+
+@contextmanager
+def _ledger(write: bool) -> Iterator[Store]:
+    with open_ledger(write=write) as (_, _, store):
+        yield store
 
 
 def _mode(again: bool, reminder: bool) -> str:
