@@ -282,7 +282,10 @@ def test_a_bounced_address_is_skipped_counted_and_shown_until_it_changes(
         assert "5.1.1" in bounce["note"]
         moved = write(tmp_path / "moved.csv", "id,name,category,country,email\n"
                       f"{ada},Ada Minister,government,GB,ada@new.example.org\n")
+        listed = json.loads(run(*ledger, "list", "--bounced", "-f", "json").stdout)
+        assert [e["id"] for e in listed] == [ada]
         assert run(*ledger, "import", str(moved)).code == 0
+        assert json.loads(run(*ledger, "list", "--bounced", "-f", "json").stdout) == []
         fixed = send(run, ledger, server, "--reminder", "--again", ada)
         assert fixed.code == 0, fixed.stderr
         assert recipients(server)[-1] == "ada@new.example.org"
