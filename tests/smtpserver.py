@@ -28,6 +28,7 @@ class Inbox:
 
     refuse: set[str] = field(default_factory=set)
     drop_after: int | None = None  # accept this many messages, then hang up on the next
+    busy_after: int | None = None  # accept this many, then answer the next DATA with 421
     received: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -44,6 +45,8 @@ class Inbox:
             if self.drop_after is not None and len(self.received) >= self.drop_after:
                 server.transport.close()
                 return "421 4.3.0 going away"
+            if self.busy_after is not None and len(self.received) >= self.busy_after:
+                return "421 4.3.2 too busy, try again later"
             msg = email.message_from_bytes(envelope.content, policy=policy.default)
             assert isinstance(msg, EmailMessage)
             self.received.append((list(envelope.rcpt_tos), msg))

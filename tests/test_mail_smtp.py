@@ -149,6 +149,20 @@ def test_a_server_that_hangs_up_during_data_leaves_that_one_message_unconfirmed(
     assert len(server.inbox.received) == 2
 
 
+def test_a_421_after_data_is_an_answer_not_a_doubt(tmp_path: Path) -> None:
+    """The server said it did not take the message: recorded as refused, nothing unconfirmed,
+    the run stops (a rerun sends it)."""
+    book = Book()
+    with smtp_server(tmp_path, busy_after=1) as server, \
+            connect(server.user_url(), server.ca_file) as conn:
+        report = deliver([outgoing(n) for n in range(3)], conn, Recorder(book), now=lambda: NOW)
+    assert book.accepted == ["e0"]
+    assert book.refused == [("e1", "421 4.3.2 too busy, try again later")]
+    assert report.unconfirmed == []
+    assert (report.lost, report.unsent) == (
+        "the server closed the connection: 421 4.3.2 too busy, try again later", 2)
+
+
 def test_a_refused_recipient_is_never_recorded_as_attempted(tmp_path: Path) -> None:
     book = Book()
     with smtp_server(tmp_path, refuse={"guest0@example.org"}) as server, \

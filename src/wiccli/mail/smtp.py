@@ -175,13 +175,14 @@ class Connection:
         assert client is not None, "use the connection as a context manager"
         try:
             code, reply = client.mail(sender)
+            if code == 421:  # closing: this message is not refused, nothing more goes
+                return self._refused(code, _text(reply))
             if code != 250:
                 client.rset()
                 raise DataError(f"{self.url}: the server refuses the sender {sender} "
                                 f"({code} {_text(reply)})".rstrip())
             code, reply = client.rcpt(recipient)
             if code not in (250, 251):
-                client.rset()
                 return self._refused(code, _text(reply))
             handing_over()
             code, reply = client.data(data)
@@ -208,7 +209,9 @@ class Connection:
     def _refused(self, code: int, text: str) -> Outcome:
         """A refusal of this message; 421 is the server closing: nothing more goes through."""
         if code == 421:
-            self.client = None
+            client, self.client = self.client, None
+            if client is not None:
+                client.close()
             return Outcome(False, f"{code} {text}".strip(), closed=True)
         if self.client is not None and code >= 400:
             try:
