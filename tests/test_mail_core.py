@@ -201,11 +201,13 @@ def test_the_message_is_multipart_alternative_with_a_calendar_request(event: Eve
 
 
 def test_headers_cannot_be_smuggled_in_through_a_name(event: Event) -> None:
-    out = composer(event).compose(guest(name="Eve\r\nBcc: victim@example.org"),
-                                  kind="invitation", sequence=0, now=NOW)
-    msg = parse(out)
-    assert msg["Bcc"] is None
-    assert msg["To"] == "\"Eve Bcc: victim@example.org\" <ada@example.org>"
+    """A name from a ledger written before names were checked: not composed at all."""
+    from wiccli.mail.message import UnsafeMessage
+
+    with pytest.raises(UnsafeMessage, match=r"guest ada001: name: contains a control "
+                                            r"character \(U\+000D\); that message is not sent"):
+        composer(event).compose(guest(name="Eve\r\nBcc: victim@example.org"),
+                                kind="invitation", sequence=0, now=NOW)
 
 
 # --------------------------------------------------------------------------- the request

@@ -40,6 +40,12 @@ MAX_STALE_DAYS = 36_500  # --stale: a hundred years
 MAX_SMTP_TIMEOUT = 3600.0  # --timeout SECONDS: an hour of silence is a dead server
 MAX_RATE = 100_000.0  # --rate N/min: beyond this there is nothing left to pace
 MAX_SEND_LIMIT = 10_000_000  # --limit N
+# Text that goes into a mail header (wiccli/headers.py): names of guests, the event and the
+# sender; the rendered subject; an address (RFC 5321's longest path). Folded, each stays
+# far below the 998 characters a header line may have.
+MAX_NAME = 200
+MAX_SUBJECT = 400
+MAX_ADDRESS = 254
 
 # Incoming mail (`wic invites replies`): a bad message is reported, the next one read.
 MAX_MESSAGE = 32 * MIB  # one whole message; on IMAP fetched only up to this

@@ -25,15 +25,20 @@ from wiccli.event.model import (
     Theme,
     Venue,
 )
-from wiccli.limits import MAX_COUNT, MAX_EVENT_DAYS, MAX_SEQUENCE, calendar_range, in_calendar
+from wiccli.headers import address, text_problem
+from wiccli.limits import (
+    MAX_COUNT,
+    MAX_EVENT_DAYS,
+    MAX_NAME,
+    MAX_SEQUENCE,
+    calendar_range,
+    in_calendar,
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 URL_RE = re.compile(r"^https?://\S+$")
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 MAX_FRAB_ID = 2**53 - 1  # the largest integer every JSON reader keeps exactly
-# One address, no display name: what a From or Reply-To header and a mailto: URI can carry.
-_ATOM = r"[^@\s<>(),;:\"\[\]\\.]+"
-EMAIL_RE = re.compile(rf"^[^@\s<>(),;:\"\[\]\\]+@{_ATOM}(\.{_ATOM})+$")
 
 
 def build_event(data: Mapping[str, Any], *, source: str, bundled: bool = False) -> Event:
@@ -127,17 +132,25 @@ class EventChecker(Checker):
         return result
 
     def email(self, value: Any, path: str) -> str | None:
+        """One address alone: it goes into a From or Reply-To header as written."""
         result = self.string(value, path)
-        if result is not None and not EMAIL_RE.match(result):
-            self.fail(path, f"{result!r} is not an e-mail address (name@example.org)")
+        if result is None:
+            return None
+        plain, problem = address(result)
+        if problem is None and plain != result:
+            problem = f"write the address alone, without angle brackets: {plain!r}"
+        if problem is not None:
+            self.fail(path, f"{_short_text(result)} {problem}")
             return None
         return result
 
-    def line(self, value: Any, path: str) -> str | None:
-        """A non-empty string on one line (it goes into a mail header)."""
+    def name(self, value: Any, path: str) -> str | None:
+        """A non-empty name that goes into a mail header (From, Subject): one line, no
+        encoded word, at most MAX_NAME characters."""
         result = self.text(value, path)
-        if result is not None and ("\n" in result or "\r" in result):
-            self.fail(path, "must be on one line")
+        problem = None if result is None else text_problem(result, MAX_NAME)
+        if problem is not None:
+            self.fail(path, problem)
             return None
         return result
 
@@ -363,7 +376,7 @@ class EventChecker(Checker):
             "event",
             {
                 "id": (True, self.slug),
-                "name": (True, self.text),
+                "name": (True, self.name),
                 "short_name": (False, self.string),
                 "tagline": (False, self.string),
                 "timezone": (True, self.timezone),
@@ -484,7 +497,7 @@ class EventChecker(Checker):
         return Invitations(**fields, categories=tuple(c for _, c in categories))
 
     def organizer(self, value: Any, path: str) -> Organizer | None:
-        fields = self.item(value, path, {"name": (True, self.line), "email": (True, self.email)})
+        fields = self.item(value, path, {"name": (True, self.name), "email": (True, self.email)})
         return None if fields is None else Organizer(**fields)
 
     def category(self, value: Any, path: str) -> Category | None:
@@ -544,6 +557,11 @@ class EventChecker(Checker):
 def _short(number: int) -> str:
     """A number as typed, or its size when it is too long to show."""
     return str(number) if abs(number) < 10**30 else f"a number of {len(str(abs(number)))} digits"
+
+
+def _short_text(text: str) -> str:
+    """A value as typed (repr), or its size when it is too long to show."""
+    return repr(text) if len(text) <= 80 else f"a value of {len(text):,} characters"
 
 
 def _known(ids: set[str]) -> str:

@@ -17,16 +17,35 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.policy import EmailPolicy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from wiccli.errors import DataError
 from wiccli.event.model import Organizer
+from wiccli.headers import address, text_problem
 from wiccli.invites.model import Invitation
+from wiccli.limits import MAX_NAME, MAX_SUBJECT
 from wiccli.mail.context import Shared, guest_context
 from wiccli.mail.imip import Request, RequestBuilder, invitation_uid
 from wiccli.mail.templating import TemplateSet
 
+if TYPE_CHECKING:
+    from email.message import Message
+
 _SPACES = re.compile(r"\s+")
 _CACHED = 20_000  # header values kept parsed and folded; a run repeats most of them
+# The headers every message has, in the order written (Reply-To after To when there is one).
+HEADERS = ("from", "to", "subject", "date", "message-id", "mime-version", "content-type")
+MAX_LINE = 998  # octets in a header line, CRLF not counted (RFC 5322 2.1.1)
+
+
+class UnsafeMessage(DataError):
+    """A guest's message that cannot be sent as wic meant it: a name or subject that would
+    change the headers, or composed headers that read back as something else."""
+
+    def __init__(self, entry_id: str, problem: str) -> None:
+        super().__init__(f"guest {entry_id}: {problem}; that message is not sent")
+        self.entry_id = entry_id
+        self.problem = problem
 
 
 class _RunPolicy(EmailPolicy):
@@ -96,19 +115,23 @@ def ascii_address(text: str) -> str:
     """``text`` as an address every server takes: the domain in IDNA (``xn--…``).
     Raises ValueError when there is no such form (a non-ASCII name before the @ needs
     SMTPUTF8, which wic does not count on, or the address does not parse)."""
+    from email.errors import HeaderParseError
     from email.headerregistry import Address
 
-    local, at, domain = text.strip().rpartition("@")
-    if not at or not local or not domain:
-        raise ValueError("not an e-mail address")
+    plain, problem = address(text)
+    if problem is None and plain != text.strip():
+        problem = f"has angle brackets; the address alone ({plain}) is what wic sends to"
+    if problem is not None:
+        raise ValueError(problem.removeprefix("is "))  # shown after the address and a colon
+    local, _, domain = plain.rpartition("@")
     if not local.isascii():
         raise ValueError("the part before the @ is not ASCII")
     try:
         domain = domain.encode("idna").decode("ascii")
-        address = Address(addr_spec=f"{local}@{domain}")
-    except (UnicodeError, ValueError, IndexError) as exc:
+        found = Address(addr_spec=f"{local}@{domain}")
+    except (UnicodeError, ValueError, IndexError, HeaderParseError) as exc:
         raise ValueError(f"not an e-mail address ({exc})") from None
-    return address.addr_spec
+    return found.addr_spec
 
 
 def one_line(text: str) -> str:
@@ -149,6 +172,72 @@ def build_message(*, organizer: Organizer, reply_to: str | None, to_name: str, t
     return msg
 
 
+# --------------------------------------------------------------------------- reading back
+
+
+@dataclass(frozen=True, slots=True)
+class Meant:
+    """The headers wic wrote into a message, as a reader should see them."""
+
+    sender: tuple[str, str]  # display name, address
+    recipient: tuple[str, str]
+    subject: str
+    reply_to: str | None
+    boundary: str
+
+
+def read_back(data: bytes, meant: Meant) -> str | None:
+    """What is wrong with the composed ``data`` (None: nothing): read as a mail program
+    would, it must have exactly wic's headers, one sender, one recipient, the subject
+    meant, and its body must start with the first part. This holds whatever Python's
+    header folding does (CVE-2024-6923 made a name an extra header on unpatched ones)."""
+    from email import policy
+    from email.parser import BytesParser
+
+    head, blank, body = data.partition(b"\r\n\r\n")
+    problem = _header_lines(head.split(b"\r\n"), meant) if blank else "has no end of headers"
+    if problem is not None:
+        return problem
+    if not body.startswith(f"--{meant.boundary}\r\n".encode("ascii")):
+        return "does not start its body with the first part"
+    parsed = BytesParser(policy=policy.default).parsebytes(head + b"\r\n\r\n",
+                                                          headersonly=True)
+    return _header_values(parsed, meant)
+
+
+def _header_lines(lines: list[bytes], meant: Meant) -> str | None:
+    names = []
+    for line in lines:
+        if len(line) > MAX_LINE:
+            return f"has a header line of {len(line):,} characters (at most {MAX_LINE})"
+        if b"\r" in line or b"\n" in line or b"\0" in line:
+            return "has a line break or NUL inside a header"
+        if not line[:1].isspace():  # not a folded continuation: a header of its own
+            names.append(line.partition(b":")[0].decode("ascii", "replace").lower())
+    wanted = [*HEADERS[:2], *(["reply-to"] if meant.reply_to else []), *HEADERS[2:]]
+    if names != wanted:
+        return f"has the headers {', '.join(names)} (wic wrote {', '.join(wanted)})"
+    return None
+
+
+def _header_values(parsed: Message, meant: Meant) -> str | None:
+    for name, person in (("From", meant.sender), ("To", meant.recipient)):
+        found = _addresses(parsed, name)
+        if found != [person]:
+            return f"reads {name} as {found} (wic wrote {[person]})"
+    if meant.reply_to is not None and \
+            [spec for _, spec in _addresses(parsed, "Reply-To")] != [meant.reply_to]:
+        return "reads Reply-To as another address"
+    if str(parsed["Subject"]) != meant.subject:
+        return f"reads the subject as {str(parsed['Subject'])!r}"
+    return None
+
+
+def _addresses(parsed: Message, name: str) -> list[tuple[str, str]]:
+    header = parsed[name]  # an AddressHeader under policy.default
+    return [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
+
+
 class Composer:
     """Renders each guest's message; templates, shared context and calendar parts are
     read and built once for the whole run."""
@@ -169,10 +258,18 @@ class Composer:
 
     def compose(self, entry: Invitation, *, kind: str, sequence: int,
                 now: datetime) -> Outgoing:
-        """The message for ``entry``; raises TemplateError for a template mistake."""
+        """The message for ``entry``; raises TemplateError for a template mistake and
+        UnsafeMessage when its headers would not be the ones meant."""
+        problem = text_problem(entry.name, MAX_NAME)
+        if problem is not None:  # a ledger written before names were checked
+            raise UnsafeMessage(entry.id, f"name: {problem}")
         parts = self.templates.message(kind, entry.category)
         context = self.context(entry, kind=kind, sequence=sequence)
         subject = self.templates.render(parts.subject, context)
+        problem = text_problem(one_line(subject), MAX_SUBJECT)
+        if problem is not None:
+            where = self.templates.label(parts.subject.filename or parts.subject.name or "")
+            raise UnsafeMessage(entry.id, f"the subject ({where}) {problem}")
         text = self.templates.render(parts.text, context)
         html = None if parts.html is None else self.templates.render(parts.html, context)
         uid = invitation_uid(entry.id, self.event_id)
@@ -184,9 +281,16 @@ class Composer:
                             to_name=entry.name, to_email=entry.email, subject=subject,
                             text=text, html=html, calendar=calendar, message_id=message_id,
                             date=now)
+        data, recipient = msg.as_bytes(), ascii_address(entry.email)
+        problem = read_back(data, Meant(
+            sender=(one_line(self.organizer.name), self.organizer.email),
+            recipient=(one_line(entry.name), recipient), subject=one_line(subject),
+            reply_to=self.reply_to, boundary=msg.get_boundary() or ""))
+        if problem is not None:
+            raise UnsafeMessage(entry.id, f"the composed message {problem}")
         return Outgoing(entry_id=entry.id, kind=kind, sender=self.organizer.email,
-                        recipient=ascii_address(entry.email), message_id=message_id, uid=uid,
-                        sequence=sequence, stamp=now, data=msg.as_bytes())
+                        recipient=recipient, message_id=message_id, uid=uid,
+                        sequence=sequence, stamp=now, data=data)
 
     def description(self, subject: str) -> str:
         """The calendar item's notes: the subject and where to read more (the message
