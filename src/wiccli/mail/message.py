@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.policy import EmailPolicy
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wiccli.errors import DataError
 from wiccli.event.model import Organizer
@@ -27,9 +27,6 @@ from wiccli.limits import MAX_NAME, MAX_SUBJECT
 from wiccli.mail.context import Shared, guest_context
 from wiccli.mail.imip import Request, RequestBuilder, invitation_uid
 from wiccli.mail.templating import TemplateSet
-
-if TYPE_CHECKING:
-    from email.message import Message
 
 _SPACES = re.compile(r"\s+")
 _CACHED = 20_000  # header values kept parsed and folded; a run repeats most of them
@@ -94,6 +91,24 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
 
 
 POLICY = _RunPolicy(linesep="\r\n", cte_type="7bit")
+
+
+class _ReadPolicy(EmailPolicy):
+    """The standard library's default reading policy, remembering the header values it
+    parsed: the sender and the subject of a run are the same in every message read back."""
+
+    _fetched: dict[tuple[str, str], Any] = {}
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        key = (name.lower(), value)
+        found = self._fetched.get(key)
+        if found is None:
+            found = super().header_fetch_parse(name, value)
+            _remember(self._fetched, key, found)
+        return found
+
+
+READ_POLICY = _ReadPolicy()
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,55 +202,69 @@ class Meant:
 
 
 def read_back(data: bytes, meant: Meant) -> str | None:
-    """What is wrong with the composed ``data`` (None: nothing): read as a mail program
-    would, it must have exactly wic's headers, one sender, one recipient, the subject
-    meant, and its body must start with the first part. This holds whatever Python's
-    header folding does (CVE-2024-6923 made a name an extra header on unpatched ones)."""
-    from email import policy
-    from email.parser import BytesParser
-
+    """What is wrong with the composed ``data`` (None: nothing). Its header lines are
+    split as a mail program splits them, and each value read with the standard library's
+    default policy: it must have exactly wic's headers, one sender and one recipient with
+    the names and addresses meant, the subject meant, and a body that starts with the
+    first part. This holds whatever Python's header folding does (CVE-2024-6923 made a
+    name an extra header on versions without the fix)."""
     head, blank, body = data.partition(b"\r\n\r\n")
-    problem = _header_lines(head.split(b"\r\n"), meant) if blank else "has no end of headers"
-    if problem is not None:
-        return problem
+    if not blank:
+        return "has no end of headers"
+    headers = _headers(head.split(b"\r\n"))
+    if isinstance(headers, str):
+        return headers
+    wanted = [*HEADERS[:2], *(["reply-to"] if meant.reply_to else []), *HEADERS[2:]]
+    if [name for name, _ in headers] != wanted:
+        return (f"has the headers {', '.join(name for name, _ in headers)} "
+                f"(wic wrote {', '.join(wanted)})")
     if not body.startswith(f"--{meant.boundary}\r\n".encode("ascii")):
         return "does not start its body with the first part"
-    parsed = BytesParser(policy=policy.default).parsebytes(head + b"\r\n\r\n",
-                                                          headersonly=True)
-    return _header_values(parsed, meant)
+    return _header_values(dict(headers), meant)
 
 
-def _header_lines(lines: list[bytes], meant: Meant) -> str | None:
-    names = []
+def _headers(lines: list[bytes]) -> list[tuple[str, str]] | str:
+    """(lower-case name, folded value) of each header, or what is wrong with the lines."""
+    found: list[tuple[str, list[str]]] = []
     for line in lines:
         if len(line) > MAX_LINE:
             return f"has a header line of {len(line):,} characters (at most {MAX_LINE})"
-        if b"\r" in line or b"\n" in line or b"\0" in line:
-            return "has a line break or NUL inside a header"
-        if not line[:1].isspace():  # not a folded continuation: a header of its own
-            names.append(line.partition(b":")[0].decode("ascii", "replace").lower())
-    wanted = [*HEADERS[:2], *(["reply-to"] if meant.reply_to else []), *HEADERS[2:]]
-    if names != wanted:
-        return f"has the headers {', '.join(names)} (wic wrote {', '.join(wanted)})"
-    return None
+        if b"\r" in line or b"\n" in line or b"\0" in line or not line.isascii():
+            return "has a line break, a NUL or 8-bit text inside a header"
+        text = line.decode("ascii")
+        if text[:1].isspace() and found:  # a folded continuation of the header before
+            found[-1][1].append(text)
+            continue
+        name, colon, value = text.partition(":")
+        if not colon or not name or name != name.strip():
+            return f"has a header line that is not a header: {text[:40]!r}"
+        found.append((name.lower(), [value.lstrip()]))
+    return [(name, "\r\n".join(parts)) for name, parts in found]
 
 
-def _header_values(parsed: Message, meant: Meant) -> str | None:
-    for name, person in (("From", meant.sender), ("To", meant.recipient)):
-        found = _addresses(parsed, name)
-        if found != [person]:
-            return f"reads {name} as {found} (wic wrote {[person]})"
+def _header_values(headers: dict[str, str], meant: Meant) -> str | None:
+    for name, (display, spec) in (("from", meant.sender), ("to", meant.recipient)):
+        found = _addresses(headers, name)
+        if found != [(_squeezed(display), spec)]:
+            return f"reads {name.title()} as {found} (wic wrote {display!r} <{spec}>)"
     if meant.reply_to is not None and \
-            [spec for _, spec in _addresses(parsed, "Reply-To")] != [meant.reply_to]:
+            [spec for _, spec in _addresses(headers, "reply-to")] != [meant.reply_to]:
         return "reads Reply-To as another address"
-    if str(parsed["Subject"]) != meant.subject:
-        return f"reads the subject as {str(parsed['Subject'])!r}"
+    subject = str(READ_POLICY.header_fetch_parse("subject", headers["subject"]))
+    if _squeezed(subject) != _squeezed(meant.subject):
+        return f"reads the subject as {subject!r}"
     return None
 
 
-def _addresses(parsed: Message, name: str) -> list[tuple[str, str]]:
-    header = parsed[name]  # an AddressHeader under policy.default
-    return [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
+def _addresses(headers: dict[str, str], name: str) -> list[tuple[str, str]]:
+    header = READ_POLICY.header_fetch_parse(name, headers[name])  # an AddressHeader
+    return [(_squeezed(a.display_name), a.addr_spec) for a in getattr(header, "addresses", ())]
+
+
+def _squeezed(text: str) -> str:
+    """Text without its white space: the standard library's parser puts a space between
+    the encoded words a long name is folded into, which changes nothing a reader sees."""
+    return "".join(text.split())
 
 
 class Composer:
