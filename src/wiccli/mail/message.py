@@ -310,7 +310,7 @@ class Composer:
                             to_name=entry.name, to_email=entry.email, subject=subject,
                             text=text, html=html, calendar=calendar, message_id=message_id,
                             date=now)
-        data, recipient = msg.as_bytes(), ascii_address(entry.email)
+        data, recipient = msg.as_bytes(), ascii_address(entry.email)  # boundary chosen here
         problem = read_back(data, Meant(
             sender=(one_line(self.organizer.name), self.organizer.email),
             recipient=(one_line(entry.name), recipient), subject=one_line(subject),
