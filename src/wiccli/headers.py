@@ -43,6 +43,11 @@ def text_problem(value: str, limit: int) -> str | None:
     return None
 
 
+def shown(value: str) -> str:
+    """A value as typed (its repr) in a message, or its length when too long to show."""
+    return repr(value) if len(value) <= 80 else f"a value of {len(value):,} characters"
+
+
 def address(value: str) -> tuple[str, str | None]:
     """``value`` as a plain address (``<a@b.org>`` loses its brackets), and why it cannot
     be one (None when it can)."""

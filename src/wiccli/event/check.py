@@ -25,7 +25,7 @@ from wiccli.event.model import (
     Theme,
     Venue,
 )
-from wiccli.headers import address, text_problem
+from wiccli.headers import address, shown, text_problem
 from wiccli.limits import (
     MAX_COUNT,
     MAX_EVENT_DAYS,
@@ -140,7 +140,7 @@ class EventChecker(Checker):
         if problem is None and plain != result:
             problem = f"write the address alone, without angle brackets: {plain!r}"
         if problem is not None:
-            self.fail(path, f"{_short_text(result)} {problem}")
+            self.fail(path, f"{shown(result)} {problem}")
             return None
         return result
 
@@ -557,11 +557,6 @@ class EventChecker(Checker):
 def _short(number: int) -> str:
     """A number as typed, or its size when it is too long to show."""
     return str(number) if abs(number) < 10**30 else f"a number of {len(str(abs(number)))} digits"
-
-
-def _short_text(text: str) -> str:
-    """A value as typed (repr), or its size when it is too long to show."""
-    return repr(text) if len(text) <= 80 else f"a value of {len(text):,} characters"
 
 
 def _known(ids: set[str]) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from wiccli.errors import Checker, DataError, ProblemsError
 from wiccli.event.load import toml_error_message
 from wiccli.headers import address, text_problem
+from wiccli.headers import shown as shown_value
 from wiccli.invites import countries
 from wiccli.invites.model import ID_RE, STATUSES, Change, Invitation, Ledger
 from wiccli.limits import MAX_NAME
@@ -152,8 +153,7 @@ class LedgerChecker(Checker):
             return result
         plain, problem = address(result)
         if problem is not None:
-            shown = repr(result) if len(result) <= 80 else f"a value of {len(result):,} characters"
-            self.fail(path, f"{shown} {problem}")
+            self.fail(path, f"{shown_value(result)} {problem}")
         return plain
 
     def status(self, value: Any, path: str) -> str:

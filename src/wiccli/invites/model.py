@@ -19,7 +19,7 @@ from wiccli.errors import NotFoundError, UsageError, WicError
 from wiccli.event.model import Event
 from wiccli.event.query import Choice, match
 from wiccli.headers import EMAIL_RE as EMAIL_RE  # one rule for an address, known here too
-from wiccli.headers import address, text_problem
+from wiccli.headers import address, shown, text_problem
 from wiccli.limits import MAX_NAME, MAX_QUANTITY, MAX_STALE_DAYS
 
 # ``listed``: on the guest list, not sent anything yet (``wic invites send`` invites).
@@ -184,8 +184,7 @@ def check_email(text: str, what: str = "email") -> str:
         return ""
     value, problem = address(text)
     if problem is not None:
-        shown = repr(text) if len(text) <= 80 else f"a value of {len(text):,} characters"
-        raise UsageError(f"{what}: {shown} {problem}")
+        raise UsageError(f"{what}: {shown(text)} {problem}")
     return value
 
 
