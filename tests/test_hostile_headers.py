@@ -129,8 +129,8 @@ def test_an_event_file_name_that_would_reach_a_header_is_refused(
 
 @pytest.mark.parametrize("key", ["email", "reply_to"])
 @pytest.mark.parametrize(("value", "words"), [
-    ("<team@example.org>", "write the address alone, without angle brackets: "
-                           "'team@example.org'"),
+    ("<team@example.org>", "'<team@example.org>' has angle brackets; write the address "
+                           "alone: 'team@example.org'"),
     ("Team <team@example.org>", "is a name with an address (Name <a@b.org>); give the address "
                                 "alone, the name has its own field"),
     (f"team@example.org{ENCODED}", 'contains "=?"'),

@@ -138,7 +138,7 @@ class EventChecker(Checker):
             return None
         plain, problem = address(result)
         if problem is None and plain != result:
-            problem = f"write the address alone, without angle brackets: {plain!r}"
+            problem = f"has angle brackets; write the address alone: {plain!r}"
         if problem is not None:
             self.fail(path, f"{shown(result)} {problem}")
             return None
