@@ -223,7 +223,7 @@ def _fields(event: Event, cells: Mapping[str, str]) -> dict[str, object]:
         if cells.get(key):
             fields[key] = check_name(key, cells[key])
     if cells.get("note"):
-        fields["note"] = check_text("note", cells["note"], lines=True)
+        fields["note"] = check_text("note", cells["note"])
     if cells.get("category"):
         fields["category"] = resolve_category(event, cells["category"])
     if cells.get("country"):

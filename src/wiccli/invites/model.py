@@ -44,7 +44,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_OR_BREAK = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 ID_LENGTH = 6
 # Messages the store records for an entry (sent invitations and reminders, replies read).
 DIRECTIONS = ("out", "in")
@@ -199,10 +198,10 @@ def check_quantity(value: int | str) -> int:
     return int(text)
 
 
-def check_text(what: str, value: str, *, lines: bool = False) -> str:
+def check_text(what: str, value: str) -> str:
     """A note: no control characters (a NUL, an escape sequence would reach every export
-    and terminal); line breaks only where ``lines``."""
-    bad = (_CONTROL_OR_BREAK if not lines else _CONTROL).search(value)
+    and terminal), line breaks allowed. Names go through :func:`check_name`."""
+    bad = _CONTROL.search(value)
     if bad:
         raise UsageError(f"{what}: contains a control character (U+{ord(bad.group()):04X}); "
                          "remove it")

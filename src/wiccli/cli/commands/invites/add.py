@@ -44,7 +44,7 @@ def add(
         "country": country_code(country, "--country"),
         "organization": core.check_name("--org", org.strip()),
         "email": core.check_email(email, "--email"), "quantity": core.check_quantity(quantity),
-        "note": core.check_text("--note", note.strip(), lines=True),
+        "note": core.check_text("--note", note.strip()),
     }
     with open_ledger() as (state, _, store):
         with store.transaction() as tx:
