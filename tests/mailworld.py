@@ -66,8 +66,9 @@ def answer(*, sender: str | Sequence[str] = "Ann Example <ann@example.org>",
     msg = EmailMessage()
     for name, value in headers:
         msg[name] = value
-    for one in [sender] if isinstance(sender, str) else sender:
-        msg["From"] = one
+    senders = [sender] if isinstance(sender, str) else list(sender)
+    if senders:
+        msg["From"] = senders[0]
     msg["To"] = "invitations@wic2018.example"
     msg["Subject"] = "Declined: 5th World Internet Conference"
     msg["Message-ID"] = message_id
@@ -77,7 +78,8 @@ def answer(*, sender: str | Sequence[str] = "Ann Example <ann@example.org>",
     calendar = ("BEGIN:VCALENDAR\r\nPRODID:-//test//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\n"
                 f"{body}\r\nEND:VCALENDAR\r\n")
     msg.add_alternative(calendar, subtype="calendar", params={"method": "REPLY"})
-    return msg.as_bytes()
+    more = b"".join(f"From: {one}\n".encode() for one in senders[1:])  # EmailMessage allows one
+    return more + msg.as_bytes()
 
 
 def report(recipient: str, returned_id: str = "",
