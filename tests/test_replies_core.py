@@ -196,6 +196,15 @@ def test_deep_nesting_is_refused_not_followed() -> None:
     assert itip.read_message("1", nested(5)).kind == "plain"
 
 
+def test_mime_nesting_exactly_at_the_limit_is_read_one_past_is_refused() -> None:
+    """The message is depth 0; its text part is at depth ``depth``."""
+    at_limit = itip.read_message("1", nested(itip.MAX_DEPTH))
+    assert (at_limit.kind, at_limit.excerpt) == ("plain", "hello")
+    past = itip.read_message("1", nested(itip.MAX_DEPTH + 1))
+    assert past.kind == "problem"
+    assert past.detail == f"MIME parts nested more than {itip.MAX_DEPTH} deep; not read"
+
+
 def test_a_huge_calendar_part_is_not_parsed() -> None:
     big = base64.encodebytes(b"BEGIN:VCALENDAR\r\n" + b"X" * (2 * itip.MAX_CALENDAR))
     raw = (b"From: x@example.org\nMessage-ID: <big@example.org>\nMIME-Version: 1.0\n"
@@ -331,6 +340,23 @@ def test_an_older_answer_never_overrides_a_newer_one() -> None:
     assert "older" in result.outcomes[0].detail
     assert result.outcomes[0].record is not None
     assert result.outcomes[0].record.kind == "refused"
+
+
+def test_a_tie_in_one_mailbox_applies_the_first_and_leaves_the_other_to_a_person() -> None:
+    stamp = datetime(2018, 10, 20, tzinfo=UTC)
+    accepted = answer_at("thunderbird-accepted.eml", stamp)
+    declined = replace(accepted, message_id="<same-moment@example.org>", answers=tuple(
+        replace(a, attendees=(replace(a.attendees[0], partstat="DECLINED"),))
+        for a in accepted.answers))
+    for first, second in [(accepted, declined), (declined, accepted)]:
+        result = plan([first, second], ledger(), SENT, event_id="wic2018", now=NOW)
+        assert [o.outcome for o in result.outcomes] == [APPLIED, PERSON]
+        assert [c.message_id for c in result.changes] == [first.message_id]
+        assert result.outcomes[1].record is None
+    same = replace(accepted, message_id="<again@example.org>")
+    result = plan([accepted, same], ledger(), SENT, event_id="wic2018", now=NOW)
+    assert [(o.outcome, o.detail) for o in result.outcomes] == [
+        (APPLIED, "invited -> accepted"), (UNCHANGED, "already accepted")]
 
 
 def test_a_higher_sequence_wins_over_a_later_dtstamp() -> None:
@@ -496,3 +522,42 @@ def test_a_delegate_that_is_no_address_is_not_added() -> None:
                   add_delegates=True)
     assert result.delegates == ()
     assert "'frank' is not an e-mail address" in result.outcomes[0].detail
+
+
+# --------------------------------------------------------------------------- Authentication-Results
+
+
+def test_authentication_results_are_read_as_rfc_8601_writes_them() -> None:
+    from wiccli.mail import authres
+
+    header = authres.parse('mx.example.org 1; (comment; with ;) dkim=pass (good) '
+                           'header.d=example.org header.s=s1; spf=fail '
+                           'smtp.mailfrom=x@y.example; dmarc=pass reason="a; b" '
+                           'header.from=example.org')
+    assert header is not None
+    assert header.authserv_id == "mx.example.org"
+    assert [(r.method, r.result) for r in header.results] == [
+        ("dkim", "pass"), ("spf", "fail"), ("dmarc", "pass")]
+    assert header.results[0].prop("header.d") == "example.org"
+    headers = authres.read_all(["evil.example; dmarc=pass", "MX.Example.org; dmarc=fail",
+                                "mx.example.org; dmarc=pass"])
+    # The topmost header of the trusted server is the one it added; the rest are ignored.
+    assert authres.verdict(headers, "mx.example.org", "ann@example.org") == (
+        "mx.example.org says dmarc=fail, not dmarc=pass or aligned dkim=pass")
+    assert authres.verdict(headers[2:], "mx.example.org", "ann@example.org") == ""
+    # Relaxed alignment: a subdomain of the signing domain, never a bare top-level domain.
+    dkim = authres.read_all(["mx.example.org; dkim=pass header.d=example.org"])
+    assert authres.verdict(dkim, "mx.example.org", "ann@mail.example.org") == ""
+    tld = authres.read_all(["mx.example.org; dkim=pass header.d=org"])
+    assert authres.verdict(tld, "mx.example.org", "ann@example.org") != ""
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(max_size=300))
+def test_any_authentication_results_value_parses_or_is_skipped(value: str) -> None:
+    from wiccli.mail import authres
+
+    header = authres.parse(value)
+    assert header is None or " " not in header.authserv_id
+    assert isinstance(authres.verdict(authres.read_all([value]), "mx.example.org",
+                                      "a@example.org"), str)
