@@ -104,7 +104,7 @@ def _fallback_id(raw: bytes) -> str:
 
 
 def _head(key: str, fallback_id: str, msg: Message) -> Reading:
-    froms = [str(v or "") for v in (msg.get_all("From") or [])][:10]
+    froms = [str(v or "")[:2000] for v in (msg.get_all("From") or [])[:10]]
     senders = tuple(clean(addr, 320).lower() for _, addr in getaddresses(froms))
     subject = clean(_decoded_header(msg.get("Subject")), 200)
     refs = " ".join(str(v or "")[:20_000] for name in ("In-Reply-To", "References")

@@ -279,16 +279,10 @@ def _answer(state: _State, reading: Reading, answer: Answer, base: Outcome, add:
 def _decide(state: _State, answer: Answer, who: Attendee, base: Outcome, at: datetime,
             add: bool) -> Outcome:
     entry_id, current = base.entry_id, base.status
-    newest = state.newest.get(entry_id)
-    stamp = (answer.sequence, answer.dtstamp or _NEVER)
-    if newest is not None and stamp < newest:
-        return _refused(base, "older than the answer already recorded (SEQUENCE/DTSTAMP)")
     status = STATUS_OF.get(who.partstat)
-    if newest is not None and stamp == newest and status != current:
-        # Two answers given at the same moment to the same invitation, saying different
-        # things: which is the guest's last word is for a person to find out.
-        return _with(base, PERSON, record=None, detail="the same SEQUENCE and DTSTAMP as "
-                     f"the answer already recorded, but it says {who.partstat}")
+    older = _not_newer(state.newest.get(entry_id), answer, status != current, base, who)
+    if older is not None:
+        return older
     _remember(state, entry_id, answer.sequence, answer.dtstamp)
     if current == "withdrawn":
         return _refused(base, "the invitation was withdrawn; the answer is not applied")
@@ -313,6 +307,23 @@ def _decide(state: _State, answer: Answer, who: Attendee, base: Outcome, at: dat
     state.changes.append(StatusChange(entry_id, status, at, note, base.message_id))
     state.status[entry_id] = status
     return _with(base, APPLIED, status=status, detail=f"{current} -> {status}")
+
+
+def _not_newer(newest: tuple[int, datetime] | None, answer: Answer, differs: bool,
+               base: Outcome, who: Attendee) -> Outcome | None:
+    """What becomes of an answer that is not newer than the newest one recorded; None
+    for one that is. Older: kept from the status. Exactly as old (the same SEQUENCE and
+    DTSTAMP) and saying something else: two answers given at the same moment disagree,
+    and which is the guest's last word is for a person to find out."""
+    stamp = (answer.sequence, answer.dtstamp or _NEVER)
+    if newest is None or stamp > newest:
+        return None
+    if stamp < newest:
+        return _refused(base, "older than the answer already recorded (SEQUENCE/DTSTAMP)")
+    if differs:
+        return _with(base, PERSON, record=None, detail="the same SEQUENCE and DTSTAMP as "
+                     f"the answer already recorded, but it says {who.partstat}")
+    return None
 
 
 def _refused(base: Outcome, why: str) -> Outcome:
