@@ -187,6 +187,11 @@ def test_results_from_another_server_are_ignored(
                   "mail.wic2018.example")
     assert got["messages"][0]["detail"] == ("not applied: no Authentication-Results from "
                                             "mail.wic2018.example")
+    table = run(*guests.args(), "replies", str(tmp_path / "forged.eml"), "--trust-authserv",
+                "mail.wic2018.example")
+    assert table.code == 0  # a message for a person is no failure of the run
+    assert "needs-a-person" in table.stdout
+    assert "not applied: no" in table.stdout  # the reason, in the Detail column
     # Without a trusted server named, the same message is applied (From, UID, SEQUENCE,
     # DTSTAMP all agree): the option is what makes a forged From stop here.
     assert replies(run, guests, eml(tmp_path, forged))["counts"]["applied"] == 1
