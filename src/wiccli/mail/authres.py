@@ -10,12 +10,10 @@ that server added last; others are not consulted.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 MAX_HEADERS = 20  # Authentication-Results headers read from one message
 MAX_VALUE = 4000  # characters of one header value
-_SPLIT = re.compile(r';(?=(?:[^"]*"[^"]*")*[^"]*$)')  # a ';' outside a quoted string
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,24 +36,32 @@ class Header:
     results: tuple[Result, ...]
 
 
-def _uncommented(text: str) -> str:
-    """``text`` without RFC 5322 comments (parenthesised, possibly nested)."""
-    out, depth, quoted = [], 0, False
+def _pieces(text: str) -> list[str]:
+    """``text`` split at each ';' outside a quoted string, without RFC 5322 comments
+    (parenthesised, possibly nested): one pass, so a hostile value costs its length."""
+    pieces, current, depth, quoted = [], [], 0, False
     for char in text:
         if char == '"' and depth == 0:
             quoted = not quoted
-        if not quoted and char == "(":
+        if quoted:
+            current.append(char)
+        elif char == "(":
             depth += 1
-        elif not quoted and char == ")" and depth:
+        elif char == ")" and depth:
             depth -= 1
-        elif depth == 0:
-            out.append(char)
-    return "".join(out)
+        elif depth:
+            continue
+        elif char == ";":
+            pieces.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    return [*pieces, "".join(current).strip()]
 
 
 def parse(value: str) -> Header | None:
     """One header value; None when it names no authserv-id."""
-    pieces = [p.strip() for p in _SPLIT.split(_uncommented(value[:MAX_VALUE]))]
+    pieces = _pieces(value[:MAX_VALUE])
     head = pieces[0].split()
     if not head:
         return None
