@@ -162,7 +162,7 @@ def _excerpt(parts: list[tuple[Message, bool]]) -> str:
     except Unreadable:
         return ""
     lines: list[str] = []
-    for line in text.splitlines():
+    for line in text[:20_000].splitlines()[:200]:  # the first lines are in the first few kB
         line = clean(line, MAX_EXCERPT)
         if line.startswith(">") or _QUOTE_INTRO.match(line):
             break
