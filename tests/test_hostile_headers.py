@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import DATA, Runner, write
 from hostile import MINIMAL, refused
+from mailworld import record_sent
 from smtpserver import PASSWORD, Server, smtp_server
 
 ENCODED = "=?utf-8?q?Ann=0D=0ABcc=3A_evil=40z=2Eorg?="
@@ -176,6 +177,7 @@ def test_a_delegate_whose_name_would_reach_a_header_is_not_added(
     value, words = ENCODED, 'contains "=?" (an encoded word), which mail headers would decode'
     args = ledger_args(tmp_path)
     assert run(*args, "import", str(DATA / "mail" / "ledger-invited-guests.toml")).code == 0
+    record_sent(str(tmp_path / "guests.db"), tmp_path)
     raw = (DATA / "mail" / "thunderbird-delegated.eml").read_bytes()
     raw = raw.replace(b"CN=Frank Delegate", f"CN={value}".encode())
     source = tmp_path / "reply.eml"

@@ -187,7 +187,10 @@ def _defs() -> Schema:
              "organizer": {"$ref": "#/$defs/organizer"},
              "reply_to": _email("Where answers go (Reply-To), when not to the organizer."),
              "templates": _text("The folder of message and letter templates "
-                                "(`wic invites templates init`), relative to this file.")},
+                                "(`wic invites templates init`), relative to this file."),
+             "authserv_id": _doc({"type": "string", "pattern": r"^[A-Za-z0-9._-]+$"},
+                                 "The authserv-id of the organiser's mail server: only "
+                                 "answers its Authentication-Results vouch for are applied.")},
             [], "Whom to invite, and who invites.",
         ),
         "organizer": _object(

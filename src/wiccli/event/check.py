@@ -37,6 +37,7 @@ from wiccli.limits import (
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 URL_RE = re.compile(r"^https?://\S+$")
+AUTHSERV_RE = re.compile(r"^[A-Za-z0-9._-]+$")  # RFC 8601 authserv-id, as mail servers write it
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 MAX_FRAB_ID = 2**53 - 1  # the largest integer every JSON reader keeps exactly
 
@@ -488,6 +489,7 @@ class EventChecker(Checker):
                 "organizer": (False, self.organizer),
                 "reply_to": (False, self.email),
                 "templates": (False, self.text),
+                "authserv_id": (False, self.authserv_id),
             },
         )
         if fields is None:
@@ -495,6 +497,15 @@ class EventChecker(Checker):
         categories = self.items(fields.pop("categories", None), "invitations.categories",
                                 self.category)
         return Invitations(**fields, categories=tuple(c for _, c in categories))
+
+    def authserv_id(self, value: Any, path: str) -> str | None:
+        """A mail server's name as RFC 8601 writes it: one token, no spaces or ';'."""
+        result = self.text(value, path)
+        if result is not None and not AUTHSERV_RE.match(result):
+            self.fail(path, f"{result!r} is not an authserv-id (a host name such as "
+                      "mail.example.org, as the server writes it in Authentication-Results)")
+            return None
+        return result
 
     def organizer(self, value: Any, path: str) -> Organizer | None:
         fields = self.item(value, path, {"name": (True, self.name), "email": (True, self.email)})

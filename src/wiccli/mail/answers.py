@@ -34,6 +34,7 @@ class Options:
     add_delegates: bool = False
     mark_seen: bool = False
     move_to: str = ""
+    authserv_id: str = ""  # the mail server whose Authentication-Results are trusted
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,8 @@ def process(store: Store, source_text: str, *, event_id: str, now: datetime,
         with store.transaction(write=not options.dry_run) as tx:
             entries = tx.entries(history=False)
             result = plan(readings, entries, tx.messages(), event_id=event_id, now=now,
-                          add_delegates=options.add_delegates)
+                          add_delegates=options.add_delegates,
+                          authserv_id=options.authserv_id)
             notes: tuple[str, ...] = ()
             if not options.dry_run:
                 notes = apply(tx, result, now=now, random_bytes=random_bytes)

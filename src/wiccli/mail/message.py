@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -22,10 +22,10 @@ from typing import Any
 from wiccli.errors import DataError
 from wiccli.event.model import Organizer
 from wiccli.headers import address, text_problem
-from wiccli.invites.model import Invitation
+from wiccli.invites.model import Invitation, Message
 from wiccli.limits import MAX_NAME, MAX_SUBJECT
 from wiccli.mail.context import Shared, guest_context
-from wiccli.mail.imip import Request, RequestBuilder, invitation_uid
+from wiccli.mail.imip import UID_BYTES, Request, RequestBuilder, new_invitation_uid
 from wiccli.mail.templating import TemplateSet
 
 _SPACES = re.compile(r"\s+")
@@ -274,7 +274,9 @@ class Composer:
     def __init__(self, templates: TemplateSet, shared: Shared, builder: RequestBuilder, *,
                  organizer: Organizer, reply_to: str | None, event_id: str,
                  names: Callable[[Invitation], tuple[str, str]],
-                 token: Callable[[], str] = lambda: secrets.token_hex(8)) -> None:
+                 token: Callable[[], str] = lambda: secrets.token_hex(8),
+                 uid_token: Callable[[], str] = lambda: secrets.token_hex(UID_BYTES)
+                 ) -> None:
         self.templates = templates
         self.shared = shared
         self.builder = builder
@@ -284,6 +286,21 @@ class Composer:
         self.names = names  # entry -> (category name, country name)
         self.token = token
         self.domain = sender_domain(organizer)
+        self.uid_token = uid_token
+        self.uids: dict[str, str] = {}  # entry id -> the UID its calendar item has
+
+    def keep_uids(self, messages: Iterable[Message]) -> None:
+        """Give each guest the UID of the first message sent to them, so that a resend
+        or a reminder updates the item already in their calendar."""
+        for m in sorted(messages, key=lambda m: m.at):
+            if m.direction == "out" and m.uid and m.entry_id:
+                self.uids.setdefault(m.entry_id, m.uid)
+
+    def uid(self, entry: Invitation) -> str:
+        """The guest's UID: the one they have, else a new one (kept for this run)."""
+        if entry.id not in self.uids:
+            self.uids[entry.id] = new_invitation_uid(entry.id, self.event_id, self.uid_token)
+        return self.uids[entry.id]
 
     def compose(self, entry: Invitation, *, kind: str, sequence: int,
                 now: datetime) -> Outgoing:
@@ -301,7 +318,7 @@ class Composer:
             raise UnsafeMessage(entry.id, f"the subject ({where}) {problem}")
         text = self.templates.render(parts.text, context)
         html = None if parts.html is None else self.templates.render(parts.html, context)
-        uid = invitation_uid(entry.id, self.event_id)
+        uid = self.uid(entry)
         calendar = self.builder.build(Request(
             uid=uid, sequence=sequence, stamp=now, attendee_name=entry.name,
             attendee_email=entry.email, description=self.description(subject)))
