@@ -93,6 +93,7 @@ def _run(request: Request, store: Store, server: Server | None, make: Composer,
         entries = tx.pick(request.selection, request.ids)
         recorded = tx.messages()
         the_plan = plan(entries, past(recorded), _at(request.rules, started))
+        make.keep_uids(recorded)
     hooks.planned(the_plan)
     with hooks.progress(len(the_plan.jobs), "preparing") as progress:
         messages = render_all(make, the_plan.jobs, started, progress)
