@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,7 +67,6 @@ class Report:
     plan: Plan
     delivery: Delivery | None = None  # None for a dry run
     written: int = 0  # messages a dry run wrote
-    messages: list[Outgoing] = field(default_factory=list)
 
 
 def run(request: Request, *, ledger: Callable[[], AbstractContextManager[Store]],
@@ -97,7 +96,7 @@ def _run(request: Request, store: Store, server: Server | None, make: Composer,
     hooks.planned(the_plan)
     with hooks.progress(len(the_plan.jobs), "preparing") as progress:
         messages = render_all(make, the_plan.jobs, started, progress)
-    report = Report(the_plan, messages=messages)
+    report = Report(the_plan)
     if server is None:
         assert request.dry_run is not None
         report.written = _write(request.dry_run, messages, hooks)
