@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +25,7 @@ from wiccli.mail.sending import Plan, Rules
 if TYPE_CHECKING:
     from wiccli.invites.store import Store
     from wiccli.mail.delivery import Report as Delivery
-    from wiccli.mail.message import Composer, Outgoing
+    from wiccli.mail.message import Composer, Outgoing, UnsafeMessage
     from wiccli.mail.outbox import StoreRecorder
     from wiccli.mail.smtp import Server
 
@@ -67,6 +67,7 @@ class Report:
     plan: Plan
     delivery: Delivery | None = None  # None for a dry run
     written: int = 0  # messages a dry run wrote
+    unsafe: list[UnsafeMessage] = field(default_factory=list)  # not sent: headers not as meant
 
 
 def run(request: Request, *, ledger: Callable[[], AbstractContextManager[Store]],
@@ -95,8 +96,8 @@ def _run(request: Request, store: Store, server: Server | None, make: Composer,
         make.keep_uids(recorded)
     hooks.planned(the_plan)
     with hooks.progress(len(the_plan.jobs), "preparing") as progress:
-        messages = render_all(make, the_plan.jobs, started, progress)
-    report = Report(the_plan)
+        messages, unsafe = render_all(make, the_plan.jobs, started, progress)
+    report = Report(the_plan, unsafe=unsafe)
     if server is None:
         assert request.dry_run is not None
         report.written = _write(request.dry_run, messages, hooks)

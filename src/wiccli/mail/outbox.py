@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from wiccli.errors import DataError
 from wiccli.event.model import Event, Organizer
 from wiccli.invites.model import Invitation, Message
-from wiccli.mail.message import Composer, Outgoing
+from wiccli.mail.message import Composer, Outgoing, UnsafeMessage
 from wiccli.mail.sending import ACCEPTED, ATTEMPTED, KINDS, Claimed, Job
 
 if TYPE_CHECKING:
@@ -90,13 +90,17 @@ def composer(event: Event, today: date,
 
 
 def render_all(make: Composer, jobs: Sequence[Job], now: datetime,
-               progress: Callable[[int], None] = lambda done: None) -> list[Outgoing]:
-    """Every job's message, or one error listing each distinct template mistake and each
-    guest whose message would not have the headers meant (a name from an old ledger)."""
-    from wiccli.mail.message import UnsafeMessage
+               progress: Callable[[int], None] = lambda done: None
+               ) -> tuple[list[Outgoing], list[UnsafeMessage]]:
+    """Every job's message, and each guest whose message would not have the headers meant
+    (a name from an old ledger, a subject that renders into header syntax): those are not
+    sent, the rest are. A template mistake is everyone's: one error listing each distinct
+    mistake, and nothing is sent."""
     from wiccli.mail.templating import TemplateError
 
-    messages, problems, unsafe = [], dict[str, None](), False
+    messages: list[Outgoing] = []
+    unsafe: list[UnsafeMessage] = []
+    problems = dict[str, None]()
     for index, job in enumerate(jobs):
         try:
             again = job.again_of
@@ -104,18 +108,17 @@ def render_all(make: Composer, jobs: Sequence[Job], now: datetime,
                 job.entry, kind=job.kind, sequence=job.sequence,
                 now=(again.dtstamp or again.at) if again else now,
                 message_id=again.message_id if again else None))
-        except (TemplateError, UnsafeMessage) as exc:
+        except UnsafeMessage as exc:
+            unsafe.append(exc)
+        except TemplateError as exc:
             problems.setdefault(exc.message)
-            unsafe = unsafe or isinstance(exc, UnsafeMessage)
             if len(problems) >= MAX_ERRORS:
                 break
         progress(index + 1)
     if problems:
         found = list(problems)
-        hint = ["correct a guest's entry by importing a CSV row with its id "
-                "(`wic invites import`), or withdraw it"] if unsafe else []
-        raise DataError(found[0], details=[*found[1:], *hint, "nothing was sent"])
-    return messages
+        raise DataError(found[0], details=[*found[1:], "nothing was sent"])
+    return messages, unsafe
 
 
 # --------------------------------------------------------------------------- the ledger

@@ -151,10 +151,13 @@ def _who(entry: Invitation) -> str:
 
 def _finish(state: State, request: Request, report: Report) -> None:
     skipped = _skipped(report.plan)
+    for unsafe in report.unsafe:
+        state.env.message(f"not sent: {unsafe.message}")
     if request.dry_run is not None:
         state.env.message(f"wrote {plural(report.written, 'message')} to "
                           f"{request.dry_run.shown} (dry run: nothing sent, nothing recorded)"
-                          f"{', ' if skipped else ''}{skipped}")
+                          f"{', ' if skipped else ''}{skipped}{_unsafe(report)}")
+        _fail_unsafe(report)
         return
     done = report.delivery
     assert done is not None
@@ -166,7 +169,7 @@ def _finish(state: State, request: Request, report: Report) -> None:
     for out in done.claimed:
         state.env.message(f"left to another run: {out.entry_id} <{out.recipient}>: another "
                           "wic sending at the same time got to this guest first")
-    parts = [f"sent {len(done.sent):,}", skipped]
+    parts = [f"sent {len(done.sent):,}", skipped, _unsafe(report).lstrip(", ")]
     if done.claimed:
         parts.append(f"{len(done.claimed):,} left to another run at the same time")
     if done.refused:
@@ -178,6 +181,20 @@ def _finish(state: State, request: Request, report: Report) -> None:
     if done.refused:
         raise DataError(f"{plural(len(done.refused), 'message')} refused (listed above); "
                         "the rest were sent and recorded")
+    _fail_unsafe(report)
+
+
+def _unsafe(report: Report) -> str:
+    count = len(report.unsafe)
+    return f", {count:,} not sent: headers would not be as meant" if count else ""
+
+
+def _fail_unsafe(report: Report) -> None:
+    if report.unsafe:
+        raise DataError(
+            f"{plural(len(report.unsafe), 'message')} not sent (listed above): correct each "
+            "guest's entry by importing a CSV row with its id (`wic invites import`), "
+            "or withdraw it")
 
 
 def _skipped(the_plan: Plan) -> str:
