@@ -706,10 +706,12 @@ def test_status_sums_quantities_per_group_with_rates_and_targets(
     assert (report["event"], report["by"]) == ("demo", by)
     assert report["totals"] == {
         "entries": 8, "listed": 1, "invited": 11, "accepted": 3, "declined": 1, "pending": 2,
-        "tentative": 1, "withdrawn": 2, "attended": 2, "no_show": 1, "response_rate": 0.7778,
+        "tentative": 1, "withdrawn": 2, "attended": 2, "no_show": 1, "bounced": 0,
+        "response_rate": 0.7778,
         "acceptance_rate": 0.8571, "target": 20, "progress": 0.55, "countries": 1}
     assert [tuple(g[f] for f in FIELDS) for g in report["groups"]] == groups
-    assert all(list(g) == list(FIELDS) for g in report["groups"])
+    assert all(list(g) == [*FIELDS[:12], "bounced", *FIELDS[12:]] for g in report["groups"])
+    assert [g["bounced"] for g in report["groups"]] == [0] * len(groups)
 
 
 @pytest.mark.parametrize(("count", "more"), [(10, ""), (11, ", and more")])

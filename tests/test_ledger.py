@@ -366,7 +366,7 @@ EVERY_ERROR = [
     "invitations[0].name: must not be empty",
     "invitations[0].organization: expected a string, got int",
     "invitations[0].country: 'XX' is not an ISO 3166-1 alpha-2 code (such as DE)",
-    "invitations[0].email: 'not-an-email' is not an e-mail address",
+    "invitations[0].email: 'not-an-email' is not an e-mail address (name@example.org)",
     "invitations[0].quantity: expected a whole number of 1 or more, got 0",
     f"invitations[0].status: unknown status 'maybe' (choose from {STATUS_LIST})",
     f"invitations[0].created: {AT}",

@@ -34,6 +34,7 @@ class Options:
     add_delegates: bool = False
     mark_seen: bool = False
     move_to: str = ""
+    authserv_id: str = ""  # the mail server whose Authentication-Results are trusted
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,8 @@ def process(store: Store, source_text: str, *, event_id: str, now: datetime,
         with store.transaction(write=not options.dry_run) as tx:
             entries = tx.entries(history=False)
             result = plan(readings, entries, tx.messages(), event_id=event_id, now=now,
-                          add_delegates=options.add_delegates)
+                          add_delegates=options.add_delegates,
+                          authserv_id=options.authserv_id)
             notes: tuple[str, ...] = ()
             if not options.dry_run:
                 notes = apply(tx, result, now=now, random_bytes=random_bytes)
@@ -120,10 +122,13 @@ def _add_delegate(tx: Tx, delegate: Delegate, random_bytes: Callable[[int], byte
     a guest already in the ledger under that name is left as it is, and said."""
     source = tx.get(delegate.from_entry)
     status = "listed" if "listed" in core.STATUSES else "invited"
-    fields = {"name": delegate.name, "category": source.category, "country": source.country,
-              "email": delegate.email, "status": status,
-              "note": f"delegate of {source.name} ({source.id})"}
     try:
+        # The name (CN) and address come from someone else's calendar: the same rules
+        # as `wic invites add`, or they would reach the headers of the next invitation.
+        fields = {"name": core.check_name("name", delegate.name.strip()),
+                  "category": source.category, "country": source.country,
+                  "email": core.check_email(delegate.email), "status": status,
+                  "note": f"delegate of {source.name} ({source.id})"}
         tx.add(fields, now=delegate.at, random_bytes=random_bytes)
     except WicError as exc:
         return f"delegate {delegate.email} not added: {exc.message}"

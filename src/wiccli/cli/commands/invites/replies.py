@@ -30,15 +30,21 @@ def replies(
     move_to: Annotated[str, typer.Option(
         "--move-to", metavar="FOLDER", help="IMAP: move the messages that were applied to "
         "FOLDER (created when missing).")] = "",
+    trust_authserv: Annotated[str, typer.Option(
+        "--trust-authserv", metavar="ID", help="Apply only answers that your mail server "
+        "(its authserv-id in Authentication-Results) passed with DMARC or aligned DKIM; "
+        "default: the event's [invitations] authserv_id.")] = "",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Read answers from a mailbox (calendar replies, bounces) and update the ledger."""
     from wiccli.cli.replies_view import replies_listing
     from wiccli.mail.answers import Options, process
 
-    options = Options(dry_run=dry_run, add_delegates=add_delegates, mark_seen=mark_seen,
-                      move_to=move_to.strip())
+    trusted = _authserv(trust_authserv)  # checked before the ledger is opened
     with open_ledger(write=not dry_run) as (state, event, store):
+        options = Options(dry_run=dry_run, add_delegates=add_delegates, mark_seen=mark_seen,
+                          move_to=move_to.strip(),
+                          authserv_id=trusted or event.invitations.authserv_id or "")
         env = state.env
         result = process(store, source, event_id=event.id, now=utc_now(state),
                          options=options, stdin=_stdin(env) if source == "-" else None,
@@ -49,6 +55,17 @@ def replies(
     if dry_run:
         env.message("dry run: the ledger was not changed")
     output(env, fmt, replies_listing(env, result))
+
+
+def _authserv(given: str) -> str:
+    from wiccli.errors import UsageError
+    from wiccli.event.check import AUTHSERV_RE
+
+    value = given.strip()
+    if given and not AUTHSERV_RE.match(value):
+        raise UsageError(f"--trust-authserv {given!r} is not an authserv-id (a host name "
+                         "such as mail.example.org, as your server writes it)")
+    return value
 
 
 def _stdin(env: Env) -> BinaryIO:
