@@ -216,9 +216,9 @@ def test_local_times_at_a_change_import_as_rfc_5545_says(run: Runner, tmp_path: 
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])
-def test_a_published_schedule_keeps_its_ids_and_guids(run: Runner, shared: Path,
+def test_a_published_schedule_keeps_its_ids_and_guids(run: Runner, c3voc: Path,
                                                       tmp_path: Path, fmt: str) -> None:
-    source = shared / "examples" / "pretalx-democon.json"
+    source = c3voc / "examples" / "pretalx-democon.json"
     original = {e["guid"]: e["id"] for e in frab_events(json.loads(source.read_text()))}
     import_ok(run, source, "democon.toml")
     exported = export(run, tmp_path / "democon.toml", fmt, f"democon.{fmt}")
