@@ -782,3 +782,45 @@ def test_a_csv_row_updates_its_entry_and_a_new_status_goes_into_the_history(
     assert run(*ledger_args(ledger), "import", str(refused)).code == 1
     forced = run(*ledger_args(ledger), "import", str(refused), "--force")
     assert forced.code == 0, forced.stderr
+
+
+@pytest.mark.parametrize(("old", "new", "reason"), [
+    ("accepted", "accepted", "it is already accepted"),
+    ("declined", "attended", "only a guest who accepted can be marked attended (status is "
+                             "declined)"),
+    ("invited", "no-show", "only a guest who accepted can be marked no-show (status is invited)"),
+    ("attended", "accepted", "the guest is already recorded as attended; the event is over for "
+                             "this entry"),
+    ("no-show", "declined", "the guest is already recorded as no-show; the event is over for "
+                            "this entry"),
+    ("withdrawn", "accepted", "the invitation was withdrawn; re-invite first (status invited)"),
+    ("listed", "accepted", "the guest has not been invited yet (status listed)"),
+    ("accepted", "invited", "the guest has answered already (status is accepted)"),
+    ("tentative", "invited", "the guest has answered already (status is tentative)"),
+    ("invited", "listed", "invited cannot be followed by listed"),
+])
+def test_each_refusal_says_why(old: str, new: str, reason: str) -> None:
+    assert core.refusal(old, new) == reason
+
+
+def test_stale_days_run_from_0_to_the_limit(run: Runner, ledger: LedgerUnderTest) -> None:
+    from wiccli.limits import MAX_STALE_DAYS
+
+    waiting = add(run, ledger, "Sample Delegate 0001", now=FIXED_NOW - timedelta(hours=1))
+    assert [e["id"] for e in entries(run, ledger, "--stale", "0")] == [waiting]
+    assert entries(run, ledger, "--stale", str(MAX_STALE_DAYS)) == []
+    for bad in (str(MAX_STALE_DAYS + 1), "-1"):
+        result = run(*ledger_args(ledger), "list", "--stale", bad)
+        assert result.code == 2, bad
+        assert result.stderr == (f"error: --stale: days must be from 0 to {MAX_STALE_DAYS:,}, "
+                                 f"got {bad}\n")
+
+
+def test_an_id_that_starts_another_is_found_exactly(
+        run: Runner, ledger: LedgerUnderTest, tmp_path: Path) -> None:
+    source = hand_written_ledger(tmp_path / "kept.toml", ["Exact", "exact2", "exact34"])
+    assert run(*ledger_args(ledger), "import", str(source)).code == 0
+    result = run(*ledger_args(ledger), "accept", "EXACT")
+    assert result.code == 0, result.stderr
+    assert result.stderr == "Exact (Sample Delegate 0): invited -> accepted\n"
+    assert run(*ledger_args(ledger), "decline", "exact3").stderr.startswith("exact34 ")
