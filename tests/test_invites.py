@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, FIXED_NOW, ROOT, LedgerUnderTest, Runner, write
-from wiccli.errors import WicError
+from wiccli.errors import NotFoundError, UsageError, WicError
 from wiccli.invites import model as core
 
 GUESTS = ROOT / "examples" / "wic2018-guests.csv"
@@ -777,6 +777,12 @@ def test_a_csv_row_updates_its_entry_and_a_new_status_goes_into_the_history(
     history = json.loads(run(*ledger_args(ledger), "history", str(ada["id"]), "-f", "json").stdout)
     assert [(h["status"], h["note"], h["at"]) for h in history] == [
         ("invited", "", FIXED_NOW.isoformat()), ("accepted", "by letter", later.isoformat())]
+    third = write(tmp_path / "t.csv", "name,category,country,email,status\n"
+                  "Alan Turing,experts,GB,alan@example.org,declined\n")
+    assert run(*ledger_args(ledger), "import", str(third), now=later).code == 0
+    alan_history = run(*ledger_args(ledger), "history", str(alan["id"]), "-f", "json").stdout
+    assert [(h["status"], h["note"]) for h in json.loads(alan_history)] == [
+        ("invited", ""), ("declined", "")]
     refused = write(tmp_path / "c.csv", "name,category,country,email,status\n"
                     "Ada Lovelace,experts,GB,ada@example.org,invited\n")
     assert run(*ledger_args(ledger), "import", str(refused)).code == 1
@@ -824,3 +830,12 @@ def test_an_id_that_starts_another_is_found_exactly(
     assert result.code == 0, result.stderr
     assert result.stderr == "Exact (Sample Delegate 0): invited -> accepted\n"
     assert run(*ledger_args(ledger), "decline", "exact3").stderr.startswith("exact34 ")
+
+
+def test_find_id_prefers_the_id_itself_to_ids_it_starts() -> None:
+    assert core.find_id(["Exact", "exact2", "exact34"], " exact ") == "Exact"
+    assert core.find_id(["exact2", "exact34"], "EXACT3") == "exact34"
+    with pytest.raises(UsageError, match="ambiguous: it could be exact2, exact34"):
+        core.find_id(["exact2", "exact34"], "exact")
+    with pytest.raises(NotFoundError, match="no invitation with id ''"):
+        core.find_id(["exact2"], "")
