@@ -28,17 +28,10 @@ def write_atomic(path: Path, data: bytes, label: str | None = None, *,
     ``private=True``: a new file is readable by its owner only (names, addresses).
     """
     shown = label or str(path)
-    if path.is_dir():
-        raise DataError(f"{shown}: is a folder; give a file name")
-    if path.exists() and not path.is_file():
+    real = writable(path, shown)
+    if real is None:
         _write_stream(path, data, shown)
         return
-    try:
-        real = path.resolve() if path.is_symlink() else path
-    except (OSError, RuntimeError):  # a loop of symbolic links
-        raise DataError(f"{shown}: cannot write: a loop of symbolic links") from None
-    if not real.parent.is_dir():
-        raise DataError(f"{shown}: cannot write: its folder does not exist")
     temp = None
     try:  # one block: an interrupt between writing and renaming still removes the copy
         temp = temp_beside(real, data, file_mode(real, private), durable=durable)
@@ -49,6 +42,23 @@ def write_atomic(path: Path, data: bytes, label: str | None = None, *,
     except BaseException:
         _discard(temp)
         raise
+
+
+def writable(path: Path, label: str | None = None) -> Path | None:
+    """The file ``write_atomic`` would replace (a link's target), or None for a device or
+    pipe it writes to; refused as it would be, so slow work can be checked for first."""
+    shown = label or str(path)
+    if path.is_dir():
+        raise DataError(f"{shown}: is a folder; give a file name")
+    if path.exists() and not path.is_file():
+        return None
+    try:
+        real = path.resolve() if path.is_symlink() else path
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        raise DataError(f"{shown}: cannot write: a loop of symbolic links") from None
+    if not real.parent.is_dir():
+        raise DataError(f"{shown}: cannot write: its folder does not exist")
+    return real
 
 
 def temp_beside(path: Path, data: bytes, mode: int, *, durable: bool = True) -> str:

@@ -37,6 +37,10 @@ def programme(output: OutputOpt, paper: PaperOpt = Paper.a4, tz: TzOpt = None) -
     if not output.strip():
         raise UsageError("-o/--output: give a file name or '-' for stdout")
     state = current()
+    if output != "-":  # a target that cannot be written is said before the slow drawing
+        from wiccli.output.files import writable
+
+        writable(state.env.cwd / output, output)
     event = state.event()
     for line in missing_fonts(event):
         state.env.warn(line)
