@@ -48,9 +48,12 @@ def send(
     smtp: Annotated[str | None, typer.Option(
         "--smtp", metavar="URL", help="smtp://user@host:587 (STARTTLS) or smtps://user@host:465 "
         "(default: $WIC_SMTP_URL). The password: $WIC_SMTP_PASSWORD or ~/.netrc.")] = None,
+    ca: Annotated[Path | None, typer.Option(
+        "--ca", metavar="FILE", help="Trust only this CA certificate (PEM) for the server "
+        "(default: the system's; also $WIC_CA).")] = None,
     smtp_ca: Annotated[Path | None, typer.Option(
-        "--smtp-ca", metavar="FILE", help="Trust only this CA certificate (PEM) for the server "
-        "(default: the system's; also $WIC_SMTP_CA).")] = None,
+        "--smtp-ca", metavar="FILE", hidden=True,
+        help="The older name of --ca.")] = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", metavar="SECONDS", help="Give up on a server silent this long.")] = 60.0,
     dry_run: Annotated[bool, typer.Option(
@@ -75,9 +78,11 @@ def send(
     mode = _mode(again, reminder)
     _check_output(dry_run, out_dir, maildir)
     per_minute = parse_rate(rate)
+    if ca is not None and smtp_ca is not None:
+        raise UsageError("--smtp-ca is the older name of --ca: give one of them")
     env = state.env
     home = Path(env.environ["HOME"]) if env.environ.get("HOME") else Path.home()
-    server = None if dry_run else server_from(smtp, smtp_ca, timeout, env.environ, home)
+    server = None if dry_run else server_from(smtp, ca or smtp_ca, timeout, env.environ, home)
     event = state.event()
     make = composer(event, state.today())
     sel = selection(state, event, status, category, country, search, stale)
