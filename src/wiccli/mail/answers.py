@@ -118,17 +118,24 @@ def _opened(request: Request, stdin: BinaryIO | None,
             known: set[str]) -> Iterator[tuple[list[Reading], Mailbox | None]]:
     """Every message of the source read, one at a time, and the IMAP mailbox kept open
     for filing."""
-    from wiccli.mail import reader
-
     login = request.login
     if login is None:
-        raws = inbox.read_messages(request.source, stdin)
-        yield [reader.read(raw, known) for raw in raws], None
+        yield _read_all(inbox.read_messages(request.source, stdin), known), None
         return
     from wiccli.mail import imap
 
     with imap.Mailbox(login.address, login.user, login.password, login.context) as box:
-        yield [reader.read(raw, known) for raw in box.messages()], box
+        yield _read_all(box.messages(), known), box
+
+
+def _read_all(raws: Iterator[inbox.Raw], known: set[str]) -> list[Reading]:
+    from wiccli.mail import reader
+
+    readings = []
+    for raw in raws:
+        readings.append(reader.read(raw, known))
+        del raw  # not held while the next one is read: one message in memory at a time
+    return readings
 
 
 class _Rehearsed(Exception):

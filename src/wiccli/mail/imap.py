@@ -139,12 +139,16 @@ class Mailbox:
         """Every message in UID order, left unread: whole, or only its head when it is
         over the size limit."""
         for batch, heads in self._batches():
-            if heads:
-                for uid, data in self._fetch(list(batch), f"BODY.PEEK[HEADER]<0.{HEAD}>"):
-                    yield Raw(uid, head_of(data), batch[uid], over=True)
-            else:
-                for uid, data in self._fetch(list(batch), f"BODY.PEEK[]<0.{MAX_MESSAGE + 1}>"):
-                    yield Raw(uid, data, len(data))
+            what = f"BODY.PEEK[HEADER]<0.{HEAD}>" if heads else f"BODY.PEEK[]<0.{MAX_MESSAGE + 1}>"
+            fetched = self._fetch(list(batch), what)
+            fetched.reverse()
+            while fetched:
+                uid, data = fetched.pop()
+                raw = (Raw(uid, head_of(data), batch[uid], over=True) if heads
+                       else Raw(uid, data, len(data)))
+                del data
+                yield raw
+                del raw  # nothing is held while the next batch is fetched
 
     def _batches(self) -> Iterator[tuple[dict[str, int], bool]]:
         """UIDs (with their sizes) in groups of at most BATCH messages and about
@@ -174,13 +178,14 @@ class Mailbox:
                 found.append((uid.group(1).decode(), int(size.group(1))))
         return sorted(found, key=lambda pair: int(pair[0]))
 
-    def _fetch(self, uids: Sequence[str], what: str) -> Iterator[tuple[str, bytes]]:
-        data = self._call("UID", "FETCH", ",".join(uids), f"(UID {what})")
-        for item in data:
+    def _fetch(self, uids: Sequence[str], what: str) -> list[tuple[str, bytes]]:
+        found = []
+        for item in self._call("UID", "FETCH", ",".join(uids), f"(UID {what})"):
             if isinstance(item, tuple) and len(item) == 2:
-                found = _UID.search(item[0])
-                if found:
-                    yield found.group(1).decode(), bytes(item[1])
+                uid = _UID.search(item[0])
+                if uid:
+                    found.append((uid.group(1).decode(), bytes(item[1])))
+        return found
 
     def mark_seen(self, uids: Sequence[str]) -> None:
         if uids:

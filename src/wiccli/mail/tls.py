@@ -35,7 +35,8 @@ def context(ca: Path | None) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=str(ca) if ca else None)
     except (OSError, ssl.SSLError) as exc:
         reason = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or exc
-        raise DataError(f"--ca {ca}: cannot read the CA certificates: {reason}") from None
+        raise DataError(f"{ca}: cannot read the CA certificates (--ca FILE, $WIC_CA): "
+                        f"{reason}") from None
 
 
 def failed(where: str, exc: BaseException) -> DataError:
