@@ -182,13 +182,19 @@ def test_a_message_over_the_limit_is_reported_by_its_message_id_and_the_rest_app
     monkeypatch.setattr(reader, "MAX_MESSAGE", 20_000)
     invited(run, sqlite_ledger)
     big = with_id(DECLINE, "<big@example.org>") + b"\n" + b"padding line\n" * 2000
-    box = str(mbox(tmp_path / "in.mbox", [big, ACCEPT.read_bytes()]))
+    broken = (MAIL / "calendar-part-does-not-parse.eml").read_bytes()
+    box = str(mbox(tmp_path / "in.mbox", [big, ACCEPT.read_bytes(), broken]))
     got = replies(run, sqlite_ledger, box)
-    assert outcomes(got) == [("<big@example.org>", "needs-a-person", ""),
-                             ("<000000000000b3c4d5e6f7a8b9c0d1e2f3a4@google.com>", "applied",
-                              "dan004")]
-    assert "over the" in got["messages"][0]["detail"]
-    assert got["messages"][0]["from"] == "bob@example.com"
+    assert outcomes(got)[:2] == [
+        ("<big@example.org>", "needs-a-person", ""),
+        ("<000000000000b3c4d5e6f7a8b9c0d1e2f3a4@google.com>", "applied", "dan004")]
+    first, _, third = got["messages"]
+    assert "over the" in first["detail"]
+    assert "(Message-ID <big@example.org>)" in first["detail"]
+    assert first["from"] == "bob@example.com"
+    # A message that does not parse is named by its Message-ID in the table too.
+    assert third["outcome"] == "needs-a-person"
+    assert f"(Message-ID {third['message_id']})" in third["detail"]
 
 
 def test_a_calendar_part_is_measured_decoded(run: Runner, sqlite_ledger: LedgerUnderTest,

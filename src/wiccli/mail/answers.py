@@ -133,8 +133,14 @@ def _read_all(raws: Iterator[inbox.Raw], known: set[str]) -> list[Reading]:
 
     readings = []
     for raw in raws:
-        readings.append(reader.read(raw, known))
+        reading = reader.read(raw, known)
         del raw  # not held while the next one is read: one message in memory at a time
+        if reading.kind == "problem" and reading.message_id not in known:
+            # a message that could not be read is named by its Message-ID too (the
+            # mailbox's number or UID changes when messages are moved or deleted)
+            reading = replace(reading, detail=clean(
+                f"{reading.detail} (Message-ID {reading.message_id})", 600))
+        readings.append(reading)
     return readings
 
 
