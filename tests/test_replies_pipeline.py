@@ -14,15 +14,14 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA, LedgerUnderTest, Runner, make_ledger
+from conftest import LedgerUnderTest, Runner, make_ledger
 from imapserver import PASSWORD, ImapServer, imap_server_fixture  # noqa: F401
+from mailworld import GUESTS_FILE, MAIL, record_sent, sent_id
 from smtpserver import PASSWORD as SMTP_PASSWORD
 from smtpserver import Server, smtp_server
 from wiccli.mail import answers, inbox, itip, reader
 from wiccli.mail.inbox import Raw
 
-MAIL = DATA / "mail"
-GUESTS = MAIL / "ledger-invited-guests.toml"
 ACCEPT = MAIL / "gmail-accepted.eml"  # dan004 accepts
 DECLINE = MAIL / "outlook-declined-utf8.eml"  # bob002 declines
 ACCEPT_ANN = MAIL / "thunderbird-accepted.eml"  # ann001 accepts
@@ -36,8 +35,10 @@ def sqlite_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> LedgerUnder
 
 
 def invited(run: Runner, ledger: LedgerUnderTest) -> None:
-    result = run(*ledger.args(), "import", str(GUESTS))
+    """The guests of tests/data/mail, each sent the invitation the fixtures answer."""
+    result = run(*ledger.args(), "import", str(GUESTS_FILE))
     assert result.code == 0, result.stderr
+    record_sent(ledger.location, Path.cwd())
 
 
 def statuses(run: Runner, ledger: LedgerUnderTest) -> dict[str, str]:
@@ -71,23 +72,13 @@ def outcomes(document: dict[str, Any]) -> list[tuple[str, str, str]]:
     return [(m["message_id"], m["outcome"], m["entry"]) for m in document["messages"]]
 
 
-def sent_id(run: Runner, ledger: LedgerUnderTest, tmp_path: Path, entry: str) -> str:
-    """Send ``entry`` its invitation through a real SMTP server; the Message-ID sent."""
-    with smtp_server(tmp_path) as server:
-        result = run(*ledger.args(), "send", entry, "--again", "--smtp", server.user_url(),
-                     "--ca", str(server.ca_file), environ={"WIC_SMTP_PASSWORD": SMTP_PASSWORD})
-        assert result.code == 0, result.stderr
-        [(_, msg)] = server.inbox.received
-    return str(msg["Message-ID"])
-
-
 # --------------------------------------------------------------------------- each message alone
 
 
 def test_a_message_with_the_id_of_one_wic_sent_is_reported_and_the_rest_applied(
         run: Runner, ledger: LedgerUnderTest, tmp_path: Path) -> None:
     invited(run, ledger)
-    ours = sent_id(run, ledger, tmp_path, "ann001")
+    ours = sent_id("ann001")
     box = str(mbox(tmp_path / "in.mbox", [with_id(ACCEPT, ours), DECLINE.read_bytes()]))
     dry = replies(run, ledger, box, "--dry-run")
     real = replies(run, ledger, box)
@@ -109,7 +100,7 @@ def test_a_refusal_of_the_ledger_itself_undoes_only_that_message(
     """Without the check that foresees it, the database's UNIQUE Message-ID refuses the
     message: that message alone is left out, the plan made again, the rest applied."""
     invited(run, ledger)
-    ours = sent_id(run, ledger, tmp_path, "ann001")
+    ours = sent_id("ann001")
     monkeypatch.setattr(answers, "_unrecordable", lambda readings, recorded: readings)
     box = str(mbox(tmp_path / "in.mbox", [
         ACCEPT_ANN.read_bytes(), with_id(DECLINE, ours), ACCEPT.read_bytes()]))

@@ -46,6 +46,7 @@ class Options:
     add_delegates: bool = False
     mark_seen: bool = False
     move_to: str = ""
+    authserv_id: str = ""  # the mail server whose Authentication-Results are trusted
     ca: Path | None = None  # --ca: the CA to trust for IMAP (else $WIC_CA, $SSL_CERT_FILE)
 
 
@@ -104,7 +105,7 @@ def process(store: Store, request: Request, *, event_id: str, now: datetime,
         with _transaction(store, options.dry_run) as (tx, write):
             entries = tx.entries(history=False)
             recorded = tx.messages()
-            step = _Step(tx, event_id, now, options.add_delegates, random_bytes)
+            step = _Step(tx, event_id, now, options, random_bytes)
             result, notes = step.settle(readings, entries, recorded, write=write)
         filed = _file_applied(box, result, recorded, options) if box is not None else ()
     if not entries and readings:
@@ -178,7 +179,7 @@ class _Step:
     tx: Tx
     event_id: str
     now: datetime
-    add_delegates: bool
+    options: Options
     random_bytes: Callable[[int], bytes]
 
     def settle(self, readings: list[Reading], entries: Sequence[core.Invitation],
@@ -190,7 +191,8 @@ class _Step:
         readings = _unrecordable(readings, recorded)
         while True:
             result = plan(readings, entries, recorded, event_id=self.event_id, now=self.now,
-                          add_delegates=self.add_delegates)
+                          add_delegates=self.options.add_delegates,
+                          authserv_id=self.options.authserv_id)
             if not write:
                 return result, ()
             try:
@@ -319,10 +321,13 @@ def _add_delegate(tx: Tx, delegate: Delegate, random_bytes: Callable[[int], byte
     a guest already in the ledger under that name is left as it is, and said."""
     source = tx.get(delegate.from_entry)
     status = "listed" if "listed" in core.STATUSES else "invited"
-    fields = {"name": delegate.name, "category": source.category, "country": source.country,
-              "email": delegate.email, "status": status,
-              "note": f"delegate of {source.name} ({source.id})"}
     try:
+        # The name (CN) and address come from someone else's calendar: the same rules
+        # as `wic invites add`, or they would reach the headers of the next invitation.
+        fields = {"name": core.check_name("name", delegate.name.strip()),
+                  "category": source.category, "country": source.country,
+                  "email": core.check_email(delegate.email), "status": status,
+                  "note": f"delegate of {source.name} ({source.id})"}
         tx.add(fields, now=delegate.at, random_bytes=random_bytes)
     except WicError as exc:
         return f"delegate {delegate.email} not added: {exc.message}"

@@ -92,22 +92,27 @@ def composer(event: Event, today: date,
 
 def render_all(make: Composer, jobs: Sequence[Job], now: datetime,
                progress: Callable[[int], None] = lambda done: None) -> list[Outgoing]:
-    """Every job's message, or one error listing each distinct template mistake."""
+    """Every job's message, or one error listing each distinct template mistake and each
+    guest whose message would not have the headers meant (a name from an old ledger)."""
+    from wiccli.mail.message import UnsafeMessage
     from wiccli.mail.templating import TemplateError
 
-    messages, problems = [], dict[str, None]()
+    messages, problems, unsafe = [], dict[str, None](), False
     for index, job in enumerate(jobs):
         try:
             messages.append(make.compose(job.entry, kind=job.kind, sequence=job.sequence,
                                          now=now))
-        except TemplateError as exc:
+        except (TemplateError, UnsafeMessage) as exc:
             problems.setdefault(exc.message)
+            unsafe = unsafe or isinstance(exc, UnsafeMessage)
             if len(problems) >= MAX_ERRORS:
                 break
         progress(index + 1)
     if problems:
         found = list(problems)
-        raise DataError(found[0], details=[*found[1:], "nothing was sent"])
+        hint = ["correct a guest's entry by importing a CSV row with its id "
+                "(`wic invites import`), or withdraw it"] if unsafe else []
+        raise DataError(found[0], details=[*found[1:], *hint, "nothing was sent"])
     return messages
 
 

@@ -4,11 +4,13 @@ source's bytes (:class:`~wiccli.mail.inbox.Raw`) to what the message is
 
 - A message over ``MAX_MESSAGE`` was not read past its header block: it is reported with
   its Message-ID, sender and subject, and never parsed.
-- A message over :data:`SLIM_ABOVE` has the bodies that reading never looks at (text,
-  HTML, attachments, preambles) cut out before Python's e-mail parser sees it. That parser
+- A message over :data:`SLIM_ABOVE` has the bodies that reading never looks at (HTML,
+  attachments, preambles, every text but the first) cut out before Python's e-mail
+  parser sees it. That parser
   makes a Python string of every line it is given and keeps them all: a 32 MB message of
   short lines took 10 s and 450 MB. Cut, only the headers, the calendar parts, the delivery
-  reports and the messages a bounce returns are parsed, each bounded by its own limit.
+  reports, the messages a bounce returns and the first text part (whose first lines are
+  shown with a plain answer) are parsed, each bounded by its own limit.
 
 What is cut is found with ``bytes.find`` over the whole message, following its MIME
 structure as the standard library does (the same boundaries, the same parts, the same
@@ -29,6 +31,7 @@ from wiccli.limits import MAX_MIME_DEPTH as MAX_DEPTH
 from wiccli.limits import MAX_MIME_PARTS as MAX_PARTS
 from wiccli.mail import itip
 from wiccli.mail.inbox import Raw, head_of
+from wiccli.mail.mime import is_calendar
 
 SLIM_ABOVE = 256 * 1024  # a larger message has the parts nobody reads cut out first
 _HEADERS = BytesHeaderParser(policy=policy.compat32)
@@ -72,6 +75,7 @@ class _Walk:
     cuts: list[tuple[int, int]] = field(default_factory=list)  # byte ranges left out
     notes: list[str] = field(default_factory=list)  # kept parts over their limit
     parts: int = 0
+    text_seen: bool = False  # the first text/plain part (not in an attached message)
 
     def cut(self, start: int, end: int) -> None:
         if end > start:
@@ -94,37 +98,45 @@ def slimmed(data: bytes) -> tuple[bytes, list[str]]:
     return b"".join(kept), walk.notes
 
 
-def _part(walk: _Walk, start: int, end: int, depth: int) -> Message:
-    """Read the part in ``data[start:end]``: its headers, and what of its body to cut."""
+def _part(walk: _Walk, start: int, end: int, depth: int, *, attached: bool = False,
+          digest: bool = False) -> Message:
+    """Read the part in ``data[start:end]``: its headers, and what of its body to cut.
+    ``attached``: inside an attached message; ``digest``: a part of a multipart/digest
+    (whose parts are messages unless they say otherwise, as the parser has it)."""
     walk.parts += 1
     body = _body_start(walk.data, start, end)
     if body - start > MAX_MIME_HEADERS:
         raise itip.Unreadable(f"a header block of {body - start:,} bytes is over the "
                               f"{human_size(MAX_MIME_HEADERS)} limit; not read")
     headers = _HEADERS.parsebytes(walk.data[start:body])
+    if digest:
+        headers.set_default_type("message/rfc822")
     if walk.parts > MAX_PARTS or depth > MAX_DEPTH:
         walk.cut(body, end)  # past the caps: reading reports the message for them
         return headers
     kind = headers.get_content_type()
     boundary = headers.get_boundary() if headers.get_content_maintype() == "multipart" else None
     if boundary is not None:
-        _multipart(walk, body, end, boundary.encode("ascii", "surrogateescape"), depth)
+        _multipart(walk, body, end, boundary.encode("ascii", "surrogateescape"), depth,
+                   attached=attached, digest=kind == "multipart/digest")
     elif kind.startswith("message/") and kind != "message/delivery-status":
-        _part(walk, body, end, depth + 1)  # the attached message, parsed as a message
-    elif kind in _KEPT or _is_calendar(headers):
-        if end - body > MAX_CALENDAR * 4 // 3 + 4096:  # as itip's own first check
-            walk.cut(body, end)
-            walk.notes.append(f"a {kind} part of {end - body:,} bytes is over the "
-                              f"{human_size(MAX_CALENDAR)} limit; not read")
+        _part(walk, body, end, depth + 1, attached=True)  # the attached message, parsed
     else:
-        walk.cut(body, end)
+        _leaf(walk, headers, body, end, attached)
     return headers
 
 
-def _is_calendar(headers: Message) -> bool:
-    if headers.get_content_type() in itip.CALENDAR_TYPES:
-        return True
-    return (headers.get_filename() or "").lower().endswith((".ics", ".vcs"))
+def _leaf(walk: _Walk, headers: Message, body: int, end: int, attached: bool) -> None:
+    kind = headers.get_content_type()
+    first_text = kind == "text/plain" and not attached and not walk.text_seen
+    walk.text_seen = walk.text_seen or first_text
+    if not (first_text or kind in _KEPT or is_calendar(headers)):
+        walk.cut(body, end)
+    elif end - body > MAX_CALENDAR * 4 // 3 + 4096:  # as the reader's own first check
+        walk.cut(body, end)
+        if not first_text:  # a text that long is shown without its lines, as when whole
+            walk.notes.append(f"a {kind} part of {end - body:,} bytes is over the "
+                              f"{human_size(MAX_CALENDAR)} limit; not read")
 
 
 def _body_start(data: bytes, start: int, end: int) -> int:
@@ -140,7 +152,8 @@ def _body_start(data: bytes, start: int, end: int) -> int:
     return index + length
 
 
-def _multipart(walk: _Walk, body: int, end: int, boundary: bytes, depth: int) -> None:
+def _multipart(walk: _Walk, body: int, end: int, boundary: bytes, depth: int, *,
+               attached: bool, digest: bool) -> None:
     """Cut the preamble and epilogue; read each part between the boundary lines."""
     lines = list(_boundaries(walk.data, body, end, b"--" + boundary))
     if not lines:
@@ -152,7 +165,8 @@ def _multipart(walk: _Walk, body: int, end: int, boundary: bytes, depth: int) ->
         if closing:
             walk.cut(after, end)
             return
-        _part(walk, after, _before_line_end(walk.data, after, following), depth + 1)
+        _part(walk, after, _before_line_end(walk.data, after, following), depth + 1,
+              attached=attached, digest=digest)
 
 
 def _boundaries(data: bytes, start: int, end: int, delimiter: bytes

@@ -89,7 +89,9 @@ def send(
     with open_ledger(write=not dry_run) as (_, _, store):
         with store.transaction(write=False) as tx:
             entries = chosen(tx, sel, ids)
-            the_plan = plan(entries, last_sequences(tx.messages()), mode, limit)
+            sent = tx.messages()
+            the_plan = plan(entries, last_sequences(sent), mode, limit)
+            make.keep_uids(sent)
         _list_skipped(state, the_plan)
         messages = _render(state, make, the_plan)
         if dry_run:
