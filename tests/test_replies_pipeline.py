@@ -6,6 +6,7 @@ Against the real ledger (SQLite and PostgreSQL), Dovecot and aiosmtpd."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import mailbox
 import re
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import LedgerUnderTest, Runner, make_ledger
 from imapserver import PASSWORD, ImapServer, imap_server_fixture  # noqa: F401
@@ -236,6 +239,19 @@ BOUNDARY_SHAPES = [
     # a multipart without a boundary parameter, and one never closed
     b"Content-Type: multipart/mixed\n\n--x\n\nbody\n",
     b"Content-Type: multipart/mixed; boundary=q\n\n--q\nContent-Type: text/plain\n\nopen\n",
+    # the guest's words come after a forwarded message that has words of its own, and
+    # a digest's parts are messages even without a Content-Type
+    (b"Message-ID: <fwd@x>\nContent-Type: multipart/mixed; boundary=m\n\n--m\n"
+     b"Content-Type: message/rfc822\n\nSubject: inner\n\nnot the guest's words\n--m\n"
+     b"Content-Type: text/plain\n\nYes, I will come.\nBest, Ann\n--m\n"
+     b"Content-Type: text/plain\n\na second text\n--m--\n"),
+    (b"Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: inner\n\ninner\n"
+     b"--d\nContent-Type: text/plain\n\nafter the digest part\n--d--\n"),
+    # a calendar part over its limit, beside a text and alone
+    (b"Message-ID: <cal@x>\nContent-Type: multipart/mixed; boundary=c\n\n--c\n"
+     b"Content-Type: text/plain\n\nhi\n--c\nContent-Type: text/calendar; method=REPLY\n\n"
+     + CALENDAR * 1000 + b"\n--c--\n"),
+    b"Message-ID: <cal2@x>\nContent-Type: text/calendar\n\n" + CALENDAR * 1000,
 ]
 
 
@@ -347,3 +363,58 @@ def test_smtp_tls_trusts_the_ca_given_and_says_how_when_it_fails(
                          "--smtp-ca", str(server.ca_file))
         assert both.code == 2
         assert len(server.inbox.received) == 3
+
+
+def _leaf(kind: str, body: bytes) -> bytes:
+    return b"Content-Type: " + kind.encode() + b"\n\n" + body
+
+
+_LEAVES = st.sampled_from([
+    _leaf("text/plain", b"Yes, I will come.\n> quoted\n"),
+    _leaf("text/html", b"<p>yes</p>\n"),
+    _leaf("text/calendar; method=REPLY", CALENDAR),
+    _leaf("text/calendar; method=REQUEST", CALENDAR.replace(b"METHOD:REPLY", b"METHOD:REQUEST")),
+    b"Content-Type: application/ics; name=invite.ics\nContent-Transfer-Encoding: base64\n\n"
+    + base64.encodebytes(CALENDAR),
+    b"Content-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n"
+    + base64.encodebytes(b"%PDF-1.4" * 40),
+    _leaf("message/delivery-status", b"Reporting-MTA: dns; mx\n\nFinal-Recipient: rfc822; "
+          b"ann@example.org\nAction: failed\nStatus: 5.1.1\n"),
+    _leaf("text/rfc822-headers", b"Message-ID: <sent-ann001-0@wic2018.example>\n"),
+    b"\nno headers at all\n",
+])
+
+
+def _tree(children: st.SearchStrategy[bytes]) -> st.SearchStrategy[bytes]:
+    multipart = st.tuples(
+        st.sampled_from(["mixed", "alternative", "report", "digest"]),
+        st.lists(children, min_size=0, max_size=4), st.booleans(), st.booleans())
+
+    def build(args: tuple[str, list[bytes], bool, bool]) -> bytes:
+        subtype, parts, preamble, closed = args
+        # a boundary of its own: the parts hold their own boundaries, so it differs from them
+        boundary = hashlib.sha1(subtype.encode() + b"|".join(parts)).hexdigest()[:16].encode()
+        out = b"Content-Type: multipart/" + subtype.encode() + b"; boundary=" + boundary
+        out += b"\n\n" + (b"a preamble\n" if preamble else b"")
+        out += b"".join(b"--" + boundary + b"\n" + part + b"\n" for part in parts)
+        return out + (b"--" + boundary + b"--\nan epilogue\n" if closed else b"")
+
+    attached = children.map(lambda inner: b"Content-Type: message/rfc822\n\n" + inner)
+    return st.one_of(multipart.map(build), attached)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.recursive(_LEAVES, _tree, max_leaves=12),
+       st.sampled_from([b"", b"Message-ID: <tree@example.org>\nFrom: ann@example.org\n"]),
+       st.booleans())
+def test_any_mime_tree_reads_the_same_cut_or_whole(tree: bytes, head: bytes,
+                                                    crlf: bool) -> None:
+    raw = head + tree
+    if crlf:
+        raw = raw.replace(b"\n", b"\r\n")
+    whole = itip.read_message("1", raw)
+    original, reader.SLIM_ABOVE = reader.SLIM_ABOVE, 0
+    try:
+        assert reader.read(Raw("1", raw, len(raw))) == whole
+    finally:
+        reader.SLIM_ABOVE = original

@@ -135,8 +135,9 @@ def _leaf(walk: _Walk, headers: Message, body: int, end: int, attached: bool) ->
     elif end - body > MAX_CALENDAR * 4 // 3 + 4096:  # as the reader's own first check
         walk.cut(body, end)
         if not first_text:  # a text that long is shown without its lines, as when whole
-            walk.notes.append(f"a {kind} part of {end - body:,} bytes is over the "
-                              f"{human_size(MAX_CALENDAR)} limit; not read")
+            # the words reading the whole part would say (mime.decoded)
+            walk.notes.append(f"a {kind} part of {end - body:,} bytes is over the limit; "
+                              "not read")
 
 
 def _body_start(data: bytes, start: int, end: int) -> int:
