@@ -358,11 +358,14 @@ def test_smtp_tls_trusts_the_ca_given_and_says_how_when_it_fails(
         assert smtp_send(run, sqlite_ledger, server, "--ca", str(server.ca_file)).code == 0
         assert smtp_send(run, sqlite_ledger, server,
                          environ={"WIC_CA": str(server.ca_file)}).code == 0
+        # the older names, kept working
         assert smtp_send(run, sqlite_ledger, server, "--smtp-ca", str(server.ca_file)).code == 0
+        assert smtp_send(run, sqlite_ledger, server,
+                         environ={"WIC_SMTP_CA": str(server.ca_file)}).code == 0
         both = smtp_send(run, sqlite_ledger, server, "--ca", str(server.ca_file),
                          "--smtp-ca", str(server.ca_file))
         assert both.code == 2
-        assert len(server.inbox.received) == 3
+        assert len(server.inbox.received) == 4
 
 
 def _leaf(kind: str, body: bytes) -> bytes:
