@@ -192,16 +192,27 @@ def test_a_delegate_whose_name_would_reach_a_header_is_not_added(
 # --------------------------------------------------------------------------- sending
 
 
+def failed(result: object) -> str:
+    """A send that ran and exited 1: what it listed, then one error line; no traceback."""
+    assert result.code == 1, result.stderr  # type: ignore[attr-defined]
+    assert result.stdout == ""  # type: ignore[attr-defined]
+    err: str = result.stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in err
+    assert [line for line in err.splitlines() if line.startswith("error: ")] == \
+        [err.splitlines()[-1]]
+    return err
+
+
 def smtp_send(run: Runner, args: list[str], server: Server, *extra: str) -> object:
     return run(*args, "send", "--smtp", server.user_url(), "--smtp-ca", str(server.ca_file),
                *extra, environ={"WIC_SMTP_PASSWORD": PASSWORD})
 
 
-def test_a_name_from_an_old_ledger_stops_the_run_and_the_others_get_exactly_wics_headers(
+def test_a_name_from_an_old_ledger_is_not_sent_and_the_others_get_exactly_wics_headers(
         run: Runner, tmp_path: Path) -> None:
-    """An encoded word written into the ledger by a wic without the check: nothing is sent
-    until it is withdrawn; then a long non-ASCII name, folded into several encoded
-    words, still makes one To and no Bcc at the real server."""
+    """An encoded word written into the ledger by a wic without the check: that guest's
+    message is not sent, and listed (exit 1); the others go, and a long non-ASCII name,
+    folded into several encoded words, still makes one To and no Bcc at the real server."""
     args = ledger_args(tmp_path)
     long_name = "王小明" * 60 + " Ünal"
     for guest, address in (("Ann", "ann@example.org"), (long_name, "wang@example.org")):
@@ -211,18 +222,19 @@ def test_a_name_from_an_old_ledger_stops_the_run_and_the_others_get_exactly_wics
     with sqlite3.connect(tmp_path / "guests.db") as db:
         db.execute("UPDATE entries SET name = ? WHERE id = ?", (ENCODED, ann))
     with smtp_server(tmp_path) as server:
-        err = refused(smtp_send(run, args, server), 1)  # type: ignore[arg-type]
-        assert server.inbox.received == []
-        assert err.splitlines() == [
-            f'error: guest {ann}: name: contains "=?" (an encoded word), which mail headers '
-            "would decode; that message is not sent",
-            "error: correct a guest's entry by importing a CSV row with its id "
-            "(`wic invites import`), or withdraw it",
-            "error: nothing was sent"]
+        err = failed(smtp_send(run, args, server))
+        [(rcpts, msg)] = server.inbox.received
+        lines = err.splitlines()
+        assert lines[0] == (f'not sent: guest {ann}: name: contains "=?" (an encoded word), '
+                            "which mail headers would decode; that message is not sent")
+        assert lines[-2] == "sent 1, 1 not sent: headers would not be as meant"
+        assert lines[-1].startswith("error: 1 message not sent (listed above)")
+        again = failed(smtp_send(run, args, server))
+        assert len(server.inbox.received) == 1  # the other guest is not sent twice
+        assert again.splitlines()[0] == lines[0]
         assert run(*args, "set", ann, "withdrawn").code == 0
         result = smtp_send(run, args, server)
         assert result.code == 0, result.stderr  # type: ignore[attr-defined]
-        [(rcpts, msg)] = server.inbox.received
     assert rcpts == ["wang@example.org"]
     assert list(msg.keys()) == HEADERS
     [to] = msg["To"].addresses
@@ -257,7 +269,7 @@ def test_an_address_in_angle_brackets_in_an_old_ledger_is_listed_as_unusable(
     ("Invitation {{ 'x' * 500 }}", "is 511 characters long (at most 400)"),
     ("Invitation\x00{{ event.name }}", "contains a control character (U+0000)"),
 ])
-def test_a_subject_template_whose_output_would_change_the_headers_sends_nothing(
+def test_a_subject_template_whose_output_would_change_the_headers_is_not_sent(
         run: Runner, tmp_path: Path, subject: str, words: str) -> None:
     templates = tmp_path / "templates"
     assert run("invites", "templates", "init", str(templates)).code == 0
@@ -269,12 +281,12 @@ def test_a_subject_template_whose_output_would_change_the_headers_sends_nothing(
     assert run(*args, "add", "Ann", "-c", "experts", "--country", "DE",
                "--email", "ann@example.org").code == 0
     with smtp_server(tmp_path) as server:
-        err = refused(smtp_send(run, args, server), 1)  # type: ignore[arg-type]
+        err = failed(smtp_send(run, args, server))
         assert server.inbox.received == []
     first = err.splitlines()[0]
-    assert first.startswith("error: guest ")
+    assert first.startswith("not sent: guest ")
     assert f"the subject ({templates / 'invitation.subject.txt'}) {words}" in first
-    assert err.splitlines()[-1] == "error: nothing was sent"
+    assert err.splitlines()[-1].startswith("error: 1 message not sent (listed above)")
 
 
 # --------------------------------------------------------------------------- reading back

@@ -40,6 +40,7 @@ MAX_STALE_DAYS = 36_500  # --stale: a hundred years
 MAX_SMTP_TIMEOUT = 3600.0  # --timeout SECONDS: an hour of silence is a dead server
 MAX_RATE = 100_000.0  # --rate N/min: beyond this there is nothing left to pace
 MAX_SEND_LIMIT = 10_000_000  # --limit N
+MAX_REMIND_EVERY = 3650  # --every DAYS: ten years between two reminders
 # Text that goes into a mail header (wiccli/headers.py): names of guests, the event and the
 # sender; the rendered subject; an address (RFC 5321's longest path). Folded, each stays
 # far below the 998 characters a header line may have.

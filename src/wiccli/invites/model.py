@@ -79,6 +79,17 @@ class Message:
     outcome: str = ""
     detail: str = ""
     id: int | None = None
+    address: str = ""  # sent to (out), or the address that bounced (a bounce)
+
+
+def address_key(address: str) -> str:
+    """An address compared as servers do: the domain in IDNA, without case."""
+    local, at, domain = address.strip().rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    return f"{local}{at}{domain}".casefold()
 
 
 @dataclass(frozen=True, slots=True)

@@ -302,10 +302,11 @@ class Composer:
             self.uids[entry.id] = new_invitation_uid(entry.id, self.event_id, self.uid_token)
         return self.uids[entry.id]
 
-    def compose(self, entry: Invitation, *, kind: str, sequence: int,
-                now: datetime) -> Outgoing:
-        """The message for ``entry``; raises TemplateError for a template mistake and
-        UnsafeMessage when its headers would not be the ones meant."""
+    def compose(self, entry: Invitation, *, kind: str, sequence: int, now: datetime,
+                message_id: str | None = None) -> Outgoing:
+        """The message for ``entry`` (``message_id``: the one it had, when it is sent
+        again); raises TemplateError for a template mistake and UnsafeMessage when its
+        headers would not be the ones meant."""
         problem = text_problem(entry.name, MAX_NAME)
         if problem is not None:  # a ledger written before names were checked
             raise UnsafeMessage(entry.id, f"name: {problem}")
@@ -322,7 +323,7 @@ class Composer:
         calendar = self.builder.build(Request(
             uid=uid, sequence=sequence, stamp=now, attendee_name=entry.name,
             attendee_email=entry.email, description=self.description(subject)))
-        message_id = new_message_id(entry.id, kind, self.domain, self.token)
+        message_id = message_id or new_message_id(entry.id, kind, self.domain, self.token)
         msg = build_message(organizer=self.organizer, reply_to=self.reply_to,
                             to_name=entry.name, to_email=entry.email, subject=subject,
                             text=text, html=html, calendar=calendar, message_id=message_id,

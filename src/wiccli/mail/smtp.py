@@ -8,7 +8,9 @@ line (where other users' ``ps`` would see it) nor from a file wic writes.
 
 Each outcome of a message is told apart, because it decides what the ledger records:
 accepted (record it as sent), refused for this guest (record the refusal, go on), or
-the connection is gone (stop: the guest was not sent to, and a rerun resumes).
+the connection is gone (stop). A message is handed over in its SMTP steps (MAIL, RCPT,
+DATA) so that the caller can record the attempt just before DATA: a connection lost
+before that point sent nothing; one lost during DATA leaves the message unconfirmed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -100,6 +102,7 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
 class Outcome:
     accepted: bool
     detail: str  # the server's reply, for the ledger and the report
+    closed: bool = False  # the server said so and closed (421): nothing more goes through
 
 
 class Connection:
@@ -117,13 +120,17 @@ class Connection:
         self.client = self._connect()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         client, self.client = self.client, None
-        if client is not None:
-            try:
-                client.quit()
-            except (smtplib.SMTPException, OSError):
-                client.close()
+        if client is None:
+            return
+        if kind is not None and not issubclass(kind, Exception):  # stopped: do not wait
+            client.close()  # for a QUIT the server may answer only after the message
+            return
+        try:
+            client.quit()
+        except (smtplib.SMTPException, OSError):
+            client.close()
 
     def _connect(self) -> smtplib.SMTP:
         url = self.url
@@ -155,33 +162,58 @@ class Connection:
                                 "$WIC_SMTP_PASSWORD or add the host to ~/.netrc")
             client.login(self.url.user, self.secret)
 
-    def send(self, sender: str, recipient: str, data: bytes) -> Outcome:
-        """Hand one message over. A refusal is an Outcome; a lost server raises."""
-        assert self.client is not None, "use the connection as a context manager"
+    def send(self, sender: str, recipient: str, data: bytes,
+             handing_over: Callable[[], None] = lambda: None) -> Outcome:
+        """Hand one message over, step by step: MAIL, RCPT, then ``handing_over()`` (the
+        caller records the attempt), then DATA. A refusal is an Outcome; a lost server
+        raises (after ``handing_over``: the server may or may not have the message)."""
+        client = self.client
+        assert client is not None, "use the connection as a context manager"
         try:
-            refused = self.client.sendmail(sender, [recipient], data)
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, text = exc.recipients.get(recipient, (0, b"refused"))
-            return self._refused(code, _text(text))
-        except smtplib.SMTPDataError as exc:
+            code, reply = client.mail(sender)
+            if code == 421:  # closing: this message is not refused, nothing more goes
+                return self._refused(code, _text(reply))
+            if code != 250:
+                client.rset()
+                raise DataError(f"{self.url}: the server refuses the sender {sender} "
+                                f"({code} {_text(reply)})".rstrip())
+            code, reply = client.rcpt(recipient)
+            if code not in (250, 251):
+                return self._refused(code, _text(reply))
+            handing_over()
+            code, reply = client.data(data)
+        except smtplib.SMTPDataError as exc:  # no 354: the server refused to take it
             return self._refused(exc.smtp_code, _text(exc.smtp_error))
-        except smtplib.SMTPSenderRefused as exc:
-            raise DataError(f"{self.url}: the server refuses the sender {sender} "
-                            f"({_reply(exc)})") from None
         except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException,
                 OSError) as exc:
             self.client = None
             raise ConnectionLost(f"{self.url}: the connection was lost: {_reason(exc)}") from None
-        if refused:
-            code, text = refused.get(recipient, (0, b"refused"))
-            return self._refused(code, _text(text))
-        return Outcome(True, "250 accepted")
+        if code != 250:
+            return self._refused(code, _text(reply))
+        return Outcome(True, f"{code} {_text(reply)}".strip())
+
+    def abandon(self) -> None:
+        """Drop the message begun (after MAIL and RCPT, before DATA): RSET."""
+        if self.client is not None:
+            try:
+                self.client.rset()
+            except (smtplib.SMTPException, OSError) as exc:
+                self.client = None
+                raise ConnectionLost(f"{self.url}: the connection was lost: "
+                                     f"{_reason(exc)}") from None
 
     def _refused(self, code: int, text: str) -> Outcome:
         """A refusal of this message; 421 is the server closing: nothing more goes through."""
         if code == 421:
-            self.client = None
-            raise ConnectionLost(f"{self.url}: the server closed the connection: {code} {text}")
+            client, self.client = self.client, None
+            if client is not None:
+                client.close()
+            return Outcome(False, f"{code} {text}".strip(), closed=True)
+        if self.client is not None and code >= 400:
+            try:
+                self.client.rset()
+            except (smtplib.SMTPException, OSError):
+                pass
         return Outcome(False, f"{code} {text}".strip())
 
 
