@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import LedgerUnderTest, Runner, make_ledger
-from imapserver import PASSWORD, ImapServer, imap_server_fixture  # noqa: F401
+from imapserver import PASSWORD, ImapServer, imap_server_fixture, lone_imap_server_fixture  # noqa: F401
 from mailworld import GUESTS_FILE, MAIL, record_sent
 
 ALL = sorted(p.name for p in MAIL.glob("*.eml"))
@@ -206,7 +206,7 @@ def test_filing_options_need_imap(run: Runner, sqlite_ledger: LedgerUnderTest) -
 
 
 def imap_env(server: ImapServer) -> dict[str, str]:
-    return {"WIC_IMAP_PASSWORD": PASSWORD, "SSL_CERT_FILE": str(server.ca_file)}
+    return {"WIC_IMAP_PASSWORD": PASSWORD, "WIC_CA": str(server.ca_file)}
 
 
 def test_imap_applies_files_only_the_applied_and_reruns_change_nothing(
@@ -245,10 +245,10 @@ def test_imap_with_starttls_and_dry_run_leaves_the_mailbox_alone(
 
 
 def test_imap_wrong_password_is_exit_1(run: Runner, sqlite_ledger: LedgerUnderTest,
-                                       imap_server: ImapServer) -> None:
+                                       lone_imap_server: ImapServer) -> None:
     invited(run, sqlite_ledger)
-    env = {**imap_env(imap_server), "WIC_IMAP_PASSWORD": "wrong"}
-    result = run(*sqlite_ledger.args(), "replies", imap_server.url(), environ=env)
+    env = {**imap_env(lone_imap_server), "WIC_IMAP_PASSWORD": "wrong"}
+    result = run(*sqlite_ledger.args(), "replies", lone_imap_server.url(), environ=env)
     assert result.code == 1
     assert "login failed" in result.stderr
     assert PASSWORD not in result.stderr

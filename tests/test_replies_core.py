@@ -455,7 +455,7 @@ def test_an_mbox_yields_every_message_in_order(tmp_path: Path) -> None:
     fill_mbox(tmp_path / "in.mbox", list(EXPECTED))
     source = inbox.locate("in.mbox", tmp_path)
     assert source.kind == "mbox"
-    got = [itip.read_message(k, raw) for k, raw in inbox.read_messages(source)]
+    got = [itip.read_message(raw.key, raw.data) for raw in inbox.read_messages(source)]
     assert [r.message_id for r in got] == [r.message_id for r in readings()]
     assert [r.key for r in got][:2] == ["1", "2"]
 
@@ -466,11 +466,11 @@ def test_a_maildir_and_a_single_message(tmp_path: Path) -> None:
     box.close()
     source = inbox.locate(str(tmp_path / "Mail"), tmp_path)
     assert source.kind == "maildir"
-    [(_, raw)] = list(inbox.read_messages(source))
-    assert itip.read_message("k", raw).kind == "reply"
+    [raw] = list(inbox.read_messages(source))
+    assert itip.read_message("k", raw.data).kind == "reply"
     source = inbox.locate(str(MAIL / "gmail-accepted.eml"), tmp_path)
     assert source.kind == "message"
-    assert [k for k, _ in inbox.read_messages(source)] == ["gmail-accepted.eml"]
+    assert [raw.key for raw in inbox.read_messages(source)] == ["gmail-accepted.eml"]
 
 
 @pytest.mark.parametrize(("content", "words"), [

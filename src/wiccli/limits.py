@@ -50,9 +50,10 @@ MAX_ADDRESS = 254
 
 # Incoming mail (`wic invites replies`): a bad message is reported, the next one read.
 MAX_MESSAGE = 32 * MIB  # one whole message; on IMAP fetched only up to this
-MAX_CALENDAR = 1 * MIB  # one calendar part (a real REPLY is a few kB)
+MAX_CALENDAR = 1 * MIB  # one calendar part, decoded (a real REPLY is a few kB)
 MAX_MIME_DEPTH = 16  # MIME parts nested in each other
 MAX_MIME_PARTS = 500  # MIME parts of one message
+MAX_MIME_HEADERS = 1 * MIB  # the header block of one message or MIME part
 MAX_DELEGATES = 5  # DELEGATED-TO addresses of one answer; more is for a person to read
 MAX_EXCERPT = 300  # characters of a plain answer shown with it
 MAX_EXCERPT_LINES = 5  # of its first lines

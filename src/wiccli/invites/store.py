@@ -148,6 +148,11 @@ class Store:
         """There is no ledger yet (opened to read: it reads as empty, nothing is created)."""
         return bool(getattr(self.backend, "missing", False))
 
+    @property
+    def writable(self) -> bool:
+        """Whether a transaction may write (a read-only file, or no ledger yet: not)."""
+        return not self.missing and not getattr(self.backend, "read_only", False)
+
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Tx]:
         with self.backend.transaction(write) as cursor:
@@ -329,6 +334,30 @@ class Tx(MessageLog):
         if new is not old:
             self.put(old, new)
         return old, new
+
+    # ---- a step that can be undone alone
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Changes that an error undoes on their own: what was done before stays, and the
+        transaction goes on (on PostgreSQL too, where an error would otherwise end it)."""
+        self.db.run("SAVEPOINT wic_step")
+        try:
+            yield
+        except BaseException:
+            self.db.run("ROLLBACK TO SAVEPOINT wic_step")
+            self.db.run("RELEASE SAVEPOINT wic_step")
+            raise
+        self.db.run("RELEASE SAVEPOINT wic_step")
+
+
+def broken_rule(exc: BaseException) -> str | None:
+    """What a constraint of the ledger refused (a UNIQUE Message-ID, say), when ``exc`` is
+    a database's integrity error (DB-API 2 names it IntegrityError in sqlite3 and psycopg
+    alike); None for any other error."""
+    if any(kind.__name__ == "IntegrityError" for kind in type(exc).__mro__):
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else "a rule of the ledger"
+    return None
 
 
 def _entry_row(e: core.Invitation) -> tuple[Any, ...]:

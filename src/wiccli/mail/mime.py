@@ -70,6 +70,9 @@ def decoded(part: Message, limit: int) -> bytes:
         raise Unreadable(f"a {part.get_content_type()} part of {len(payload):,} bytes is "
                          "over the limit; not read")
     data = part.get_payload(decode=True)
+    if isinstance(data, bytes) and len(data) > limit:  # the limit is on what is decoded
+        raise Unreadable(f"a {part.get_content_type()} part of {len(data):,} bytes "
+                         "(decoded) is over the limit; not read")
     return data if isinstance(data, bytes) else b""
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from wiccli.errors import DataError, UsageError, WicError
+from wiccli.mail import tls
 
 SCHEMES = {"smtp": 587, "smtps": 465, "smtp+plain": 25}
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -94,10 +95,7 @@ def password(url: SmtpUrl, environ: Mapping[str, str], home: Path) -> str | None
 
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:
     """The system's trusted certificates, or only those of ``ca_file`` (a private CA)."""
-    try:
-        return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
-    except (OSError, ssl.SSLError) as exc:
-        raise DataError(f"{ca_file}: cannot read the CA certificates: {exc}") from None
+    return tls.context(ca_file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,21 +134,19 @@ class Connection:
 
     def _connect(self) -> smtplib.SMTP:
         url = self.url
+        client: smtplib.SMTP | None = None
         try:
             if url.scheme == "smtps":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    url.host, url.port, timeout=self.timeout, context=self.context)
+                client = smtplib.SMTP_SSL(url.host, url.port, timeout=self.timeout,
+                                          context=self.context)
             else:
                 client = smtplib.SMTP(url.host, url.port, timeout=self.timeout)
             self._hello(client)
-        except smtplib.SMTPAuthenticationError as exc:
-            raise DataError(f"{url}: the server refused the login ({_reply(exc)}); check the "
-                            "user and $WIC_SMTP_PASSWORD or ~/.netrc") from None
-        except ssl.SSLError as exc:
-            raise DataError(f"{url}: TLS failed: {exc.reason or exc}") from None
-        except (smtplib.SMTPException, OSError) as exc:
-            raise DataError(f"{url}: cannot connect: {_reason(exc)}") from None
-        return client
+            return client
+        except BaseException as exc:
+            if client is not None:  # a half-open session: nothing more goes over it
+                client.close()
+            raise _connect_error(url, exc) from None
 
     def _hello(self, client: smtplib.SMTP) -> None:
         client.ehlo()
@@ -221,6 +217,18 @@ class Connection:
         return Outcome(False, f"{code} {text}".strip())
 
 
+def _connect_error(url: SmtpUrl, exc: BaseException) -> BaseException:
+    """What a failure to open the session says (anything else is passed on as it is)."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return DataError(f"{url}: the server refused the login ({_reply(exc)}); check the "
+                         "user and $WIC_SMTP_PASSWORD or ~/.netrc")
+    if isinstance(exc, ssl.SSLError):
+        return tls.failed(str(url), exc)
+    if isinstance(exc, smtplib.SMTPException | OSError):
+        return DataError(f"{url}: cannot connect: {_reason(exc)}")
+    return exc
+
+
 def _text(raw: bytes | str) -> str:
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
 
@@ -254,8 +262,8 @@ class Server:
 
 def server_from(option: str | None, ca: Path | None, timeout: float,
                 environ: Mapping[str, str], home: Path) -> Server:
-    """``--smtp`` (else $WIC_SMTP_URL), its password, the CA to trust (``--smtp-ca``,
-    else $WIC_SMTP_CA, else the system's), the time-out."""
+    """``--smtp`` (else $WIC_SMTP_URL), its password, the CA to trust (``--ca``, else
+    $WIC_CA, else the older $WIC_SMTP_CA, else the system's), the time-out."""
     text = option or environ.get("WIC_SMTP_URL")
     if not text:
         raise UsageError("no mail server: give --smtp smtp://user@host:587 or set "
@@ -266,5 +274,5 @@ def server_from(option: str | None, ca: Path | None, timeout: float,
         raise UsageError(f"--timeout must be more than 0 and at most {MAX_SMTP_TIMEOUT:g} "
                          f"seconds, got {timeout:g}")
     url = parse_url(text)
-    ca_file = ca or (Path(environ["WIC_SMTP_CA"]) if environ.get("WIC_SMTP_CA") else None)
+    ca_file = tls.ca_file(ca, environ, "WIC_SMTP_CA")
     return Server(url, password(url, environ, home), tls_context(ca_file), timeout)

@@ -58,9 +58,12 @@ def send(
     smtp: Annotated[str | None, typer.Option(
         "--smtp", metavar="URL", help="smtp://user@host:587 (STARTTLS) or smtps://user@host:465 "
         "(default: $WIC_SMTP_URL). The password: $WIC_SMTP_PASSWORD or ~/.netrc.")] = None,
+    ca: Annotated[Path | None, typer.Option(
+        "--ca", metavar="FILE", help="Trust only this CA certificate (PEM) for the server "
+        "(default: the system's; also $WIC_CA).")] = None,
     smtp_ca: Annotated[Path | None, typer.Option(
-        "--smtp-ca", metavar="FILE", help="Trust only this CA certificate (PEM) for the server "
-        "(default: the system's; also $WIC_SMTP_CA).")] = None,
+        "--smtp-ca", metavar="FILE", hidden=True,
+        help="The older name of --ca.")] = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", metavar="SECONDS", help="Give up on a server silent this long.")] = 60.0,
     dry_run: Annotated[bool, typer.Option(
@@ -83,11 +86,13 @@ def send(
 
     state = current()
     _check_output(dry_run, out_dir, maildir)
+    if ca is not None and smtp_ca is not None:
+        raise UsageError("--smtp-ca is the older name of --ca: give one of them")
     rules = Rules(mode=_mode(again, reminder), every=every, remind_again=again and reminder,
                   resend_unconfirmed=resend_unconfirmed, limit=limit)
     request = Request(
         selection(state, state.event(), status, category, country, search, stale),
-        tuple(ids or ()), rules, _dry_run(state, out_dir, maildir), smtp, smtp_ca, timeout,
+        tuple(ids or ()), rules, _dry_run(state, out_dir, maildir), smtp, ca or smtp_ca, timeout,
         parse_rate(rate))
     env = state.env
     home = Path(env.environ["HOME"]) if env.environ.get("HOME") else Path.home()
