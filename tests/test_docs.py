@@ -168,7 +168,11 @@ def test_every_option_the_docs_list_exists(run: Runner, command: str) -> None:
         real |= help_options(run, "invites")
     listed = set().union(*(listed_options(part(page, start), start)
                            for page, start in OPTION_DOCS[command]))
-    assert sorted(listed - real) == [], f"the docs list options `wic {command}` does not have"
+    # An option --help leaves out (an older name kept working) must still be parsed.
+    hidden = {o for o in listed - real
+              if "No such option" not in run(*command.split(), o, "x", "--help").stderr}
+    assert sorted(listed - real - hidden) == [], \
+        f"the docs list options `wic {command}` does not have"
 
 
 @pytest.mark.parametrize("command", sorted(OPTION_DOCS), ids=lambda c: c or "wic")
