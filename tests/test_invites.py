@@ -840,3 +840,27 @@ def test_find_id_prefers_the_id_itself_to_ids_it_starts() -> None:
         core.find_id(["exact2", "exact34"], "exact")
     with pytest.raises(NotFoundError, match="no invitation with id ''"):
         core.find_id(["exact2"], "")
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("No Show", "no-show"), ("no_show", "no-show"), ("NOSHOW", "no-show"),
+    ("no-shows", "no-show"), (" Attended ", "attended"), ("TENTATIVE", "tentative"),
+])
+def test_a_status_is_read_in_any_case_and_spacing(text: str, status: str) -> None:
+    assert core.resolve_status(text) == status
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("0", "0"), ("10001", "10001"), ("-3", "-3"), ("2.5", "2.5"), ("٣", "٣"),
+    ("1" * 10, "1111111111"), ("9" * 29, "9" * 29), ("9" * 30, "a number of 30 characters"),
+])
+def test_a_quantity_out_of_bounds_is_said_as_typed(text: str, said: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        core.check_quantity(text)
+    assert raised.value.message == f"quantity must be a whole number from 1 to 10,000, got {said}"
+
+
+@pytest.mark.parametrize(("value", "quantity"), [("1", 1), (" 10000 ", 10_000), (7, 7),
+                                                 ("000000042", 42)])
+def test_a_quantity_in_bounds_is_read(value: int | str, quantity: int) -> None:
+    assert core.check_quantity(value) == quantity
