@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# The app sets the coercion hook up when imported: now, while $WIC_NO_FAST_COERCE is still
+# the run's (the run fixture clears every WIC_* variable).
+import wiccli.cli.app  # noqa: F401
+from wiccli.cli import coerce
 from wiccli.cli.main import main
 from wiccli.env import Env
 
@@ -33,6 +37,13 @@ FIXED_NOW = datetime(2018, 11, 8, 1, 0, tzinfo=UTC)  # 09:00 on day 2 in Wuzhen
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("long", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_report_header() -> str:
+    import typer
+
+    state = "on" if coerce.installed() else f"off ({coerce.SWITCH}, or a Typer it does not know)"
+    return f"wic: Typer {typer.__version__}, fast option coercion {state}"
 
 
 @dataclass

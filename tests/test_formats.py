@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
+import typing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,8 +48,15 @@ def format_types(command: object, path: str = "") -> dict[str, object]:
             found.update(format_types(sub, where))
         for param in sub.params:
             if "--format" in getattr(param, "opts", ()):
-                found[where] = param.type_descriptor.annotation
+                found[where] = _annotation(sub.callback, param.name)
     return found
+
+
+def _annotation(callback: Any, name: str) -> object:
+    """The type a command function declares for its parameter ``name`` (Typer wraps the
+    function with functools.update_wrapper, which keeps it as ``__wrapped__``)."""
+    hints = typing.get_type_hints(inspect.unwrap(callback))
+    return hints[name]
 
 
 def test_every_listing_command_offers_every_format(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
         except typer.Abort:
             print("error: aborted", file=state.env.stderr)
             return int(ExitStatus.ERROR)
-        except typer.TyperException as exc:  # Typer's (Click's) usage and parameter errors
+        except _usage_errors() as exc:  # Typer's (Click's) usage and parameter errors
             return _usage_error(exc, state.env)
         except BrokenPipeError:
             # The reader went away (`wic agenda | head`): stop quietly.
@@ -58,6 +58,21 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
             _discard_stdout(state.env)
             return int(ExitStatus.ERROR)
     return result if isinstance(result, int) else int(ExitStatus.OK)
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """The base of the usage and parameter errors Typer raises, by public names only.
+
+    ``typer.TyperException`` since Typer 0.28; before, Typer raised Click's exceptions
+    (from its own copy of Click since 0.26), and its public ``BadParameter`` derives
+    from their base, ``ClickException``.
+    """
+    import typer
+
+    base = getattr(typer, "TyperException", None)
+    if isinstance(base, type) and issubclass(base, Exception):
+        return (base,)
+    return tuple(k for k in typer.BadParameter.__mro__ if k.__name__ == "ClickException")
 
 
 def _process_env() -> Env:
