@@ -106,6 +106,51 @@ def shared() -> Path:
     return SHARED
 
 
+# --------------------------------------------------------------------------- machine needs
+# A font, server or reader a test needs and cannot find makes it skip, with the reason and
+# the Debian package that brings it (.ci/run installs them all); it never makes it fail.
+
+
+def need_program(name: str, package: str) -> str:
+    """The path of the program ``name``; skip without it."""
+    import shutil
+
+    found = shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed (Debian: {package}; .ci/run installs it)")
+    return found
+
+
+def need_font_for(text: str, package: str) -> None:
+    """Skip unless the installed fonts draw every character of ``text`` (fontconfig says)."""
+    from wiccli.output.fonts import uncovered
+
+    need_program("fc-list", "fontconfig")
+    missing = "".join(uncovered(text))
+    if missing:
+        pytest.skip(f"no installed font draws {missing!r} (Debian: {package}; "
+                    ".ci/run installs it)")
+
+
+def need_ical_js() -> str:
+    """The node program, with Mozilla's ical.js installed in tests/js; skip without them."""
+    node = need_program("node", "nodejs")
+    if not (ROOT / "tests" / "js" / "node_modules" / "ical.js").is_dir():
+        pytest.skip("ical.js is not installed: run `npm ci` in tests/js (.ci/run does)")
+    return node
+
+
+def need_weasyprint() -> None:
+    """Skip without WeasyPrint or the Pango libraries it loads when imported."""
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError:
+        pytest.skip("WeasyPrint is not installed (pip install 'wic[pdf]')")
+    except OSError as exc:  # WeasyPrint is there, Pango is not
+        pytest.skip(f"WeasyPrint cannot load Pango (Debian: libpango-1.0-0, "
+                    f"libpangoft2-1.0-0): {exc}")
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
