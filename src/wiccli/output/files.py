@@ -1,12 +1,19 @@
-"""Writing output files safely: atomically, and only inside the folder asked for.
+"""Writing output files safely: atomically, only inside the folder asked for, and under
+names that are safe on every system.
 
 A file is written to a temporary file beside it, flushed to disk and renamed
-over the target, so a failure (full disk, Ctrl-C) never leaves half a file.
+over the target, so a failure (full disk, Ctrl-C) never leaves half a file. Names made
+from ids and titles (one calendar a theme, one page a session, one letter a guest, one
+message a guest) come from :func:`unique_file_names`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from wiccli.errors import DataError
@@ -136,3 +143,43 @@ def inside(folder: Path, name: str) -> Path:
     if outside:
         raise DataError(f"refusing to write {target}: it would land outside {folder}")
     return target
+
+
+# Windows refuses these as file names, with any extension and in any case.
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$", "clock$"}
+    | {f"{p}{n}" for p in ("com", "lpt") for n in "0123456789¹²³"}
+)
+_UNSAFE = re.compile(r"[^a-z0-9_-]+")
+MAX_STEM = 80
+
+
+def safe_file_name(stem: str, suffix: str) -> str:
+    """A file name for ``stem`` that is safe on every OS and names a file in one folder.
+
+    Only ``a-z 0-9 _ -`` survive (no separators, dots, drive letters or control
+    characters); reserved Windows names get a trailing ``_``; long stems are cut
+    and keep a hash of the whole so distinct ids stay distinct.
+    """
+    text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
+    name = _UNSAFE.sub("_", text).strip("_-") or "unnamed"
+    if len(name) > MAX_STEM:
+        digest = hashlib.sha256(stem.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        name = f"{name[:MAX_STEM - 11].rstrip('_-')}-{digest}"
+    if name in _RESERVED:
+        name += "_"
+    return name + suffix
+
+
+def unique_file_names(stems: Iterable[str], suffix: str) -> list[str]:
+    """Safe names for each stem; names that clash after cleaning get ``-2``, ``-3``…"""
+    seen: set[str] = set()
+    names = []
+    for stem in stems:
+        name = safe_file_name(stem, suffix)
+        base, n = name[: -len(suffix)], 2
+        while name in seen:
+            name, n = f"{base}-{n}{suffix}", n + 1
+        seen.add(name)
+        names.append(name)
+    return names

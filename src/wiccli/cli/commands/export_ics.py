@@ -122,7 +122,7 @@ def _export_one(state: State, filters: Filters, sessions: list[Session], output:
 def _export_split(state: State, filters: Filters, sessions: list[Session], by: str,
                   out_dir: Path, alarm: int | None, name: str | None) -> None:
     from wiccli import ics
-    from wiccli.output.files import inside, prepare_folder, write_atomic
+    from wiccli.output.files import inside, prepare_folder, unique_file_names, write_atomic
 
     event = state.event()
     zone = state.zone()
@@ -130,7 +130,7 @@ def _export_split(state: State, filters: Filters, sessions: list[Session], by: s
     parts = ics.split_sessions(event, sessions, by, zone)
     base = ics.split_filters(filters, by)
     files = []
-    for part, file_name in zip(parts, ics.unique_file_names(p.stem for p in parts),
+    for part, file_name in zip(parts, unique_file_names((p.stem for p in parts), ".ics"),
                                strict=True):
         spec = ics.CalendarSpec(name=ics.calendar_name(event, base, name, part.label),
                                 description=ics.calendar_description(event),
