@@ -7,6 +7,7 @@ The rules of the event format live here, built from the value checks of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,7 +15,6 @@ from typing import Any
 
 from wiccli.errors import EventFileError, Problem
 from wiccli.event.fields import (
-    EMAIL_RE,
     MAX_FRAB_ID,
     SLUG_RE,
     URL_RE,
@@ -35,8 +35,10 @@ from wiccli.event.model import (
 from wiccli.limits import MAX_EVENT_DAYS
 
 # The patterns and the zone lookup are imported from here by the schema, frab and CLI code.
-__all__ = ["EMAIL_RE", "MAX_FRAB_ID", "SLUG_RE", "URL_RE", "UUID_RE", "Checked", "EventChecker",
+__all__ = ["MAX_FRAB_ID", "SLUG_RE", "URL_RE", "UUID_RE", "Checked", "EventChecker",
            "build_event", "check", "check_event", "load_zone"]
+
+AUTHSERV_RE = re.compile(r"^[A-Za-z0-9._-]+$")  # RFC 8601 authserv-id, as mail servers write it
 
 
 def build_event(data: Mapping[str, Any], *, source: str, bundled: bool = False) -> Event:
@@ -123,7 +125,7 @@ class EventChecker(FieldChecker):
             "event",
             {
                 "id": (True, self.slug),
-                "name": (True, self.text),
+                "name": (True, self.name),
                 "short_name": (False, self.string),
                 "tagline": (False, self.string),
                 "timezone": (True, self.timezone),
@@ -223,6 +225,7 @@ class EventChecker(FieldChecker):
                 "organizer": (False, self.organizer),
                 "reply_to": (False, self.email),
                 "templates": (False, self.text),
+                "authserv_id": (False, self.authserv_id),
             },
         )
         if fields is None:
@@ -231,8 +234,17 @@ class EventChecker(FieldChecker):
                                 self.category)
         return Invitations(**fields, categories=tuple(c for _, c in categories))
 
+    def authserv_id(self, value: Any, path: str) -> str | None:
+        """A mail server's name as RFC 8601 writes it: one token, no spaces or ';'."""
+        result = self.text(value, path)
+        if result is not None and not AUTHSERV_RE.match(result):
+            self.fail(path, f"{result!r} is not an authserv-id (a host name such as "
+                      "mail.example.org, as the server writes it in Authentication-Results)")
+            return None
+        return result
+
     def organizer(self, value: Any, path: str) -> Organizer | None:
-        fields = self.item(value, path, {"name": (True, self.line), "email": (True, self.email)})
+        fields = self.item(value, path, {"name": (True, self.name), "email": (True, self.email)})
         return None if fields is None else Organizer(**fields)
 
     def category(self, value: Any, path: str) -> Category | None:

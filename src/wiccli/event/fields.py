@@ -16,15 +16,13 @@ from typing import Any
 from wiccli.errors import Checker, Problem
 from wiccli.event import clock
 from wiccli.event.model import STATUSES
-from wiccli.limits import MAX_COUNT, MAX_SEQUENCE, calendar_range, in_calendar
+from wiccli.headers import address, shown, text_problem
+from wiccli.limits import MAX_COUNT, MAX_NAME, MAX_SEQUENCE, calendar_range, in_calendar
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 URL_RE = re.compile(r"^https?://\S+$")
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 MAX_FRAB_ID = 2**53 - 1  # the largest integer every JSON reader keeps exactly
-# One address, no display name: what a From or Reply-To header and a mailto: URI can carry.
-_ATOM = r"[^@\s<>(),;:\"\[\]\\.]+"
-EMAIL_RE = re.compile(rf"^[^@\s<>(),;:\"\[\]\\]+@{_ATOM}(\.{_ATOM})+$")
 
 
 # A field spec: key -> (required, converter). A converter returns the value or
@@ -86,17 +84,25 @@ class FieldChecker(Checker):
         return result
 
     def email(self, value: Any, path: str) -> str | None:
+        """One address alone: it goes into a From or Reply-To header as written."""
         result = self.string(value, path)
-        if result is not None and not EMAIL_RE.match(result):
-            self.fail(path, f"{result!r} is not an e-mail address (name@example.org)")
+        if result is None:
+            return None
+        plain, problem = address(result)
+        if problem is None and plain != result:
+            problem = f"has angle brackets; write the address alone: {plain!r}"
+        if problem is not None:
+            self.fail(path, f"{shown(result)} {problem}")
             return None
         return result
 
-    def line(self, value: Any, path: str) -> str | None:
-        """A non-empty string on one line (it goes into a mail header)."""
+    def name(self, value: Any, path: str) -> str | None:
+        """A non-empty name that goes into a mail header (From, Subject): one line, no
+        encoded word, at most MAX_NAME characters."""
         result = self.text(value, path)
-        if result is not None and ("\n" in result or "\r" in result):
-            self.fail(path, "must be on one line")
+        problem = None if result is None else text_problem(result, MAX_NAME)
+        if problem is not None:
+            self.fail(path, problem)
             return None
         return result
 
