@@ -98,7 +98,7 @@ def _stdout_failed(env: Env) -> bool:
 def _discard_stdout(env: Env) -> None:
     """Point this process's stdout at /dev/null, so that the interpreter's own flush at
     exit finds nothing to fail on (it would print "Exception ignored" and exit 120)."""
-    if getattr(env.stdout, "_stream", env.stdout) is not sys.stdout:  # a caller's stream
+    if getattr(env.stdout, "stream", env.stdout) is not sys.stdout:  # a caller's stream
         return
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
