@@ -40,7 +40,7 @@ from wiccli.event.model import (
     Theme,
     Venue,
 )
-from wiccli.output.files import make_private_folder
+from wiccli.output.files import make_private_folder, open_regular
 
 FORMAT = 2  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -102,11 +102,14 @@ def load_cached(
 
 
 def _read_source(path: Path) -> bytes | None:
-    try:
-        if path.stat().st_size < MIN_SIZE:
-            return None
-        return path.read_bytes()
-    except OSError:
+    from wiccli.errors import DataError
+
+    try:  # a pipe or a device is not read here: the loader refuses it with its error
+        with open_regular(path, "event file") as handle:
+            if os.fstat(handle.fileno()).st_size < MIN_SIZE:
+                return None
+            return handle.read()
+    except (OSError, DataError):
         return None
 
 

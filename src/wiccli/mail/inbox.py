@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from wiccli.errors import DataError, UsageError
 from wiccli.limits import MAX_MESSAGE
+from wiccli.output.files import open_regular
 
 # The first line of a message: a header name (printable ASCII but the colon), a colon.
 _HEADER_START = re.compile(rb"^[\x21-\x39\x3b-\x7e]{1,76}:")
@@ -55,10 +56,8 @@ def locate(text: str, cwd: Path) -> Source:
 
 def _file_kind(path: Path) -> str:
     try:
-        with path.open("rb") as handle:
+        with open_regular(path, "file or folder") as handle:  # a pipe would block
             head = handle.read(_SNIFF)
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file or folder") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if not head or head.startswith(b"From "):
@@ -97,7 +96,7 @@ def _read_capped(handle: BinaryIO, label: str) -> bytes:
 
 def _read_file(path: Path) -> bytes:
     try:
-        with path.open("rb") as handle:
+        with open_regular(path, "message file") as handle:
             return _read_capped(handle, str(path))
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
@@ -128,9 +127,10 @@ def _maildir(path: Path) -> Iterator[tuple[str, bytes]]:
     except (OSError, mailbox.Error) as exc:
         raise DataError(f"{path}: cannot read the Maildir: {exc}") from None
     for key in keys:
-        try:
-            with box.get_file(key) as handle:
-                data = _read_capped(handle, f"{path} message {key}")  # type: ignore[arg-type]
+        try:  # opened as get_file() would, but refusing a pipe or a device (it would block)
+            name = box._lookup(key)  # type: ignore[attr-defined]
+            with open_regular(path / name, "message file") as handle:
+                data = _read_capped(handle, f"{path} message {key}")
         except KeyError:  # moved away by a mail program while we read: not ours to report
             continue
         yield key, data

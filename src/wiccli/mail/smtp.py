@@ -92,8 +92,15 @@ def password(url: SmtpUrl, environ: Mapping[str, str], home: Path) -> str | None
 
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:
     """The system's trusted certificates, or only those of ``ca_file`` (a private CA)."""
+    if ca_file is None:
+        return ssl.create_default_context()
+    from wiccli.event.load import read_bytes
+
+    # Read here, not by OpenSSL: a pipe or a device is refused instead of blocking.
+    data = read_bytes(ca_file, "certificate file")
     try:
-        return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        pem = data.lstrip().startswith(b"-----")
+        return ssl.create_default_context(cadata=data.decode("latin-1") if pem else data)
     except (OSError, ssl.SSLError) as exc:
         raise DataError(f"{ca_file}: cannot read the CA certificates: {exc}") from None
 
