@@ -17,6 +17,7 @@ byte-wise (``COLLATE "C"`` on PostgreSQL), so both give the same results.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -67,7 +68,12 @@ def locate(event: Event, option: str | None, environ: Mapping[str, str], cwd: Pa
 
 
 def is_url(text: str) -> bool:
-    return text.startswith(URL_SCHEMES)
+    """A PostgreSQL location: a ``postgresql://`` URL or a key=value connection string."""
+    return text.startswith(URL_SCHEMES) or _CONNINFO.match(text) is not None
+
+
+# libpq's key=value form ("host=db dbname=wic"): no ledger file is named like that.
+_CONNINFO = re.compile(r"\s*(host|hostaddr|dbname|service|user|port|password)\s*=")
 
 
 def open_store(event: Event, option: str | None, environ: Mapping[str, str], cwd: Path, *,
