@@ -28,14 +28,12 @@ from typing import Any
 from wiccli.errors import DataError, NotFoundError
 from wiccli.event.model import Event
 from wiccli.invites import model as core
+from wiccli.invites import rows as rows_
 from wiccli.invites.backend import Backend, Cursor
+from wiccli.invites.rows import ENTRY_COLUMNS, MESSAGE_COLUMNS, RowChecker
 from wiccli.invites.summary import Counted
 
 URL_SCHEMES = ("postgresql://", "postgres://")
-ENTRY_COLUMNS = ("id", "name", "category", "country", "status", "created", "updated",
-                 "organization", "email", "quantity", "note")
-MESSAGE_COLUMNS = ("id", "entry_id", "direction", "kind", "message_id", "uid", "sequence",
-                   "dtstamp", "at", "outcome", "detail")
 
 
 # --------------------------------------------------------------------------- locating
@@ -95,7 +93,7 @@ def open_store(event: Event, option: str | None, environ: Mapping[str, str], cwd
     notes: list[str] = []
     legacy = path.with_suffix(".toml")
     seed = None
-    if legacy.is_file() and not _ready(path):
+    if legacy.is_file() and not _ready(path) and _is_legacy(legacy, event, cwd):
         seed, write = _import_legacy(legacy, path, event.id, notes), True
     store = Store(sqlite.open_backend(path, event.id, create=write, seed=seed), event.id)
     store.notes = notes
@@ -109,6 +107,17 @@ def _ready(path: Path) -> bool:
         return path.stat().st_size > 0
     except OSError:
         return False
+
+
+def _is_legacy(legacy: Path, event: Event, cwd: Path) -> bool:
+    """``conf.toml`` beside ``conf.db`` is an old TOML ledger only when it says so: it is
+    as likely the event file itself, or another TOML file of the user's."""
+    from wiccli.invites import tomlfile
+
+    if event.source and not event.source.startswith("<") and \
+            (cwd / event.source).resolve() == legacy.resolve():
+        return False
+    return tomlfile.is_ledger(legacy)
 
 
 def _import_legacy(legacy: Path, path: Path, event_id: str,
@@ -157,7 +166,7 @@ class Store:
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Tx]:
         with self.backend.transaction(write) as cursor:
-            yield Tx(cursor)
+            yield Tx(cursor, self.where)
 
     def record(self, message: core.Message) -> core.Message:
         with self.transaction() as tx:
@@ -175,10 +184,6 @@ class Store:
 
 def _text(when: datetime | None) -> str | None:
     return None if when is None else when.isoformat()
-
-
-def _when(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
 
 
 def email_key(email: str) -> str | None:
@@ -212,6 +217,11 @@ class Tx:
     """The operations of one transaction on the ledger."""
 
     db: Cursor
+    where: str = ""  # the ledger, as messages name it (a row that breaks a rule, say)
+
+    def check(self) -> RowChecker:
+        """Checks the rows this transaction reads (see :mod:`wiccli.invites.rows`)."""
+        return RowChecker(self.where)
 
     # ---- reading
 
@@ -222,12 +232,13 @@ class Tx:
         """Every entry, sorted by id; with its history unless ``history`` is False."""
         rows = self.db.rows(f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entries ORDER BY id")
         changes: dict[str, list[core.Change]] = {}
+        check = self.check()
         if history:
             for entry_id, *change in self.db.rows(
                     "SELECT entry_id, at, status, note, message_id FROM history "
                     "ORDER BY entry_id, seq"):
-                changes.setdefault(entry_id, []).append(_change(change))
-        return [_entry(row, changes.get(row[0], [])) for row in rows]
+                changes.setdefault(entry_id, []).append(rows_.change(check, entry_id, change))
+        return [rows_.entry(check, row, changes.get(row[0], [])) for row in rows]
 
     def ledger(self, event_id: str) -> core.Ledger:
         return core.Ledger(event_id, tuple(self.entries()))
@@ -252,16 +263,23 @@ class Tx:
                            (entry_id,))
         if not row:
             raise NotFoundError(f"no invitation with id {entry_id!r}")
-        changes = [_change(c) for c in self.db.rows(
+        check = self.check()
+        changes = [rows_.change(check, entry_id, c) for c in self.db.rows(
             "SELECT at, status, note, message_id FROM history WHERE entry_id = ? ORDER BY seq",
             (entry_id,))]
-        return _entry(row[0], changes)
+        return rows_.entry(check, row[0], changes)
 
     def tally(self) -> list[Counted]:
         """What ``status`` counts, summed in the database per category, country, status."""
-        return [Counted(*row) for row in self.db.rows(
+        check = self.check()
+        found = [rows_.counted(check, row) for row in self.db.rows(
             "SELECT category, country, status, sum(quantity), count(*) FROM entries "
             "GROUP BY category, country, status ORDER BY category, country, status")]
+        kept = [c for c in found if c is not None]
+        if len(kept) < len(found):
+            self.entries(history=False)  # names the entry that breaks a rule
+            check.refuse("an entry")  # (a sum out of range: no one entry to name)
+        return kept
 
     def duplicate_of(self, email: str, name: str, organization: str) -> core.Invitation | None:
         found = self.db.rows("SELECT id FROM entries WHERE email_key = ? OR name_key = ? "
@@ -336,7 +354,8 @@ class Tx:
     def messages(self, entry_id: str | None = None) -> list[core.Message]:
         """The messages of an entry (all, when None), oldest first."""
         where, params = ("WHERE entry_id = ?", (entry_id,)) if entry_id else ("", ())
-        return [_message(r) for r in self.db.rows(
+        check = self.check()
+        return [rows_.message(check, r) for r in self.db.rows(
             f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages {where} ORDER BY at, id",
             params)]
 
@@ -344,33 +363,13 @@ class Tx:
         """The message with this Message-ID, if recorded."""
         rows = self.db.rows(f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages "
                             "WHERE message_id = ?", (message_id,))
-        return _message(rows[0]) if rows else None
+        return rows_.message(self.check(), rows[0]) if rows else None
 
 
 def _entry_row(e: core.Invitation) -> tuple[Any, ...]:
     return (e.id, e.name, e.category, e.country, e.status, e.created.isoformat(),
             e.updated.isoformat(), e.organization, e.email, e.quantity, e.note,
             email_key(e.email), name_key(e.name, e.organization))
-
-
-def _entry(row: Sequence[Any], history: list[core.Change]) -> core.Invitation:
-    (entry_id, name, category, country, status, created, updated, organization, email,
-     quantity, note) = row
-    return core.Invitation(entry_id, name, category, country, status,
-                           datetime.fromisoformat(created), datetime.fromisoformat(updated),
-                           organization, email, quantity, note, tuple(history))
-
-
-def _change(row: Sequence[Any]) -> core.Change:
-    at, status, note, message_id = row
-    return core.Change(datetime.fromisoformat(at), status, note, message_id)
-
-
-def _message(row: Sequence[Any]) -> core.Message:
-    (row_id, entry_id, direction, kind, message_id, uid, sequence, dtstamp, at, outcome,
-     detail) = row
-    return core.Message(entry_id, direction, kind, message_id, datetime.fromisoformat(at), uid,
-                        sequence, _when(dtstamp), outcome, detail, row_id)
 
 
 def apply(tx: Tx, old: core.Ledger, new: core.Ledger) -> None:
