@@ -205,66 +205,74 @@ REPLY_SHAPES = ("alternative", "mixed", "single")
 PARTSTATS = ("ACCEPTED", "ACCEPTED", "DECLINED", "TENTATIVE")
 
 
-def mbox_messages(messages: int, entries: int, event_id: str, seed: int) -> Iterator[str]:
+def mbox_messages(messages: int, entries: int, event_id: str, seed: int,
+                  emails: dict[str, str] | None = None) -> Iterator[str]:
     """An mbox of answers to the invitations of a generated ledger: calendar REPLYs in
-    three MIME shapes (most), plain-text answers, delivery failures, unknown UIDs."""
+    three MIME shapes (most), plain-text answers, delivery failures, unknown UIDs. With
+    ``emails`` (entry id -> address, from the ledger), each comes from its guest's address,
+    and a bounce returns the invitation ``record_sent.py`` records as sent."""
     rng = random.Random(seed)
     base = datetime(2018, 10, 1, 8, 0)
     for n in range(messages):
         when = base + timedelta(seconds=37 * n)
         entry = f"inv-{n % entries + 1:05d}"
+        email = (emails or {}).get(entry, f"guest{n}@example.org")
         roll = rng.random()
         if roll < 0.10:
-            body = plain_answer(n, when)
+            body = plain_answer(n, when, email)
         elif roll < 0.15:
-            body = bounce(n, when, entry, event_id)
+            body = bounce(n, when, entry, event_id, email if emails else "")
         else:
             uid = (f"invitation-{entry}@{event_id}.wic" if roll < 0.95
                    else f"{rng.getrandbits(64):016x}@elsewhere.example")
-            body = reply(n, when, uid, rng.choice(PARTSTATS), rng.choice(REPLY_SHAPES))
-        yield f"From guest{n}@example.org {when:%a %b %d %H:%M:%S %Y}"
+            body = reply(n, when, uid, rng.choice(PARTSTATS), rng.choice(REPLY_SHAPES), email)
+        yield f"From {email} {when:%a %b %d %H:%M:%S %Y}"
         yield body.replace("\nFrom ", "\n>From ")
         yield ""
 
 
-def _head(n: int, when: datetime, subject: str, content_type: str) -> str:
-    return (f"From: Guest {n} <guest{n}@example.org>\nTo: invitations@example.org\n"
+def _head(n: int, when: datetime, subject: str, content_type: str,
+          email: str = "") -> str:
+    return (f"From: Guest {n} <{email or f'guest{n}@example.org'}>\n"
+            "To: invitations@example.org\n"
             f"Subject: {subject}\nDate: {when:%a, %d %b %Y %H:%M:%S} +0000\n"
             f"Message-ID: <answer-{n}@example.org>\nMIME-Version: 1.0\n"
             f"Content-Type: {content_type}\n")
 
 
-def reply(n: int, when: datetime, uid: str, partstat: str, shape: str) -> str:
+def reply(n: int, when: datetime, uid: str, partstat: str, shape: str, email: str) -> str:
     calendar = "\n".join([
         "BEGIN:VCALENDAR", "PRODID:-//bench//EN", "VERSION:2.0", "METHOD:REPLY",
         "BEGIN:VEVENT", f"UID:{uid}", "SEQUENCE:0", f"DTSTAMP:{when:%Y%m%dT%H%M%S}Z",
         "DTSTART:20181107T010000Z", "SUMMARY:5th World Internet Conference",
-        f"ATTENDEE;CN=Guest {n};PARTSTAT={partstat}:mailto:guest{n}@example.org",
+        f"ATTENDEE;CN=Guest {n};PARTSTAT={partstat}:mailto:{email}",
         "END:VEVENT", "END:VCALENDAR"])
     part = f"Content-Type: text/calendar; charset=utf-8; method=REPLY\n\n{calendar}\n"
     subject = f"{partstat.title()}: Invitation"
     if shape == "single":
-        return _head(n, when, subject, "text/calendar; charset=utf-8; method=REPLY") + \
-            f"\n{calendar}\n"
+        return _head(n, when, subject, "text/calendar; charset=utf-8; method=REPLY",
+                     email) + f"\n{calendar}\n"
     kind = "multipart/alternative" if shape == "alternative" else "multipart/mixed"
-    return (_head(n, when, subject, f'{kind}; boundary="b{n}"') +
+    return (_head(n, when, subject, f'{kind}; boundary="b{n}"', email) +
             f"\n--b{n}\nContent-Type: text/plain; charset=utf-8\n\nGuest {n} answered.\n"
             f"--b{n}\n{part}--b{n}--\n")
 
 
-def plain_answer(n: int, when: datetime) -> str:
-    return (_head(n, when, "Re: Invitation", "text/plain; charset=utf-8") +
+def plain_answer(n: int, when: datetime, email: str) -> str:
+    return (_head(n, when, "Re: Invitation", "text/plain; charset=utf-8", email) +
             "\nThank you, I will come. Where is the hotel?\n")
 
 
-def bounce(n: int, when: datetime, entry: str, event_id: str) -> str:
+def bounce(n: int, when: datetime, entry: str, event_id: str, email: str) -> str:
+    returned = f"<sent-{entry}@example.org>" if email else f"<sent-{n}@example.org>"
     return (_head(n, when, "Undelivered Mail Returned to Sender",
                   f'multipart/report; report-type=delivery-status; boundary="r{n}"') +
             f"\n--r{n}\nContent-Type: text/plain\n\nCould not deliver.\n"
             f"--r{n}\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n"
-            f"Final-Recipient: rfc822; {entry}@nowhere.example\nAction: failed\n"
+            f"Final-Recipient: rfc822; {email or entry + '@nowhere.example'}\n"
+            "Action: failed\n"
             f"Status: 5.1.1\n\n--r{n}\nContent-Type: message/rfc822\n\n"
-            f"From: invitations@example.org\nMessage-ID: <sent-{n}@example.org>\n"
+            f"From: invitations@example.org\nMessage-ID: {returned}\n"
             f"Content-Type: text/calendar; method=REQUEST\n\nBEGIN:VCALENDAR\n"
             f"METHOD:REQUEST\nBEGIN:VEVENT\nUID:invitation-{entry}@{event_id}.wic\n"
             f"END:VEVENT\nEND:VCALENDAR\n\n--r{n}--\n")
@@ -325,14 +333,20 @@ def main(argv: list[str] | None = None) -> int:
     box.add_argument("--entries", type=int, default=10000)
     box.add_argument("--event-id", default="bench")
     box.add_argument("--seed", type=int, default=2018)
+    box.add_argument("--ledger", type=Path, help="the ledger TOML: answers come from its "
+                     "guests' addresses")
     box.add_argument("-o", "--output", type=Path)
     args = parser.parse_args(argv)
     if args.what == "guests":
         write_lines(guests_csv(args.rows, args.seed), args.output)
         return 0
     if args.what == "mbox":
+        emails = None
+        if args.ledger:
+            with args.ledger.open("rb") as handle:
+                emails = {e["id"]: e["email"] for e in tomllib.load(handle)["invitations"]}
         write_lines(mbox_messages(args.messages, max(1, args.entries), args.event_id,
-                                  args.seed), args.output)
+                                  args.seed, emails), args.output)
         return 0
     if args.what == "event":
         if min(args.sessions, args.venues, args.themes) < 0 or min(args.days, args.venues,

@@ -255,13 +255,17 @@ def make_inputs(folder: Path, sizes: Sequence[int], ledger_size: int,
     subprocess.run([*wic_command(), "invites", "--ledger", str(ledger), "import", str(text)],
                    check=True, env=child_env(folder), stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
+    # Every guest was sent an invitation: the answers in the mailbox are to those.
+    subprocess.run([sys.executable, str(HERE / "record_sent.py"), str(ledger)], check=True,
+                   env=child_env(folder))
     publish = folder / f"publish-{publish_size}.toml"
     subprocess.run([sys.executable, script, "event", "--sessions", str(publish_size), "--days",
                     "4", "--venues", "12", "-o", str(publish)], check=True)
     mailbox = folder / f"answers-{ledger_size}.mbox"
     # REPLYs in three MIME shapes, plain answers, bounces (benchmarks/generate.py mbox).
     subprocess.run([sys.executable, script, "mbox", "--messages", str(ledger_size),
-                    "--entries", str(ledger_size), "--event-id", "wic2018", "-o", str(mailbox)],
+                    "--entries", str(ledger_size), "--event-id", "wic2018", "--ledger",
+                    str(text), "-o", str(mailbox)],
                    check=True)
     guests = folder / f"guests-{import_rows}.csv"
     subprocess.run([sys.executable, script, "guests", "--rows", str(import_rows), "-o",

@@ -131,6 +131,18 @@ def postgres() -> Iterator[object]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[object]:
+    """A Dovecot IMAP server for the whole run (see imapserver.py); skip without one."""
+    import imapserver
+
+    server = imapserver.start()
+    if isinstance(server, str):
+        pytest.skip(server)
+    yield server
+    server.stop()
+
+
 @dataclass
 class LedgerUnderTest:
     """Where a test keeps its ledger: an SQLite file, or a fresh PostgreSQL database."""

@@ -1,6 +1,10 @@
 """A real IMAP server for tests: Dovecot (Debian's dovecot-imapd), with its own config in a
-temporary folder, on free loopback ports, with one passwd-file user and a throwaway
-certificate from trustme. Tests that need it skip with a reason where Dovecot is absent."""
+temporary folder, on free loopback ports, and a throwaway certificate from trustme.
+
+One server runs for the whole test session (``dovecot`` in conftest.py: starting it took
+about a second a test); each test gets a user of its own (any name logs in with PASSWORD,
+and has its own, empty, Maildir), so tests stay independent. Tests that need it skip with
+a reason where Dovecot is absent."""
 
 from __future__ import annotations
 
@@ -15,30 +19,56 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
 
 import pytest
 
-USER, PASSWORD = "guest", "s3cret-for-tests"
+PASSWORD = "s3cret-for-tests"
+_users = count(1)
 
 
 @dataclass
-class ImapServer:
+class Dovecot:
+    """The running server."""
+
     host: str
     port: int  # plain, STARTTLS
     tls_port: int  # imaps
     ca_file: Path
     root: Path
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@dataclass
+class ImapServer:
+    """The server as one test sees it: its own user, whose mailboxes start empty."""
+
+    host: str
+    port: int  # plain, STARTTLS
+    tls_port: int  # imaps
+    ca_file: Path
+    root: Path
+    user: str
 
     def url(self, mailbox: str = "INBOX", *, tls: bool = True) -> str:
         if tls:
-            return f"imaps://{USER}@{self.host}:{self.tls_port}/{mailbox}"
-        return f"imap://{USER}@{self.host}:{self.port}/{mailbox}"
+            return f"imaps://{self.user}@{self.host}:{self.tls_port}/{mailbox}"
+        return f"imap://{self.user}@{self.host}:{self.port}/{mailbox}"
 
     def client(self) -> imaplib.IMAP4_SSL:
         context = ssl.create_default_context(cafile=str(self.ca_file))
         conn = imaplib.IMAP4_SSL(self.host, self.tls_port, ssl_context=context, timeout=30)
-        conn.login(USER, PASSWORD)
+        conn.login(self.user, PASSWORD)
         return conn
 
     def append(self, raw: bytes, mailbox: str = "INBOX") -> None:
@@ -96,11 +126,12 @@ ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 disable_plaintext_auth = yes
 auth_mechanisms = plain login
+auth_failure_delay = 0
 mail_location = maildir:{root}/home/%u/Maildir
 {login_users}
 passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/passwd
+  driver = static
+  args = password={{PLAIN}}{password}
 }}
 userdb {{
   driver = static
@@ -136,7 +167,6 @@ def _write_config(root: Path, port: int, tls_port: int) -> Path:
     cert.private_key_pem.write_to_path(str(root / "key.pem"))
     (root / "cert.pem").write_bytes(b"".join(b.bytes() for b in cert.cert_chain_pems))
     ca.cert_pem.write_to_path(str(root / "ca.pem"))
-    (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
     uid, gid, name = _mail_owner()
     login_users = (f"default_login_user = {name}\ndefault_internal_user = {name}"
                    if name else "")
@@ -144,7 +174,7 @@ def _write_config(root: Path, port: int, tls_port: int) -> Path:
     os.chown(root / "home", uid, gid)
     conf = root / "dovecot.conf"
     conf.write_text(CONFIG.format(root=root, uid=uid, gid=gid, port=port, tls_port=tls_port,
-                                  login_users=login_users))
+                                  login_users=login_users, password=PASSWORD))
     return conf
 
 
@@ -161,13 +191,11 @@ def _wait(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError("dovecot did not start listening in 20 s")
 
 
-@pytest.fixture(name="imap_server")
-def imap_server_fixture() -> Iterator[ImapServer]:
-    """A running Dovecot; a test module imports this function to have ``imap_server``."""
+def start() -> Dovecot | str:
+    """A running Dovecot, or why there is none."""
     dovecot = shutil.which("dovecot") or "/usr/sbin/dovecot"
     if not Path(dovecot).exists():
-        pytest.skip("Dovecot is not installed (Debian package dovecot-imapd; .ci/run "
-                    "installs it)")
+        return "Dovecot is not installed (Debian package dovecot-imapd; .ci/run installs it)"
     # Not under pytest's tmp_path: that is private to us (0700), and Dovecot's mail
     # processes run as its own user.
     root = Path(tempfile.mkdtemp(prefix="wic-dovecot-"))
@@ -176,15 +204,34 @@ def imap_server_fixture() -> Iterator[ImapServer]:
     conf = _write_config(root, port, tls_port)
     process = subprocess.Popen([dovecot, "-F", "-c", str(conf)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
+    server = Dovecot("127.0.0.1", port, tls_port, root / "ca.pem", root, process)
     try:
         _wait(tls_port, process, root / "dovecot.log")
-        yield ImapServer("127.0.0.1", port, tls_port, root / "ca.pem", root)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        shutil.rmtree(root, ignore_errors=True)
+    except BaseException:
+        server.stop()
+        raise
+    return server
 
+
+@pytest.fixture(name="imap_server")
+def imap_server_fixture(dovecot: Dovecot) -> ImapServer:
+    """The session's Dovecot with a new user (so empty mailboxes) for this test; a test
+    module imports this function to have ``imap_server``."""
+    user = f"guest{next(_users)}-{os.getpid()}"
+    return ImapServer(dovecot.host, dovecot.port, dovecot.tls_port, dovecot.ca_file,
+                      dovecot.root, user)
+
+
+@pytest.fixture(name="lone_imap_server")
+def lone_imap_server_fixture() -> Iterator[ImapServer]:
+    """A Dovecot of this test's own, for a test whose login fails: after a failed login,
+    Dovecot holds the next one from the same address 4 s (its anvil penalty), which would
+    fall on whichever test came next on the shared server."""
+    server = start()
+    if isinstance(server, str):
+        pytest.skip(server)
+    try:
+        yield ImapServer(server.host, server.port, server.tls_port, server.ca_file,
+                         server.root, "guest")
+    finally:
+        server.stop()

@@ -28,6 +28,7 @@ class Inbox:
 
     refuse: set[str] = field(default_factory=set)
     drop_after: int | None = None  # accept this many messages, then hang up on the next
+    busy_after: int | None = None  # accept this many, then answer the next DATA with 421
     received: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -44,6 +45,8 @@ class Inbox:
             if self.drop_after is not None and len(self.received) >= self.drop_after:
                 server.transport.close()
                 return "421 4.3.0 going away"
+            if self.busy_after is not None and len(self.received) >= self.busy_after:
+                return "421 4.3.2 too busy, try again later"
             msg = email.message_from_bytes(envelope.content, policy=policy.default)
             assert isinstance(msg, EmailMessage)
             self.received.append((list(envelope.rcpt_tos), msg))
@@ -122,3 +125,57 @@ def silent_server() -> Iterator[int]:
         yield listener.getsockname()[1]
     finally:
         listener.close()
+
+
+class DiskInbox:
+    """Writes each message to a file of its own (flushed to disk) before answering 250,
+    after a pause: a client stopped at any moment finds the server holding exactly what
+    it said 250 to, plus perhaps the one message it was answering."""
+
+    def __init__(self, folder: Path, pause: float) -> None:
+        self.folder = folder
+        self.pause = pause
+        self.count = 0
+        self.lock = threading.Lock()
+        self.arrived = threading.Event()  # set when a message is stored, before its 250
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import asyncio
+        import os
+
+        with self.lock:
+            self.count += 1
+            path = self.folder / f"{self.count:06d}.eml"
+        head = "".join(f"X-Rcpt: {r}\r\n" for r in envelope.rcpt_tos).encode()
+        with path.open("wb") as handle:
+            handle.write(head + envelope.content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.arrived.set()
+        await asyncio.sleep(self.pause)
+        return "250 2.0.0 stored"
+
+    def stored(self) -> list[tuple[str, str]]:
+        """(recipient, Message-ID) of each message stored, in the order they came."""
+        found = []
+        for path in sorted(self.folder.glob("*.eml")):
+            msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            for rcpt in msg.get_all("X-Rcpt", []):
+                found.append((str(rcpt), str(msg["Message-ID"])))
+        return found
+
+
+@contextmanager
+def disk_server(folder: Path, pause: float = 0.02) -> Iterator[tuple[str, DiskInbox]]:
+    """A plain local SMTP server (no TLS, no login: ``smtp+plain://``) storing to ``folder``."""
+    from aiosmtpd.controller import Controller
+
+    folder.mkdir(parents=True, exist_ok=True)
+    box = DiskInbox(folder, pause)
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp+plain://127.0.0.1:{port}", box
+    finally:
+        controller.stop()

@@ -15,7 +15,8 @@ from conftest import ROOT
 SRC = ROOT / "src"
 # Bottom first. A module imports from its own layer or one below, never from above.
 LAYERS = (
-    ("wiccli", "wiccli.errors", "wiccli.env", "wiccli.text", "wiccli.vtimezone", "wiccli.limits"),
+    ("wiccli", "wiccli.errors", "wiccli.env", "wiccli.text", "wiccli.vtimezone", "wiccli.limits",
+     "wiccli.headers"),
     ("wiccli.event", "wiccli.output"),
     ("wiccli.frab", "wiccli.ics", "wiccli.authoring", "wiccli.invites"),
     ("wiccli.publish", "wiccli.mail"),

@@ -50,16 +50,19 @@ def test_generated_ledger_is_accepted(run: Runner, tmp_path: Path) -> None:
 def test_generated_mailbox_answers_the_generated_ledger(run: Runner, tmp_path: Path) -> None:
     for argv in (["ledger", "--entries", "40", "--event-id", "wic2018", "-o", "l.toml"],
                  ["mbox", "--messages", "60", "--entries", "40", "--event-id", "wic2018",
-                  "-o", "a.mbox"]):
+                  "--ledger", "l.toml", "-o", "a.mbox"]):
         done = script("generate.py", *argv, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
     assert run("invites", "--ledger", "l.db", "import", "l.toml").code == 0
+    done = script("record_sent.py", "l.db", cwd=tmp_path)  # answers apply to what was sent
+    assert done.returncode == 0, done.stderr
     result = run("invites", "--ledger", "l.db", "replies", "a.mbox", "-f", "json")
     assert result.code == 0, result.stderr
     counts = json.loads(result.stdout)["counts"]
     assert sum(counts.values()) == 60
     assert counts["applied"] > 0
     assert counts["needs-a-person"] > 0
+    assert counts["bounced"] > 0
 
 
 def test_icalendar_only_writes_one_event_per_session(tmp_path: Path) -> None:

@@ -262,3 +262,18 @@ def test_entries_and_folders_are_private_and_few(run: Runner, tmp_path: Path) ->
     for n in range(cache.KEEP + 3):
         info(run, "-e", str(big_event(event, title=f"Edition {n:02d}")))
     assert len(entries(tmp_path)) == cache.KEEP
+
+
+def test_every_module_the_loader_runs_keys_the_cache() -> None:
+    """An edited rule (a limit, what a mail header may hold) never answers from an entry
+    the old rule checked: each module the loader imports is hashed into the key."""
+    from test_architecture import graph
+
+    edges, seen, todo = graph(), set(), ["wiccli.event.load", "wiccli.event.check"]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(edges.get(module, ()))
+    files = {m.removeprefix("wiccli.").replace(".", "/") + ".py" for m in seen}
+    assert files - set(cache.CODE) == set()

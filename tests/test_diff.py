@@ -231,3 +231,60 @@ def test_bump_keeps_windows_line_ends(run: Runner, tmp_path: Path) -> None:
     raw = target.read_bytes()
     assert raw.count(b"\n") == raw.count(b"\r\n") == NEW.read_bytes().count(b"\n") + 3
     assert raw.endswith(b'end = 2025-03-30T16:00:00')  # the last session needed no bump
+
+
+# Layouts --bump must edit in place: indented tables, a last value over several lines,
+# no line end at the end of the file, Windows line ends, sessions as inline tables.
+_HEAD = ('[event]\nid = "layouts"\nname = "Layouts"\ntimezone = "UTC"\n'
+         "start = 2025-03-29\nend = 2025-03-29\n\n")
+_INDENTED = (
+    '[[sessions]]\n  id = "a"\n  title = "A"\n  kind = "talk"\n'
+    "  start = 2025-03-29T09:00:00\n  end = 2025-03-29T10:00:00\n"
+    '  hosts = [\n    "Ann",  # first\n    "Bob",\n  ]  # the hosts\n\n  # after a\n\n'
+    '[[sessions]]\nid = "b"\ntitle = "B"\nkind = "talk"\nsequence = 0x2  # hex\n'
+    'start = 2025-03-29T10:00:00\nend = 2025-03-29T11:00:00\n\n'
+    '[[sessions]]\nid = "c"\ntitle = "C"\nkind = "talk"\nstart = 2025-03-29T11:00:00\n'
+    'end = 2025-03-29T12:00:00\ndescription = """\nTwo\nlines"""'
+)
+_INLINE = (
+    'sessions = [\n  { id = "a", title = "A", kind = "talk", start = 2025-03-29T09:00:00, '
+    'end = 2025-03-29T10:00:00 },  # a\n  { id = "b", title = "B", kind = "talk", '
+    "sequence = 4, start = 2025-03-29T10:00:00, end = 2025-03-29T11:00:00 },\n]\n"
+)
+
+
+def _retitled(text: str) -> str:
+    return text.replace('title = "A"', 'title = "A2"').replace(
+        'title = "B"', 'title = "B2"').replace('title = "C"', 'title = "C2"')
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_bump_edits_only_the_sequence_in_any_layout(
+    run: Runner, tmp_path: Path, newline: str
+) -> None:
+    old = write(tmp_path / "old.toml", _HEAD + _INDENTED)
+    changed = _retitled(_HEAD + _INDENTED).replace("\n", newline)
+    target = tmp_path / "new.toml"
+    target.write_bytes(changed.encode())
+    result = run("diff", str(old), str(target), "--bump", "--yes")
+    assert result.code == 0, result.stderr
+    assert "raised the sequence of 3 sessions" in result.stderr
+    expected = changed.replace(
+        f'  ]  # the hosts{newline}', f"  ]  # the hosts{newline}  sequence = 1{newline}"
+    ).replace("sequence = 0x2  # hex", "sequence = 3  # hex") + f"{newline}sequence = 1"
+    assert target.read_bytes() == expected.encode()
+    sequences = {s["id"]: s["sequence"] for s in tomllib.loads(target.read_text())["sessions"]}
+    assert sequences == {"a": 1, "b": 3, "c": 1}
+
+
+def test_bump_sets_sequences_in_inline_tables(run: Runner, tmp_path: Path) -> None:
+    old = write(tmp_path / "old.toml", _INLINE + _HEAD)  # top-level keys come first
+    target = write(tmp_path / "new.toml", _retitled(_INLINE + _HEAD))
+    result = run("diff", str(old), str(target), "--bump", "--yes")
+    assert result.code == 0, result.stderr
+    after = target.read_text()
+    assert after.endswith(_HEAD)
+    assert "},  # a\n" in after
+    sequences = {s["id"]: s["sequence"] for s in tomllib.loads(after)["sessions"]}
+    assert sequences == {"a": 1, "b": 5}
+    assert run("diff", str(old), str(target), "--bump").code == 0

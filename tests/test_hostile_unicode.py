@@ -99,7 +99,7 @@ def test_control_characters_in_add_are_refused(
     args[option] = value
     err = refused(run(*LEDGER, "add", args["NAME"], "-c", "experts", "--country", "DE",
                       "--org", args["--org"], "--note", args["--note"]), 2)
-    assert f"{option} contains a control character" in err
+    assert f"{option}: contains a control character" in err
     assert not (tmp_path / "guests.invites.toml").exists()
 
 

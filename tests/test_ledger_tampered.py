@@ -96,5 +96,5 @@ def test_a_tampered_message_is_one_error(run: Runner, ledger: LedgerUnderTest, c
     tamper(ledger, "INSERT INTO messages (entry_id, direction, kind, message_id, at, sequence) "
            f"VALUES ('{entry_id}', {literal['direction']}, {literal['kind']}, '<x@example.org>', "
            f"{literal['at']}, {literal['sequence']})")
-    error = refused(run(*ledger.args(), "list", "--bounced"), 1)
+    error = refused(run(*ledger.args(), "history", entry_id), 1)
     assert f": message 1 (of entry {entry_id!r}): {column}: " in error

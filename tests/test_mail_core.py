@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import json
+import re
 import shutil
 import subprocess
 from datetime import UTC, date, datetime
@@ -19,9 +20,9 @@ from wiccli.errors import DataError
 from wiccli.event.check import load_zone
 from wiccli.event.load import load_event
 from wiccli.event.model import Event
-from wiccli.invites.model import Invitation
+from wiccli.invites.model import Invitation, Message
 from wiccli.mail.context import dates_text, shared_context
-from wiccli.mail.imip import RequestBuilder, invitation_uid, parse_uid
+from wiccli.mail.imip import RequestBuilder, invitation_uid, new_invitation_uid, parse_uid
 from wiccli.mail.message import Composer, Outgoing
 from wiccli.mail.templating import DEFAULTS, TemplateError, TemplateSet
 
@@ -70,7 +71,7 @@ def composer(event: Event, folder: Path | None = None) -> Composer:
         RequestBuilder(event, organizer, zone, event.timezone), organizer=organizer,
         reply_to=event.invitations.reply_to, event_id=event.id,
         names=lambda e: ({"speakers": "Speakers", "press": "Press"}[e.category], "United Kingdom"),
-        token=lambda: "0123abcd")
+        token=lambda: "0123abcd", uid_token=lambda: "5eed" * 8)
 
 
 def parse(out: Outgoing) -> EmailMessage:
@@ -201,11 +202,13 @@ def test_the_message_is_multipart_alternative_with_a_calendar_request(event: Eve
 
 
 def test_headers_cannot_be_smuggled_in_through_a_name(event: Event) -> None:
-    out = composer(event).compose(guest(name="Eve\r\nBcc: victim@example.org"),
-                                  kind="invitation", sequence=0, now=NOW)
-    msg = parse(out)
-    assert msg["Bcc"] is None
-    assert msg["To"] == "\"Eve Bcc: victim@example.org\" <ada@example.org>"
+    """A name from a ledger written before names were checked: not composed at all."""
+    from wiccli.mail.message import UnsafeMessage
+
+    with pytest.raises(UnsafeMessage, match=r"guest ada001: name: contains a control "
+                                            r"character \(U\+000D\); that message is not sent"):
+        composer(event).compose(guest(name="Eve\r\nBcc: victim@example.org"),
+                                kind="invitation", sequence=0, now=NOW)
 
 
 # --------------------------------------------------------------------------- the request
@@ -218,7 +221,7 @@ def test_the_request_is_an_itip_request_for_one_attendee(event: Event) -> None:
     cal = Calendar.from_ical(calendar_text(out))
     assert cal["METHOD"] == "REQUEST"
     [vevent] = cal.walk("VEVENT")
-    assert str(vevent["UID"]) == out.uid == "invitation-ada001@demo.wic"
+    assert str(vevent["UID"]) == out.uid == f"invitation-ada001.{'5eed' * 8}@demo.wic"
     assert vevent["SEQUENCE"] == out.sequence == 3
     assert vevent["DTSTAMP"].dt == NOW
     assert str(vevent["ORGANIZER"]) == "mailto:team@example.org"
@@ -237,11 +240,28 @@ def test_the_request_is_an_itip_request_for_one_attendee(event: Event) -> None:
 
 
 def test_uids_name_the_entry_and_the_event() -> None:
-    uid = invitation_uid("Ab-9_x", "wic2018")
-    assert uid == "invitation-Ab-9_x@wic2018.wic"
-    assert parse_uid(uid, "wic2018") == "Ab-9_x"
-    assert parse_uid(uid, "other") is None
+    old = invitation_uid("Ab-9_x", "wic2018")  # the shape guests invited before keep
+    assert old == "invitation-Ab-9_x@wic2018.wic"
+    new = new_invitation_uid("Ab-9_x", "wic2018")
+    assert re.fullmatch(r"invitation-Ab-9_x\.[0-9a-f]{32}@wic2018\.wic", new)  # 128 bits
+    assert new != new_invitation_uid("Ab-9_x", "wic2018")
+    for uid in (old, new):
+        assert parse_uid(uid, "wic2018") == "Ab-9_x"
+        assert parse_uid(uid, "other") is None
     assert parse_uid("opening-ceremony@wic2018.wic", "wic2018") is None
+    assert parse_uid("invitation-Ab-9_x.XYZ@wic2018.wic", "wic2018") is None
+
+
+def test_a_guest_keeps_the_uid_of_their_first_invitation(event: Event) -> None:
+    """A resend updates the item already in the guest's calendar: old shape or new."""
+    make = composer(event)
+    first = make.compose(guest(), kind="invitation", sequence=0, now=NOW)
+    assert first.uid == f"invitation-ada001.{'5eed' * 8}@demo.wic"
+    again = composer(event)
+    again.keep_uids([Message("ada001", "out", "invitation", "<m1@x>", NOW,
+                             uid="invitation-ada001@demo.wic", sequence=0)])
+    resend = again.compose(guest(), kind="invitation", sequence=1, now=NOW)
+    assert resend.uid == "invitation-ada001@demo.wic"
 
 
 def test_quotes_in_a_name_do_not_break_the_attendee(event: Event) -> None:
@@ -269,7 +289,7 @@ def test_mozilla_ical_js_reads_the_request(event: Event) -> None:
     assert found["method"] == "REQUEST"
     assert found["timezones"] == ["Europe/Berlin"]
     [vevent] = found["events"]
-    assert vevent["uid"] == "invitation-ada001@demo.wic"
+    assert vevent["uid"] == f"invitation-ada001.{'5eed' * 8}@demo.wic"
     assert vevent["sequence"] == 1
     assert vevent["tzid"] == "Europe/Berlin"
     # 09:00 CET on 29 March and 12:00 CEST on 30 March: the VTIMEZONE carries the change.

@@ -12,8 +12,9 @@ import pytest
 from smtpserver import PASSWORD, USER, free_port, silent_server, smtp_server
 from wiccli.errors import DataError, UsageError
 from wiccli.invites.model import Invitation
+from wiccli.mail.delivery import Pace, deliver
 from wiccli.mail.message import Outgoing
-from wiccli.mail.sending import Pace, deliver, parse_rate, plan
+from wiccli.mail.sending import Past, Rules, parse_rate, plan
 from wiccli.mail.smtp import Connection, SmtpUrl, parse_url, password, tls_context
 
 NOW = datetime(2018, 10, 1, 8, 0, tzinfo=UTC)
@@ -32,8 +33,12 @@ class Book:
     """Records outcomes the way the ledger does: in order, one call per message."""
 
     def __init__(self) -> None:
+        self.attempted: list[str] = []
         self.accepted: list[str] = []
         self.refused: list[tuple[str, str]] = []
+
+    def attempted_(self, out: Outgoing, at: datetime) -> None:
+        self.attempted.append(out.entry_id)
 
     def accepted_(self, out: Outgoing, at: datetime, detail: str) -> None:
         self.accepted.append(out.entry_id)
@@ -44,6 +49,7 @@ class Book:
 
 class Recorder:
     def __init__(self, book: Book) -> None:
+        self.attempted = book.attempted_
         self.accepted = book.accepted_
         self.refused = book.refused_
 
@@ -127,18 +133,43 @@ def test_a_refused_recipient_is_recorded_as_refused_and_the_run_goes_on(tmp_path
     assert len(server.inbox.received) == 2
 
 
-def test_a_server_that_hangs_up_stops_the_run_and_nothing_unaccepted_is_recorded(
+def test_a_server_that_hangs_up_during_data_leaves_that_one_message_unconfirmed(
         tmp_path: Path) -> None:
     book = Book()
     with smtp_server(tmp_path, drop_after=2) as server, \
             connect(server.user_url(), server.ca_file) as conn:
         report = deliver([outgoing(n) for n in range(5)], conn, Recorder(book), now=lambda: NOW)
+    assert book.attempted == ["e0", "e1", "e2"]  # each recorded before its DATA
     assert book.accepted == ["e0", "e1"]
     assert book.refused == []
+    assert [out.entry_id for out in report.unconfirmed] == ["e2"]
     assert report.lost is not None
     assert "connection" in report.lost
     assert report.unsent == 3
     assert len(server.inbox.received) == 2
+
+
+def test_a_421_after_data_is_an_answer_not_a_doubt(tmp_path: Path) -> None:
+    """The server said it did not take the message: recorded as refused, nothing unconfirmed,
+    the run stops (a rerun sends it)."""
+    book = Book()
+    with smtp_server(tmp_path, busy_after=1) as server, \
+            connect(server.user_url(), server.ca_file) as conn:
+        report = deliver([outgoing(n) for n in range(3)], conn, Recorder(book), now=lambda: NOW)
+    assert book.accepted == ["e0"]
+    assert book.refused == [("e1", "421 4.3.2 too busy, try again later")]
+    assert report.unconfirmed == []
+    assert (report.lost, report.unsent) == (
+        "the server closed the connection: 421 4.3.2 too busy, try again later", 2)
+
+
+def test_a_refused_recipient_is_never_recorded_as_attempted(tmp_path: Path) -> None:
+    book = Book()
+    with smtp_server(tmp_path, refuse={"guest0@example.org"}) as server, \
+            connect(server.user_url(), server.ca_file) as conn:
+        deliver([outgoing(0), outgoing(1)], conn, Recorder(book), now=lambda: NOW)
+    assert book.attempted == ["e1"]  # RCPT refused: DATA never started, nothing in doubt
+    assert [e for e, _ in book.refused] == ["e0"]
 
 
 def test_a_wrong_password_is_one_clear_error(tmp_path: Path) -> None:
@@ -198,18 +229,18 @@ def entry(entry_id: str, status: str = "invited", email: str = "x@example.org") 
 def test_the_plan_sends_once_resends_with_again_and_reminds_the_pending() -> None:
     entries = [entry("a"), entry("b", "listed"), entry("c", email=""), entry("d", "withdrawn"),
                entry("e", "accepted"), entry("f", "tentative")]
-    sent = {"a": 0, "e": 2, "f": 1}
-    first = plan(entries, sent, "new")
+    sent = {"a": Past(0), "e": Past(2), "f": Past(1)}
+    first = plan(entries, sent, Rules("new"))
     assert [(j.entry.id, j.kind, j.sequence) for j in first.jobs] == [("b", "invitation", 0)]
     assert [e.id for e in first.already] == ["a", "e", "f"]
     assert [e.id for e in first.no_email] == ["c"]
     assert [e.id for e in first.withdrawn] == ["d"]
-    again = plan(entries, sent, "again")
+    again = plan(entries, sent, Rules("again"))
     assert [(j.entry.id, j.sequence) for j in again.jobs] == [
         ("a", 1), ("b", 0), ("e", 3), ("f", 2)]
-    remind = plan(entries, sent, "reminder")
+    remind = plan(entries, sent, Rules("reminder"))
     assert [(j.entry.id, j.kind, j.sequence) for j in remind.jobs] == [
         ("a", "reminder", 0), ("f", "reminder", 1)]
     assert [e.id for e in remind.not_pending] == ["b", "e"]
-    limited = plan(entries, sent, "again", limit=3)
+    limited = plan(entries, sent, Rules("again", limit=3))
     assert (len(limited.jobs), limited.later) == (3, 1)

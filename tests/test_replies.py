@@ -11,17 +11,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, LedgerUnderTest, Runner, make_ledger
-from imapserver import PASSWORD, ImapServer, imap_server_fixture  # noqa: F401
+from conftest import LedgerUnderTest, Runner, make_ledger
+from imapserver import PASSWORD, ImapServer, imap_server_fixture, lone_imap_server_fixture  # noqa: F401
+from mailworld import GUESTS_FILE, MAIL, record_sent
 
-MAIL = DATA / "mail"
-GUESTS = MAIL / "ledger-invited-guests.toml"
 ALL = sorted(p.name for p in MAIL.glob("*.eml"))
 AFTER = {"ann001": "accepted", "bob002": "declined", "cem003": "tentative",
          "dan004": "accepted", "eve005": "invited", "gus006": "invited", "hal007": "invited",
-         "ivy008": "invited", "jon009": "accepted", "kim010": "accepted", "lea011": "accepted"}
-FIRST = {"applied": 8, "unchanged": 0, "unmatched": 2, "needs-a-person": 4, "bounced": 2}
-AGAIN = {"applied": 0, "unchanged": 10, "unmatched": 2, "needs-a-person": 4, "bounced": 0}
+         "ivy008": "invited", "jon009": "invited", "kim010": "accepted", "lea011": "accepted"}
+FIRST = {"applied": 7, "unchanged": 0, "unmatched": 2, "needs-a-person": 5, "bounced": 2}
+AGAIN = {"applied": 0, "unchanged": 9, "unmatched": 2, "needs-a-person": 5, "bounced": 0}
 
 
 @pytest.fixture
@@ -30,8 +29,10 @@ def sqlite_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> LedgerUnder
 
 
 def invited(run: Runner, ledger: LedgerUnderTest) -> None:
-    result = run(*ledger.args(), "import", str(GUESTS))
+    """The guests of tests/data/mail, each sent an invitation on 1 October 2018."""
+    result = run(*ledger.args(), "import", str(GUESTS_FILE))
     assert result.code == 0, result.stderr
+    record_sent(ledger.location, Path.cwd())
 
 
 def statuses(run: Runner, ledger: LedgerUnderTest, *filters: str) -> dict[str, str]:
@@ -63,7 +64,11 @@ def test_a_mailbox_updates_exactly_the_answered_entries_once(
     assert first["counts"] == FIRST
     assert statuses(run, ledger) == AFTER
     by_entry = {m["entry"]: m for m in first["messages"] if m["entry"]}
-    assert "answered from jon@work.example" in by_entry["jon009"]["detail"]
+    assert by_entry["jon009"]["outcome"] == "needs-a-person"
+    assert "not applied: sent from jon@work.example" in by_entry["jon009"]["detail"]
+    assert by_entry["gus006"]["detail"].endswith("it says: Dear organisers, / thank you, I will "
+                                                 "gladly come, with one colleague. Can you "
+                                                 "send the hotel details? / Gus")
     assert by_entry["hal007"]["outcome"] == "bounced"
     # History: the time the guest answered, and the Message-ID of the answer.
     history = run(*ledger.args(), "history", "bob002", "-f", "json")
@@ -201,7 +206,7 @@ def test_filing_options_need_imap(run: Runner, sqlite_ledger: LedgerUnderTest) -
 
 
 def imap_env(server: ImapServer) -> dict[str, str]:
-    return {"WIC_IMAP_PASSWORD": PASSWORD, "SSL_CERT_FILE": str(server.ca_file)}
+    return {"WIC_IMAP_PASSWORD": PASSWORD, "WIC_CA": str(server.ca_file)}
 
 
 def test_imap_applies_files_only_the_applied_and_reruns_change_nothing(
@@ -240,10 +245,10 @@ def test_imap_with_starttls_and_dry_run_leaves_the_mailbox_alone(
 
 
 def test_imap_wrong_password_is_exit_1(run: Runner, sqlite_ledger: LedgerUnderTest,
-                                       imap_server: ImapServer) -> None:
+                                       lone_imap_server: ImapServer) -> None:
     invited(run, sqlite_ledger)
-    env = {**imap_env(imap_server), "WIC_IMAP_PASSWORD": "wrong"}
-    result = run(*sqlite_ledger.args(), "replies", imap_server.url(), environ=env)
+    env = {**imap_env(lone_imap_server), "WIC_IMAP_PASSWORD": "wrong"}
+    result = run(*sqlite_ledger.args(), "replies", lone_imap_server.url(), environ=env)
     assert result.code == 1
     assert "login failed" in result.stderr
     assert PASSWORD not in result.stderr

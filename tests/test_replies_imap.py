@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA
-from imapserver import PASSWORD, USER, ImapServer, imap_server_fixture  # noqa: F401
+from imapserver import PASSWORD, ImapServer, imap_server_fixture, lone_imap_server_fixture  # noqa: F401
 from wiccli.errors import DataError, UsageError
-from wiccli.mail import imap, itip
+from wiccli.mail import imap, itip, reader
+from wiccli.mail import tls as mail_tls
 
 MAIL = DATA / "mail"
 FIXTURES = ["gmail-accepted.eml", "plain-text-answer.eml", "postfix-bounce-user-unknown.eml"]
@@ -18,8 +19,7 @@ FIXTURES = ["gmail-accepted.eml", "plain-text-answer.eml", "postfix-bounce-user-
 def open_box(server: ImapServer, *, tls: bool = True, password: str = PASSWORD,
              mailbox: str = "INBOX") -> imap.Mailbox:
     address = imap.parse_url(server.url(mailbox, tls=tls))
-    context = imap.tls_context({"SSL_CERT_FILE": str(server.ca_file)})
-    return imap.Mailbox(address, USER, password, context)
+    return imap.Mailbox(address, server.user, password, mail_tls.context(server.ca_file))
 
 
 def fill(server: ImapServer) -> None:
@@ -31,7 +31,7 @@ def fill(server: ImapServer) -> None:
 def test_messages_are_read_and_left_unread(imap_server: ImapServer, tls: bool) -> None:
     fill(imap_server)
     with open_box(imap_server, tls=tls) as box:
-        got = [itip.read_message(uid, raw) for uid, raw in box.messages()]
+        got = [itip.read_message(raw.key, raw.data) for raw in box.messages()]
     assert [r.kind for r in got] == ["reply", "plain", "bounce"]
     assert [r.key for r in got] == ["1", "2", "3"]
     assert [seen for _, seen in imap_server.listing()] == [False, False, False]
@@ -49,20 +49,25 @@ def test_only_the_named_messages_are_marked_and_moved(imap_server: ImapServer) -
                      ("<20181020081502.9D1E3F4B2A@mail.wic2018.example>", False)]
 
 
-def test_a_huge_message_is_cut_at_the_cap(imap_server: ImapServer,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_message_over_the_cap_is_fetched_no_further_than_its_head(
+        imap_server: ImapServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(imap, "MAX_MESSAGE", 1000)
-    monkeypatch.setattr(itip, "MAX_MESSAGE", 1000)
-    imap_server.append(b"From: x@example.org\r\nSubject: big\r\n\r\n" + b"a" * 5000)
+    head = b"From: x@example.org\r\nMessage-ID: <big@example.org>\r\nSubject: big\r\n\r\n"
+    imap_server.append(head + b"a" * 5000)
+    imap_server.append((MAIL / "gmail-accepted.eml").read_bytes()[:900])
     with open_box(imap_server) as box:
-        [(uid, raw)] = list(box.messages())
-    assert len(raw) == 1001
-    assert itip.read_message(uid, raw).kind == "problem"
+        big, small = box.messages()
+    assert (big.over, big.size, big.data) == (True, len(head) + 5000, head)
+    assert not small.over
+    reading = reader.read(big)
+    assert (reading.kind, reading.message_id, reading.sender) == (
+        "problem", "<big@example.org>", "x@example.org")
+    assert f"message of {len(head) + 5000:,} bytes is over the" in reading.detail
 
 
-def test_a_wrong_password_is_one_clear_error(imap_server: ImapServer) -> None:
+def test_a_wrong_password_is_one_clear_error(lone_imap_server: ImapServer) -> None:
     with pytest.raises(DataError, match="login failed"):
-        open_box(imap_server, password="wrong")
+        open_box(lone_imap_server, password="wrong")
 
 
 def test_a_missing_mailbox_is_one_clear_error(imap_server: ImapServer) -> None:
@@ -77,13 +82,13 @@ def test_an_untrusted_certificate_is_refused(imap_server: ImapServer, tmp_path: 
     trustme.CA().cert_pem.write_to_path(str(other))
     address = imap.parse_url(imap_server.url())
     with pytest.raises(DataError, match="TLS failed"):
-        imap.Mailbox(address, USER, PASSWORD, imap.tls_context({"SSL_CERT_FILE": str(other)}))
+        imap.Mailbox(address, imap_server.user, PASSWORD, mail_tls.context(other))
 
 
 def test_nobody_listening_is_one_clear_error() -> None:
     address = imap.parse_url("imaps://guest@127.0.0.1:1/INBOX")
     with pytest.raises(DataError, match="cannot connect"):
-        imap.Mailbox(address, USER, PASSWORD, imap.tls_context({}))
+        imap.Mailbox(address, "guest", PASSWORD, mail_tls.context(None))
 
 
 def test_urls_and_credentials(tmp_path: Path) -> None:
@@ -109,14 +114,14 @@ def test_messages_are_fetched_in_bounded_batches(imap_server: ImapServer,
     fetched: list[list[str]] = []
     original = imap.Mailbox._fetch
 
-    def spy(self: imap.Mailbox, uids: list[str]) -> object:
+    def spy(self: imap.Mailbox, uids: list[str], what: str) -> object:
         fetched.append(list(uids))
-        return original(self, uids)
+        return original(self, uids, what)
 
     monkeypatch.setattr(imap.Mailbox, "_fetch", spy)
     monkeypatch.setattr(imap, "BATCH_BYTES", 5000)  # the fixtures are 2-4 kB each
     with open_box(imap_server) as box:
-        got = [uid for uid, _ in box.messages()]
+        got = [raw.key for raw in box.messages()]
     assert got == ["1", "2", "3"]
     assert len(fetched) >= 2
     assert all(len(batch) <= 2 for batch in fetched)

@@ -5,12 +5,13 @@ the answers land in a real IMAP mailbox, `replies` reads them, and the statuses 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import re
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from conftest import Runner, write
+from conftest import FIXED_NOW, Runner, write
 from imapserver import PASSWORD as IMAP_PASSWORD
 from imapserver import ImapServer, imap_server_fixture  # noqa: F401
 from smtpserver import PASSWORD as SMTP_PASSWORD
@@ -35,7 +36,7 @@ def reply_calendar(request: EmailMessage, partstat: str) -> str:
     answer = Event()
     for key in ("UID", "SEQUENCE", "DTSTART", "DTEND", "SUMMARY", "ORGANIZER"):
         answer[key] = asked[key]
-    answer.add("DTSTAMP", datetime.now(UTC))
+    answer.add("DTSTAMP", asked["DTSTAMP"].dt + timedelta(hours=1))  # answered an hour later
     attendee = asked["ATTENDEE"]
     attendee.params["PARTSTAT"] = partstat
     attendee.params.pop("RSVP", None)
@@ -124,6 +125,10 @@ def test_send_answer_read_and_count(run: Runner, tmp_path: Path,
         got = {rcpts[0]: msg for rcpts, msg in smtp.inbox.received}
     assert sorted(got) == ["ada@example.org", "bo@example.org", "eve@example.org",
                            "fay@nowhere.example", "gil@example.org"]
+    for msg in got.values():  # 128 random bits: nobody answers without the invitation
+        [part] = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+        assert re.search(r"^UID:invitation-[A-Za-z0-9_-]+\.[0-9a-f]{32}@wic2018\.wic\r?$",
+                         part.get_content(), re.M)
     for raw in (outlook_reply(got["ada@example.org"], "ACCEPTED"),
                 thunderbird_reply(got["bo@example.org"], "DECLINED"),
                 apple_reply(got["eve@example.org"], "TENTATIVE"),
@@ -132,8 +137,9 @@ def test_send_answer_read_and_count(run: Runner, tmp_path: Path,
         imap_server.append(raw)
 
     env = {"WIC_IMAP_PASSWORD": IMAP_PASSWORD, "SSL_CERT_FILE": str(imap_server.ca_file)}
+    later = FIXED_NOW + timedelta(days=1)  # the answers are read the next day
     result = run(*ledger, "replies", imap_server.url(), "--move-to", "Done", "-f", "json",
-                 environ=env)
+                 environ=env, now=later)
     assert result.code == 0, result.stderr
     assert json.loads(result.stdout)["counts"] == {
         "applied": 3, "unchanged": 0, "unmatched": 0, "needs-a-person": 1, "bounced": 1}
@@ -154,7 +160,8 @@ def test_send_answer_read_and_count(run: Runner, tmp_path: Path,
 
     snapshot = run(*ledger, "export", "-f", "json").stdout
     for mailbox in ("INBOX", "Done"):
-        again = run(*ledger, "replies", imap_server.url(mailbox), "-f", "json", environ=env)
+        again = run(*ledger, "replies", imap_server.url(mailbox), "-f", "json", environ=env,
+                    now=later)
         assert again.code == 0, again.stderr
         assert json.loads(again.stdout)["counts"]["applied"] == 0
     assert run(*ledger, "export", "-f", "json").stdout == snapshot

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import email
 import json
+import re
 from email import policy
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, Runner, write
+from conftest import BACKENDS, DATA, FIXED_NOW, Result, Runner, make_ledger, write
 from smtpserver import PASSWORD, Server, free_port, smtp_server
 
 GUESTS = """name,organization,category,country,email,quantity,status,note
@@ -32,6 +33,15 @@ def ledger(tmp_path: Path, run: Runner) -> list[str]:
     return args
 
 
+@pytest.fixture(params=BACKENDS)
+def any_ledger(request: pytest.FixtureRequest, tmp_path: Path, run: Runner) -> list[str]:
+    """As ``ledger``, once on SQLite and once on PostgreSQL."""
+    args = make_ledger(request.param, request, tmp_path).args()
+    result = run(*args, "import", str(write(tmp_path / "guests.csv", GUESTS)), "--listed")
+    assert result.code == 0, result.stderr
+    return args
+
+
 def entries(run: Runner, ledger: list[str]) -> dict[str, dict[str, object]]:
     result = run(*ledger, "list", "-f", "json")
     assert result.code == 0, result.stderr
@@ -42,9 +52,10 @@ def smtp_args(server: Server) -> list[str]:
     return ["--smtp", server.user_url(), "--smtp-ca", str(server.ca_file)]
 
 
-def send(run: Runner, ledger: list[str], server: Server, *extra: str) -> object:
+def send(run: Runner, ledger: list[str], server: Server, *extra: str, **options: object
+         ) -> Result:
     return run(*ledger, "send", *smtp_args(server), *extra,
-               environ={"WIC_SMTP_PASSWORD": PASSWORD})
+               environ={"WIC_SMTP_PASSWORD": PASSWORD}, **options)
 
 
 def recipients(server: Server) -> list[str]:
@@ -76,7 +87,8 @@ def test_dry_run_writes_one_message_per_guest_and_records_nothing(
     for path in files:
         msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
         entry_id = path.stem
-        assert calendar_of(msg) == f"invitation-{entry_id}@wic2018.wic 0"  # type: ignore[arg-type]
+        assert re.fullmatch(rf"invitation-{entry_id}\.[0-9a-f]{{32}}@wic2018\.wic 0",
+                            calendar_of(msg))  # type: ignore[arg-type]
         assert msg["From"] == '"WIC 2018 Secretariat (sample)" <invitations@example.org>'
     lines = result.stderr.splitlines()
     assert f"no e-mail: {before['Bo Envoy']['id']} Bo Envoy, Embassy of Samples (government)" \
@@ -131,8 +143,9 @@ def test_send_delivers_records_and_refuses_to_send_twice(
         resend = send(run, ledger, server, str(ids["Ada Minister"]), "--again")
         assert resend.code == 0, resend.stderr  # type: ignore[attr-defined]
         assert recipients(server)[-1] == "ada@example.org"
-        assert calendar_of(server.inbox.received[-1][1]) == (
-            f"invitation-{ids['Ada Minister']}@wic2018.wic 1")
+        first_uid = next(calendar_of(m) for _, m in server.inbox.received[:2]
+                         if m["To"].addresses[0].addr_spec == "ada@example.org").split()[0]
+        assert calendar_of(server.inbox.received[-1][1]) == f"{first_uid} 1"  # the same item
 
         remind = send(run, ledger, server, "--reminder", "-c", "government")
         assert remind.code == 0, remind.stderr  # type: ignore[attr-defined]
@@ -150,12 +163,14 @@ def test_a_refused_recipient_is_reported_and_a_rerun_sends_only_to_them(
         run: Runner, ledger: list[str], tmp_path: Path) -> None:
     with smtp_server(tmp_path, refuse={"eve@example.org"}) as server:
         result = send(run, ledger, server, "-c", "government")
-        assert result.code == 0, result.stderr  # type: ignore[attr-defined]
+        assert result.code == 1, result.stderr  # type: ignore[attr-defined]
         assert recipients(server) == ["ada@example.org"]
     lines = result.stderr.splitlines()  # type: ignore[attr-defined]
     assert any(line.startswith("refused: ") and "<eve@example.org>: 550 5.1.1" in line
                for line in lines)
-    assert lines[-1] == "sent 1, skipped 1 without e-mail, 1 withdrawn, failed 1"
+    assert lines[-2:] == ["sent 1, skipped 1 without e-mail, 1 withdrawn, failed 1",
+                          "error: 1 message refused (listed above); the rest were sent and "
+                          "recorded"]
     assert entries(run, ledger)["Eve Deputy"]["status"] == "listed"
     with smtp_server(tmp_path) as fixed:
         rerun = send(run, ledger, fixed, "-c", "government")
@@ -164,23 +179,162 @@ def test_a_refused_recipient_is_reported_and_a_rerun_sends_only_to_them(
     assert entries(run, ledger)["Eve Deputy"]["status"] == "invited"
 
 
-def test_a_server_that_hangs_up_half_way_loses_nothing_and_a_rerun_completes(
-        run: Runner, ledger: list[str], tmp_path: Path) -> None:
+def test_a_server_that_hangs_up_during_data_leaves_one_message_unconfirmed_never_resent(
+        run: Runner, any_ledger: list[str], tmp_path: Path) -> None:
+    ledger = any_ledger
     with smtp_server(tmp_path, drop_after=1) as server:
         result = send(run, ledger, server)
         assert len(server.inbox.received) == 1
     assert result.code == 1  # type: ignore[attr-defined]
-    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error: ")]  # type: ignore[attr-defined]
+    lines = result.stderr.splitlines()  # type: ignore[attr-defined]
+    errors = [ln for ln in lines if ln.startswith("error: ")]
     assert len(errors) == 1
     assert "1 sent and recorded, 2 not sent: run the same command again" in errors[0]
+    [doubt] = [ln for ln in lines if ln.startswith("unconfirmed: ")]
     first = recipients(server)
     invited = [n for n, e in entries(run, ledger).items() if e["status"] == "invited"]
     assert len(invited) == 1
     with smtp_server(tmp_path) as fixed:
         rerun = send(run, ledger, fixed)
         assert rerun.code == 0, rerun.stderr  # type: ignore[attr-defined]
+        # The one in doubt is listed, with its address and Message-ID, and not sent again.
+        [listed] = [ln for ln in rerun.stderr.splitlines()  # type: ignore[attr-defined]
+                    if ln.startswith("unconfirmed: ")]
+        assert listed.startswith(doubt.split(":")[0] + ": " + doubt.split()[1])
+        assert "(sent at 2018-11-08 01:00:00 UTC?)" in listed
+        assert "--resend-unconfirmed" in listed
+        assert len(fixed.inbox.received) == 1
+        assert rerun.stderr.splitlines()[-1] == (  # type: ignore[attr-defined]
+            "sent 1, skipped 1 without e-mail, 1 unconfirmed (--resend-unconfirmed sends "
+            "again), 1 sent before (--again sends again), 1 withdrawn")
+        doubted_id = listed.split()[4]
+        asked = send(run, ledger, fixed, "--resend-unconfirmed")
+        assert asked.code == 0, asked.stderr  # type: ignore[attr-defined]
+        assert len(fixed.inbox.received) == 2
+        assert fixed.inbox.received[-1][1]["Message-ID"] == doubted_id  # the same: dedupable
+        after = send(run, ledger, fixed, "--resend-unconfirmed")
+        assert len(fixed.inbox.received) == 2, after.stderr  # type: ignore[attr-defined]
     assert sorted(first + recipients(fixed)) == [
         "ada@example.org", "cai@example.org", "eve@example.org"]
+    assert {e["status"] for e in entries(run, ledger).values() if e["email"]} == {
+        "invited", "withdrawn"}
+
+
+def test_a_reminder_goes_at_most_once_per_every_days_unless_again(
+        run: Runner, ledger: list[str], tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    with smtp_server(tmp_path) as server:
+        assert send(run, ledger, server, "-c", "government").code == 0
+        first = send(run, ledger, server, "--reminder", "-c", "government")
+        assert first.code == 0, first.stderr
+        assert len(server.inbox.received) == 4
+        twice = send(run, ledger, server, "--reminder", "-c", "government")
+        assert twice.code == 0, twice.stderr
+        assert len(server.inbox.received) == 4  # the same day: nobody gets a second one
+        assert twice.stderr.splitlines()[-1] == (
+            "sent 0, skipped 1 without e-mail, 1 withdrawn, 2 reminded in the last --every "
+            "days (--again reminds again)")
+        later = FIXED_NOW + timedelta(days=8)
+        assert send(run, ledger, server, "--reminder", "-c", "government", "--every", "10",
+                    now=later).stderr.startswith("no e-mail")
+        assert len(server.inbox.received) == 4
+        week = send(run, ledger, server, "--reminder", "-c", "government", now=later)
+        assert week.code == 0, week.stderr
+        assert len(server.inbox.received) == 6  # a week later (--every 7, the default)
+        again = send(run, ledger, server, "--reminder", "--again", "-c", "government",
+                     now=later)
+        assert again.code == 0, again.stderr
+        assert len(server.inbox.received) == 8
+    subjects = [msg["Subject"].startswith("Reminder: ") for _, msg in server.inbox.received]
+    assert subjects == [False, False] + [True] * 6
+
+
+def bounce_for(address: str, message_id: str, tmp_path: Path) -> Path:
+    """A Postfix bounce (a real one's shape) of the message ``message_id`` to ``address``."""
+    text = (DATA / "mail" / "postfix-bounce-user-unknown.eml").read_text(encoding="utf-8")
+    text = text.replace("hal@nowhere.example", address).replace(
+        "<sent-hal007-0@wic2018.example>", message_id)
+    return write(tmp_path / "bounce.eml", text)
+
+
+def test_a_bounced_address_is_skipped_counted_and_shown_until_it_changes(
+        run: Runner, any_ledger: list[str], tmp_path: Path) -> None:
+    ledger = any_ledger
+    ids = {name: e["id"] for name, e in entries(run, ledger).items()}
+    ada = str(ids["Ada Minister"])
+    with smtp_server(tmp_path) as server:
+        assert send(run, ledger, server, "-c", "government").code == 0
+        [sent_id] = [m["Message-ID"] for rcpts, m in server.inbox.received
+                     if rcpts == ["ada@example.org"]]
+        read = run(*ledger, "replies", str(bounce_for("ada@example.org", sent_id, tmp_path)))
+        assert read.code == 0, read.stderr
+        remind = send(run, ledger, server, "--reminder", "-c", "government")
+        assert remind.code == 0, remind.stderr
+        assert recipients(server)[2:] == ["eve@example.org"]
+        lines = remind.stderr.splitlines()
+        assert (f"bounced: {ada} Ada Minister, Ministry of Examples (government) "
+                "<ada@example.org>: skipped until the address changes") in lines
+        assert lines[-1] == "sent 1, skipped 1 without e-mail, 1 bounced, 1 withdrawn"
+        status = json.loads(run(*ledger, "status", "-f", "json").stdout)
+        assert status["totals"]["bounced"] == 1
+        assert [g["bounced"] for g in status["groups"] if g["group"] == "government"] == [1]
+        history = json.loads(run(*ledger, "history", ada, "-f", "json").stdout)
+        [bounce] = [h for h in history if h["status"] == "bounced"]
+        assert bounce["note"].startswith("<ada@example.org> delivery failed: ")
+        assert "5.1.1" in bounce["note"]
+        moved = write(tmp_path / "moved.csv", "id,name,category,country,email\n"
+                      f"{ada},Ada Minister,government,GB,ada@new.example.org\n")
+        listed = json.loads(run(*ledger, "list", "--bounced", "-f", "json").stdout)
+        assert [e["id"] for e in listed] == [ada]
+        assert run(*ledger, "import", str(moved)).code == 0
+        assert json.loads(run(*ledger, "list", "--bounced", "-f", "json").stdout) == []
+        fixed = send(run, ledger, server, "--reminder", "--again", ada)
+        assert fixed.code == 0, fixed.stderr
+        assert recipients(server)[-1] == "ada@new.example.org"
+    status = json.loads(run(*ledger, "status", "-f", "json").stdout)
+    assert status["totals"]["bounced"] == 0
+
+
+def test_the_default_of_every_is_the_one_the_plan_uses() -> None:
+    from wiccli.cli.commands.invites import send
+    from wiccli.mail import sending
+
+    assert send.EVERY_DAYS == sending.EVERY_DAYS == 7  # docs/sending.md says 7
+
+
+def test_a_dry_run_imports_no_smtp_code(tmp_path: Path, run: Runner, ledger: list[str]) -> None:
+    from test_imports import imported_by
+
+    loaded = imported_by(tmp_path, *ledger, "send", "--dry-run", "--out-dir", "out")
+    assert len(list((tmp_path / "out").iterdir())) == 3
+    assert {"smtplib", "ssl", "wiccli.mail.smtp", "wiccli.mail.delivery"} & loaded == set()
+
+
+def test_a_ledger_of_schema_2_keeps_what_was_sent(run: Runner, tmp_path: Path) -> None:
+    """Messages recorded before the attempted/address columns still count as sent."""
+    import sqlite3
+
+    from test_ledger import build_at
+
+    db = tmp_path / "old.db"
+    build_at(db, 2)
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO entries (id, name, category, country, status, created, "
+                     "updated, email, email_key, quantity, name_key) VALUES ('old001', 'Kept', "
+                     "'experts', 'DE', 'invited', '2018-09-01T09:00:00+00:00', "
+                     "'2018-09-01T09:00:00+00:00', 'kept@example.org', 'kept@example.org', 1, "
+                     "'kept\x1f')")
+        conn.execute("INSERT INTO messages (entry_id, direction, kind, message_id, sequence, "
+                     "at, outcome) VALUES ('old001', 'out', 'invitation', '<old@example.org>', "
+                     "0, '2018-09-01T09:00:00+00:00', 'accepted')")
+    conn.close()
+    args = ["invites", "--ledger", str(db), "send", "--dry-run"]
+    again = run(*args, "--out-dir", "new")
+    assert again.stderr.splitlines()[-1].endswith("skipped 1 sent before (--again sends again)")
+    remind = run(*args, "--reminder", "--out-dir", "remind")
+    assert remind.code == 0, remind.stderr
+    assert [p.name for p in (tmp_path / "remind").iterdir()] == ["old001-reminder.eml"]
 
 
 # --------------------------------------------------------------------------- bad input
@@ -196,6 +350,12 @@ def test_an_absent_server_changes_nothing(run: Runner, ledger: list[str]) -> Non
     assert result.stderr.splitlines()[-1].startswith(
         f"error: smtp://sender@127.0.0.1:{port}: cannot connect: ")
     assert entries(run, ledger) == before
+
+
+def test_no_server_creates_no_ledger(run: Runner, tmp_path: Path) -> None:
+    result = run("invites", "--ledger", str(tmp_path / "new.db"), "send")
+    assert (result.code, result.stderr.startswith("error: no mail server")) == (2, True)
+    assert not (tmp_path / "new.db").exists()
 
 
 def test_a_wrong_password_is_one_error_and_sends_nothing(
@@ -242,7 +402,7 @@ name = "Speakers"
     (["--smtp", "smtp://u:pw@mail.example.org"], "must not hold a password", 2),
     ([], "no mail server", 2),
     (["--dry-run"], "give --out-dir DIR or --maildir DIR", 2),
-    (["--again", "--reminder", "--dry-run", "--out-dir", "o"], "do not go together", 2),
+    (["--reminder", "--every", "0", "--dry-run", "--out-dir", "o"], "--every must be", 2),
     (["--dry-run", "--out-dir", "o", "--rate", "fast"], "--rate", 2),
     (["--dry-run", "--out-dir", "o", "--limit", "0"], "--limit must be 1 or more", 2),
     (["--dry-run", "--out-dir", "taken"], "is a file, not a folder", 1),

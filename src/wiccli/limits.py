@@ -9,7 +9,7 @@ overflow far away in an export.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from itertools import accumulate
 
 MIB = 1024 * 1024
@@ -44,12 +44,26 @@ MAX_STALE_DAYS = 36_500  # --stale: a hundred years
 MAX_SMTP_TIMEOUT = 3600.0  # --timeout SECONDS: an hour of silence is a dead server
 MAX_RATE = 100_000.0  # --rate N/min: beyond this there is nothing left to pace
 MAX_SEND_LIMIT = 10_000_000  # --limit N
+MAX_REMIND_EVERY = 3650  # --every DAYS: ten years between two reminders
+# Text that goes into a mail header (wiccli/headers.py): names of guests, the event and the
+# sender; the rendered subject; an address (RFC 5321's longest path). Folded, each stays
+# far below the 998 characters a header line may have.
+MAX_NAME = 200
+MAX_SUBJECT = 400
+MAX_ADDRESS = 254
 
 # Incoming mail (`wic invites replies`): a bad message is reported, the next one read.
 MAX_MESSAGE = 32 * MIB  # one whole message; on IMAP fetched only up to this
-MAX_CALENDAR = 1 * MIB  # one calendar part (a real REPLY is a few kB)
+MAX_CALENDAR = 1 * MIB  # one calendar part, decoded (a real REPLY is a few kB)
 MAX_MIME_DEPTH = 16  # MIME parts nested in each other
 MAX_MIME_PARTS = 500  # MIME parts of one message
+MAX_MIME_HEADERS = 1 * MIB  # the header block of one message or MIME part
+MAX_DELEGATES = 5  # DELEGATED-TO addresses of one answer; more is for a person to read
+MAX_EXCERPT = 300  # characters of a plain answer shown with it
+MAX_EXCERPT_LINES = 5  # of its first lines
+# How far an answer's DTSTAMP may lie past now, or before the guest's first invitation,
+# and still be applied: the guest's clock may be a little off, never days.
+REPLY_CLOCK_SKEW = timedelta(minutes=15)
 
 
 def size_limit(what: str) -> int | None:

@@ -8,6 +8,7 @@ needs a higher ``sequence`` in the new file, or calendar apps keep the old copy.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,32 +152,70 @@ def bumps(old: Event, new: Event, changes: list[Difference]) -> list[Bump]:
 def bump_text(text: str, wanted: dict[str, int]) -> str:
     """``text`` with ``sequence = N`` set for each session id in ``wanted``.
 
-    Only the sequence values change: comments, order and layout stay as they are.
-    A session table without a sequence gets one after its last key.
+    Only the sequence values change: comments, order, layout and line ends stay as they
+    are. A ``[[sessions]]`` table without a sequence gets one on a line of its own after
+    its last key, before any comments that close it. The edit is made on the text, at
+    the places :class:`KeyLocator` finds; sessions written as inline tables, which it
+    does not index, are left to tomlkit.
     """
+    import tomllib
+
+    from wiccli.authoring.keys import KeyLocator
+
+    sessions = tomllib.loads(text).get("sessions", [])
+    locator = KeyLocator(text)
+    edits: list[tuple[int, int, str]] = []
+    rest: dict[str, int] = {}
+    for index, table in enumerate(sessions if isinstance(sessions, list) else []):
+        session_id = table.get("id") if isinstance(table, dict) else None
+        if not isinstance(session_id, str) or session_id not in wanted:
+            continue
+        edit = _sequence_edit(text, locator, f"sessions[{index}]", "sequence" in table,
+                              wanted[session_id])
+        if edit is None:
+            rest[session_id] = wanted[session_id]
+        else:
+            edits.append(edit)
+    for begin, end, replacement in sorted(edits, reverse=True):  # from the end: offsets hold
+        text = text[:begin] + replacement + text[end:]
+    return _bump_inline(text, rest) if rest else text
+
+
+# A TOML integer, then only blanks and a comment on its line.
+_INTEGER_RE = re.compile(r"[ \t]*([+-]?(?:0x[0-9A-Fa-f_]+|0o[0-7_]+|0b[01_]+|[0-9_]+))"
+                         r"(?=[ \t]*(?:#|\r?\n|$))")
+
+
+def _sequence_edit(text: str, locator: Any, table: str, has_sequence: bool,
+                   value: int) -> tuple[int, int, str] | None:
+    """The (start, end, new text) that sets the sequence of ``table``; None if not found."""
+    if has_sequence:
+        offset = locator.value_offset(f"{table}.sequence")
+        number = None if offset is None else _INTEGER_RE.match(text, offset)
+        return None if number is None else (number.start(1), number.end(1), str(value))
+    end = locator.table_end(table)
+    if end is None:
+        return None
+    line_end = text.find("\n", end)
+    key = locator.value_offset(f"{table}.id")
+    line_start = text.rfind("\n", 0, key) + 1 if key is not None else end
+    indent = re.match(r"[ \t]*", text[line_start:]).group()  # type: ignore[union-attr]
+    if line_end < 0:  # the table's last line is the file's last, with no line end
+        newline = "\r\n" if "\r\n" in text else "\n"
+        return len(text), len(text), f"{newline}{indent}sequence = {value}"
+    newline = "\r\n" if text[line_end - 1:line_end] == "\r" else "\n"
+    return line_end + 1, line_end + 1, f"{indent}sequence = {value}{newline}"
+
+
+def _bump_inline(text: str, wanted: dict[str, int]) -> str:
+    """Sessions written as inline tables, through tomlkit's public API."""
     import tomlkit
-    from tomlkit.items import Table
 
     doc = tomlkit.parse(text)
-    sessions = doc.get("sessions", [])
-    for table in sessions:
-        session_id = table.get("id")
-        if session_id not in wanted:
-            continue
-        value = wanted[session_id]
-        if "sequence" in table:
-            table["sequence"] = value
-        elif isinstance(table, Table):
-            last = [key for key, _ in table.value.body if key is not None][-1]
-            # Insert after the last key, not after the comments that introduce the next table.
-            table.value._insert_after(last, "sequence", tomlkit.integer(value))
-        else:  # an inline table
-            table["sequence"] = value
-    result = tomlkit.dumps(doc)
-    if "\r\n" in text and "\n" not in text.replace("\r\n", ""):
-        # A file with Windows line ends keeps them on the lines added too.
-        result = result.replace("\r\n", "\n").replace("\n", "\r\n")
-    return result
+    for table in doc.get("sessions", []):
+        if table.get("id") in wanted:
+            table["sequence"] = wanted[table["id"]]
+    return tomlkit.dumps(doc)
 
 
 def write_bumps(path: Path, label: str, text: str, wanted: dict[str, int]) -> None:

@@ -5,6 +5,10 @@ has no line numbers. This light scanner walks the text once, the way a TOML
 parser would (headers, keys, strings, brackets), and remembers where each table
 and key starts, so a message can say ``wic.toml:42``. It never judges the TOML:
 on text it does not understand it simply finds fewer keys.
+
+It also keeps offsets, so wic can edit a file as text (``wic diff --bump``) and leave
+every other byte as it was: where each key's value starts, and where the last key of
+each table written under a header ends.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ class _Scanner:
         self.prefix = ""
         self.counts: dict[str, int] = {}
         self.lines: dict[str, int] = {}
+        self.values: dict[str, int] = {}  # key path -> offset just after its `=`
+        self.ends: dict[str, int] = {}  # table -> offset after the last character of its keys
 
     def run(self) -> dict[str, int]:
         at_line_start = True
@@ -60,12 +66,15 @@ class _Scanner:
             self.prefix = name
             self.record(name)
             self.pos = header.end()
+            self.ends[name] = self.pos
             return
         key = _KEY_RE.match(self.text, self.pos)
         if key:
             dotted = ".".join(_parts(key[1]))
-            self.record(f"{self.prefix}.{dotted}" if self.prefix else dotted)
+            path = f"{self.prefix}.{dotted}" if self.prefix else dotted
+            self.record(path)
             self.pos = key.end()
+            self.values.setdefault(path, self.pos)
 
     def step(self) -> bool:
         """Consume one token; True when a new line starts after it."""
@@ -79,12 +88,15 @@ class _Scanner:
             self.pos = len(text) if end < 0 else end
         elif char in "\"'":
             self.skip_string(char)
+            self.ends[self.prefix] = self.pos
         else:
             if char in "[{":
                 self.depth += 1
             elif char in "]}":
                 self.depth = max(0, self.depth - 1)
             self.pos += 1
+            if char not in " \t\r":
+                self.ends[self.prefix] = self.pos
         return False
 
     def skip_string(self, quote: str) -> None:
@@ -114,7 +126,10 @@ class KeyLocator:
     """Line numbers of key paths in one TOML text."""
 
     def __init__(self, text: str) -> None:
-        self._lines = _Scanner(text).run()
+        scanner = _Scanner(text)
+        self._lines = scanner.run()
+        self._values = scanner.values
+        self._ends = scanner.ends
 
     def line(self, path: str) -> int | None:
         """The line of ``path``, else of the nearest enclosing key or table that is written."""
@@ -123,6 +138,19 @@ class KeyLocator:
                 return self._lines[path]
             path = _parent(path)
         return None
+
+    def value_offset(self, path: str) -> int | None:
+        """Where the value of the key ``path`` starts (just after its ``=``), if written."""
+        return self._values.get(path)
+
+    def table_end(self, path: str) -> int | None:
+        """Where the keys of the table ``path`` end, when it has a header of its own.
+
+        The offset follows the last character of its last value (a comment on that line
+        and the comments after it are not part of it); None for a table that is written
+        inline or not at all.
+        """
+        return self._ends.get(path)
 
 
 def _parent(path: str) -> str:

@@ -160,6 +160,7 @@ end = {last}T16:00:00
 target = 100
 # reply_to = "rsvp@example.org"       # where answers go, when not to the organizer
 # templates = "templates"             # your own message and letter templates
+# authserv_id = "mail.example.org"    # your mail server: apply only answers it authenticated
 
 # Who `wic invites send` sends as: uncomment and fill in before sending.
 # [invitations.organizer]

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from wiccli.event.check import EMAIL_RE, MAX_FRAB_ID, SLUG_RE, URL_RE, UUID_RE
+from wiccli.event.check import MAX_FRAB_ID, SLUG_RE, URL_RE, UUID_RE
 from wiccli.event.model import STATUSES, SUB_FORUM
+from wiccli.headers import EMAIL_RE
+from wiccli.limits import MAX_NAME
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -36,6 +38,18 @@ def _string(text: str) -> Schema:
 
 def _text(text: str) -> Schema:
     return _doc({"type": "string", "pattern": r"\S"}, f"{text} Must not be empty.")
+
+
+# A name that goes into a mail header (wiccli/headers.py): one line, no control character,
+# no encoded word ("=?"), something to show.
+_HEADER_CHAR = r"[^\u0000-\u001f\u007f-\u009f\u2028\u2029]"
+HEADER_NAME_PATTERN = rf"^(?!.*=\?){_HEADER_CHAR}*\S{_HEADER_CHAR}*$"
+
+
+def _name(text: str) -> Schema:
+    return _doc({"type": "string", "pattern": HEADER_NAME_PATTERN, "maxLength": MAX_NAME},
+                f"{text} On one line, at most {MAX_NAME} characters, without '=?' "
+                "(it goes into mail headers).")
 
 
 def _slug(text: str) -> Schema:
@@ -95,7 +109,7 @@ def _event() -> Schema:
     return _object(
         {
             "id": _slug("The event's id; calendar UIDs are built from it."),
-            "name": _text("The event's full name."),
+            "name": _name("The event's full name."),
             "short_name": _string("A short name, shown where space is tight."),
             "tagline": _string("One line about the event."),
             "timezone": _string("The IANA time zone of the venue, such as 'Asia/Shanghai'. "
@@ -173,12 +187,14 @@ def _defs() -> Schema:
              "organizer": {"$ref": "#/$defs/organizer"},
              "reply_to": _email("Where answers go (Reply-To), when not to the organizer."),
              "templates": _text("The folder of message and letter templates "
-                                "(`wic invites templates init`), relative to this file.")},
+                                "(`wic invites templates init`), relative to this file."),
+             "authserv_id": _doc({"type": "string", "pattern": r"^[A-Za-z0-9._-]+$"},
+                                 "The authserv-id of the organiser's mail server: only "
+                                 "answers its Authentication-Results vouch for are applied.")},
             [], "Whom to invite, and who invites.",
         ),
         "organizer": _object(
-            {"name": _doc({"type": "string", "pattern": r"^[^\r\n]*\S[^\r\n]*$"},
-                          "The sender's name, on one line (From, ORGANIZER CN)."),
+            {"name": _name("The sender's name (From, ORGANIZER CN)."),
              "email": _email("The sender's address (From, ORGANIZER).")},
             ["name", "email"], "Who sends the invitations.",
         ),

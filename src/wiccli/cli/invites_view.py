@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wiccli.cli.listing import Listing
@@ -14,7 +14,8 @@ from wiccli.invites import model as core
 from wiccli.output.render import Column, TableSpec, draw_table, width
 
 STATUS_FIELDS = ("group", "name", "entries", "invited", "accepted", "declined", "pending",
-                 "tentative", "withdrawn", "attended", "no_show", "listed", "response_rate",
+                 "tentative", "withdrawn", "attended", "no_show", "listed", "bounced",
+                 "response_rate",
                  "acceptance_rate", "target", "progress")
 
 
@@ -56,7 +57,8 @@ def export_listing(ledger: core.Ledger, *, redact: bool) -> Listing:
                    nested=records(True), view=no_table)
 
 
-def history_listing(entry: core.Invitation) -> Listing:
+def history_listing(entry: core.Invitation,
+                    bounces: Sequence[core.Message] = ()) -> Listing:
     spec = TableSpec(
         columns=[Column("When (UTC)", "at", no_wrap=True,
                         cell=lambda v: str(v)[:16].replace("T", " ")),
@@ -64,7 +66,16 @@ def history_listing(entry: core.Invitation) -> Listing:
         title=f"{entry.id} · {entry.name} · now {entry.status}",
         fields=("at", "status", "note"),
     )
-    return Listing(core.history_records(entry), spec)
+    records = sorted([*core.history_records(entry), *map(_bounce_record, bounces)],
+                     key=lambda r: r["at"])
+    return Listing(records, spec)
+
+
+def _bounce_record(m: core.Message) -> dict[str, Any]:
+    """A bounce in the history: it changes no status, but the address needs a person."""
+    note = f"<{m.address}> {m.detail}".strip() if m.address else m.detail
+    return {"at": m.at.isoformat(), "status": "bounced", "note": note,
+            "message_id": m.message_id}
 
 
 # --------------------------------------------------------------------------- status
@@ -85,7 +96,7 @@ def status_listing(env: Env, summary: Mapping[str, Any], event: Event, *,
 
 LABEL_WIDTH = 16
 OPTIONAL = (("withdrawn", "Withdrawn"), ("attended", "Attended"), ("no_show", "No-show"),
-            ("listed", "Listed"))
+            ("listed", "Listed"), ("bounced", "Bounced"))
 
 
 def _status_columns(summary: Mapping[str, Any], width: int) -> tuple[list[Column], list[str]]:

@@ -42,10 +42,10 @@ from wiccli.event.model import (
 )
 from wiccli.output.files import make_private_folder, open_regular
 
-FORMAT = 2  # bump when the layout of an entry changes
+FORMAT = 3  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
 CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/load.py",
-        "event/clock.py", "event/values.py", "event/cache.py")
+        "event/clock.py", "event/values.py", "event/cache.py", "headers.py", "limits.py")
 # Smaller files parse faster than the cache answers (the bundled event is 15 KB).
 MIN_SIZE = 64 * 1024
 MAX_ENTRY = 512 * 1024 * 1024
@@ -217,7 +217,7 @@ def encode(event: Event) -> dict[str, Any]:
                         [[c.id, c.name, c.target] for c in inv.categories],
                         None if inv.organizer is None
                         else [inv.organizer.name, inv.organizer.email],
-                        inv.reply_to, inv.templates],
+                        inv.reply_to, inv.templates, inv.authserv_id],
     }
 
 
@@ -229,7 +229,7 @@ VENUE_TYPES = (str, str, str, (float, int, N), (float, int, N))
 SESSION_TYPES = (str, str, str, str, str, (str, N), (str, N), str, bool, str, list, list,
                  (str, N), int, (str, N), (int, N))
 CATEGORY_TYPES = (str, str, (int, N))
-INVITATION_TYPES = ((int, N), (str, N), list, (list, N), (str, N), (str, N))
+INVITATION_TYPES = ((int, N), (str, N), list, (list, N), (str, N), (str, N), (str, N))
 
 
 def _row(row: Any, types: tuple[Any, ...]) -> list[Any]:
@@ -259,7 +259,7 @@ def decode(data: dict[str, Any]) -> Event:
     """The event :func:`encode` wrote; raises on anything else."""
     (eid, name, timezone, start, end, short_name, tagline, location, organizers, url,
      updated) = _row(data["event"], EVENT_TYPES)
-    target, ledger, categories, organizer, reply_to, templates = _row(
+    target, ledger, categories, organizer, reply_to, templates, authserv_id = _row(
         data["invitations"], INVITATION_TYPES)
     return Event(
         eid, name, timezone, date.fromisoformat(start), date.fromisoformat(end), short_name,
@@ -270,5 +270,5 @@ def decode(data: dict[str, Any]) -> Event:
         Invitations(target, ledger, tuple(Category(*_row(c, CATEGORY_TYPES))
                                           for c in categories),
                     None if organizer is None else Organizer(*_texts(organizer)), reply_to,
-                    templates),
+                    templates, authserv_id),
     )

@@ -25,15 +25,21 @@ from wiccli.event.model import (
     Theme,
     Venue,
 )
-from wiccli.limits import MAX_COUNT, MAX_EVENT_DAYS, MAX_SEQUENCE, calendar_range, in_calendar
+from wiccli.headers import address, shown, text_problem
+from wiccli.limits import (
+    MAX_COUNT,
+    MAX_EVENT_DAYS,
+    MAX_NAME,
+    MAX_SEQUENCE,
+    calendar_range,
+    in_calendar,
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 URL_RE = re.compile(r"^https?://\S+$")
+AUTHSERV_RE = re.compile(r"^[A-Za-z0-9._-]+$")  # RFC 8601 authserv-id, as mail servers write it
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 MAX_FRAB_ID = 2**53 - 1  # the largest integer every JSON reader keeps exactly
-# One address, no display name: what a From or Reply-To header and a mailto: URI can carry.
-_ATOM = r"[^@\s<>(),;:\"\[\]\\.]+"
-EMAIL_RE = re.compile(rf"^[^@\s<>(),;:\"\[\]\\]+@{_ATOM}(\.{_ATOM})+$")
 
 
 def build_event(data: Mapping[str, Any], *, source: str, bundled: bool = False) -> Event:
@@ -127,17 +133,25 @@ class EventChecker(Checker):
         return result
 
     def email(self, value: Any, path: str) -> str | None:
+        """One address alone: it goes into a From or Reply-To header as written."""
         result = self.string(value, path)
-        if result is not None and not EMAIL_RE.match(result):
-            self.fail(path, f"{result!r} is not an e-mail address (name@example.org)")
+        if result is None:
+            return None
+        plain, problem = address(result)
+        if problem is None and plain != result:
+            problem = f"has angle brackets; write the address alone: {plain!r}"
+        if problem is not None:
+            self.fail(path, f"{shown(result)} {problem}")
             return None
         return result
 
-    def line(self, value: Any, path: str) -> str | None:
-        """A non-empty string on one line (it goes into a mail header)."""
+    def name(self, value: Any, path: str) -> str | None:
+        """A non-empty name that goes into a mail header (From, Subject): one line, no
+        encoded word, at most MAX_NAME characters."""
         result = self.text(value, path)
-        if result is not None and ("\n" in result or "\r" in result):
-            self.fail(path, "must be on one line")
+        problem = None if result is None else text_problem(result, MAX_NAME)
+        if problem is not None:
+            self.fail(path, problem)
             return None
         return result
 
@@ -363,7 +377,7 @@ class EventChecker(Checker):
             "event",
             {
                 "id": (True, self.slug),
-                "name": (True, self.text),
+                "name": (True, self.name),
                 "short_name": (False, self.string),
                 "tagline": (False, self.string),
                 "timezone": (True, self.timezone),
@@ -475,6 +489,7 @@ class EventChecker(Checker):
                 "organizer": (False, self.organizer),
                 "reply_to": (False, self.email),
                 "templates": (False, self.text),
+                "authserv_id": (False, self.authserv_id),
             },
         )
         if fields is None:
@@ -483,8 +498,17 @@ class EventChecker(Checker):
                                 self.category)
         return Invitations(**fields, categories=tuple(c for _, c in categories))
 
+    def authserv_id(self, value: Any, path: str) -> str | None:
+        """A mail server's name as RFC 8601 writes it: one token, no spaces or ';'."""
+        result = self.text(value, path)
+        if result is not None and not AUTHSERV_RE.match(result):
+            self.fail(path, f"{result!r} is not an authserv-id (a host name such as "
+                      "mail.example.org, as the server writes it in Authentication-Results)")
+            return None
+        return result
+
     def organizer(self, value: Any, path: str) -> Organizer | None:
-        fields = self.item(value, path, {"name": (True, self.line), "email": (True, self.email)})
+        fields = self.item(value, path, {"name": (True, self.name), "email": (True, self.email)})
         return None if fields is None else Organizer(**fields)
 
     def category(self, value: Any, path: str) -> Category | None:

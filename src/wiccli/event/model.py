@@ -86,6 +86,9 @@ class Invitations:
     reply_to: str | None = None
     # The folder of the user's message and letter templates, relative to the event file.
     templates: str | None = None
+    # The authserv-id of the organiser's own mail server (RFC 8601): when set, only answers
+    # it vouches for in Authentication-Results are applied by `wic invites replies`.
+    authserv_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,11 @@ from typing import Any
 
 from wiccli.errors import Checker, DataError, ProblemsError
 from wiccli.event.load import toml_error_message
+from wiccli.headers import address, text_problem
+from wiccli.headers import shown as shown_value
 from wiccli.invites import countries
-from wiccli.invites.model import EMAIL_RE, ID_RE, STATUSES, Change, Invitation, Ledger
-from wiccli.limits import MAX_QUANTITY
+from wiccli.invites.model import ID_RE, STATUSES, Change, Invitation, Ledger
+from wiccli.limits import MAX_NAME, MAX_QUANTITY
 
 SCHEMA = 1  # the TOML ledger format's version; a later format migrates older files on read
 TOP_KEYS = ("schema", "event", "invitations")
@@ -132,11 +134,27 @@ class LedgerChecker(Checker):
             self.fail(path, f"{value!r} is not an ISO 3166-1 alpha-2 code (such as DE)")
         return result
 
-    def email(self, value: Any, path: str) -> str:
+    def name(self, value: Any, path: str) -> str:
+        """A name or organisation: it reaches mail headers (wiccli.headers)."""
         result = self.text(value, path)
-        if result and not EMAIL_RE.match(result):
-            self.fail(path, f"{result!r} is not an e-mail address")
+        problem = text_problem(result, MAX_NAME)
+        if problem is not None:
+            self.fail(path, problem)
         return result
+
+    def required_name(self, value: Any, path: str) -> str:
+        result = self.required_text(value, path)
+        return self.name(result, path) if result.strip() else result
+
+    def email(self, value: Any, path: str) -> str:
+        """An address alone; ``<a@b.org>`` loses its brackets."""
+        result = self.text(value, path)
+        if not result:
+            return result
+        plain, problem = address(result)
+        if problem is not None:
+            self.fail(path, f"{shown_value(result)} {problem}")
+        return plain
 
     def status(self, value: Any, path: str) -> str:
         result = self.text(value, path)
@@ -176,7 +194,7 @@ class LedgerChecker(Checker):
         return changes
 
     CHECKS: dict[str, Callable[[LedgerChecker, Any, str], Any]] = {
-        "id": ident, "name": required_text, "organization": text, "category": ident,
+        "id": ident, "name": required_name, "organization": name, "category": ident,
         "country": country, "email": email, "quantity": quantity, "status": status,
         "note": text, "created": moment, "updated": moment, "history": history,
     }

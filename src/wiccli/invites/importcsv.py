@@ -21,6 +21,7 @@ from wiccli.invites.model import (
     Ledger,
     change_status,
     check_email,
+    check_name,
     check_quantity,
     check_text,
     name_key,
@@ -218,9 +219,11 @@ def _apply(result: Plan, index: _Index, event: Event, row: Row, now: datetime,
 def _fields(event: Event, cells: Mapping[str, str]) -> dict[str, object]:
     """The non-empty cells of a row, checked and normalised."""
     fields: dict[str, object] = {}
-    for key in ("name", "organization", "note"):
+    for key in ("name", "organization"):
         if cells.get(key):
-            fields[key] = check_text(key, cells[key], lines=key == "note")
+            fields[key] = check_name(key, cells[key])
+    if cells.get("note"):
+        fields["note"] = check_text("note", cells["note"])
     if cells.get("category"):
         fields["category"] = resolve_category(event, cells["category"])
     if cells.get("country"):

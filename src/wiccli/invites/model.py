@@ -18,7 +18,9 @@ from typing import Any
 from wiccli.errors import NotFoundError, UsageError, WicError
 from wiccli.event.model import Event
 from wiccli.event.query import Choice, match
-from wiccli.limits import MAX_QUANTITY, MAX_STALE_DAYS
+from wiccli.headers import EMAIL_RE as EMAIL_RE  # one rule for an address, known here too
+from wiccli.headers import address, shown, text_problem
+from wiccli.limits import MAX_NAME, MAX_QUANTITY, MAX_STALE_DAYS
 
 # What an export quotes and an import unquotes again (the one CSV writer decides).
 from wiccli.output.render import FORMULA_START as FORMULA_START
@@ -44,9 +46,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "no-show": frozenset({"attended"}),
 }
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_OR_BREAK = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 ID_LENGTH = 6
 # Messages the store records for an entry (sent invitations and reminders, replies read).
 DIRECTIONS = ("out", "in")
@@ -82,6 +82,17 @@ class Message:
     outcome: str = ""
     detail: str = ""
     id: int | None = None
+    address: str = ""  # sent to (out), or the address that bounced (a bounce)
+
+
+def address_key(address: str) -> str:
+    """An address compared as servers do: the domain in IDNA, without case."""
+    local, at, domain = address.strip().rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    return f"{local}{at}{domain}".casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,10 +190,14 @@ def resolve_status(text: str) -> str:
     return value
 
 
-def check_email(text: str) -> str:
-    value = text.strip()
-    if value and (not EMAIL_RE.match(value) or _CONTROL.search(value)):
-        raise UsageError(f"{text!r} is not an e-mail address")
+def check_email(text: str, what: str = "email") -> str:
+    """An address alone, as a mail header carries it; ``<a@b.org>`` loses its brackets,
+    ``Name <a@b.org>`` is refused (the name has its own field)."""
+    if not text.strip():
+        return ""
+    value, problem = address(text)
+    if problem is not None:
+        raise UsageError(f"{what}: {shown(text)} {problem}")
     return value
 
 
@@ -197,13 +212,22 @@ def check_quantity(value: int | str) -> int:
     return int(text)
 
 
-def check_text(what: str, value: str, *, lines: bool = False) -> str:
-    """A name, organisation or note: no control characters (a NUL, an escape sequence
-    would reach every export and terminal); line breaks only where ``lines``."""
-    bad = (_CONTROL_OR_BREAK if not lines else _CONTROL).search(value)
+def check_text(what: str, value: str) -> str:
+    """A note: no control characters (a NUL, an escape sequence would reach every export
+    and terminal), line breaks allowed. Names go through :func:`check_name`."""
+    bad = _CONTROL.search(value)
     if bad:
-        raise UsageError(f"{what} contains a control character (U+{ord(bad.group()):04X}); "
+        raise UsageError(f"{what}: contains a control character (U+{ord(bad.group()):04X}); "
                          "remove it")
+    return value
+
+
+def check_name(what: str, value: str) -> str:
+    """A name or organisation: it reaches mail headers (To, and the subject through the
+    templates), so no control character, no encoded word, at most MAX_NAME characters."""
+    problem = text_problem(value, MAX_NAME)
+    if problem is not None:
+        raise UsageError(f"{what}: {problem}")
     return value
 
 

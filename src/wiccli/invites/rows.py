@@ -24,7 +24,7 @@ from wiccli.limits import MAX_QUANTITY, MAX_SEQUENCE
 ENTRY_COLUMNS = ("id", "name", "category", "country", "status", "created", "updated",
                  "organization", "email", "quantity", "note")
 MESSAGE_COLUMNS = ("id", "entry_id", "direction", "kind", "message_id", "uid", "sequence",
-                   "dtstamp", "at", "outcome", "detail")
+                   "dtstamp", "at", "outcome", "detail", "address")
 _ENTRY_CHECKS = {"created": "moment", "updated": "moment"}
 
 
@@ -100,7 +100,7 @@ def message(checker: RowChecker, row: Sequence[Any]) -> core.Message:
         c.sequence(values["sequence"], "sequence"),
         None if values["dtstamp"] is None else c.stamp(values["dtstamp"], "dtstamp"),
         c.text(values["outcome"], "outcome"), c.text(values["detail"], "detail"),
-        values["id"])
+        values["id"], c.text(values["address"], "address"))
     checker.refuse(f"message {values['id']!r} (of entry {entry_id!r})")
     return checked
 

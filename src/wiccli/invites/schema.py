@@ -70,7 +70,15 @@ V2 = """
 CREATE INDEX entries_tally ON entries (category, country, status, quantity);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+# At most once: each message is recorded as ``attempted`` (with the address it goes to)
+# before the server is handed its text, and settled as accepted or refused after its answer.
+# A bounce keeps the address that bounced, so a guest is written to again once it changes.
+V3 = """
+ALTER TABLE messages ADD COLUMN address TEXT NOT NULL DEFAULT '';
+CREATE INDEX messages_kind ON messages (kind, entry_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 SCHEMA = len(MIGRATIONS)
 
 SQLITE = {"collate": "", "row_id": "INTEGER"}

@@ -30,7 +30,8 @@ from wiccli.event.model import Event
 from wiccli.invites import model as core
 from wiccli.invites import rows as rows_
 from wiccli.invites.backend import Backend, Cursor
-from wiccli.invites.rows import ENTRY_COLUMNS, MESSAGE_COLUMNS, RowChecker
+from wiccli.invites.messages import MessageLog
+from wiccli.invites.rows import ENTRY_COLUMNS
 from wiccli.invites.summary import Counted
 
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -163,6 +164,11 @@ class Store:
         """There is no ledger yet (opened to read: it reads as empty, nothing is created)."""
         return bool(getattr(self.backend, "missing", False))
 
+    @property
+    def writable(self) -> bool:
+        """Whether a transaction may write (a read-only file, or no ledger yet: not)."""
+        return not self.missing and not getattr(self.backend, "read_only", False)
+
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Tx]:
         with self.backend.transaction(write) as cursor:
@@ -180,10 +186,6 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _text(when: datetime | None) -> str | None:
-    return None if when is None else when.isoformat()
 
 
 def email_key(email: str) -> str | None:
@@ -213,15 +215,11 @@ class _Taken(Collection[str]):
 
 
 @dataclass
-class Tx:
-    """The operations of one transaction on the ledger."""
+class Tx(MessageLog):
+    """The operations of one transaction on the ledger (its messages: :class:`MessageLog`)."""
 
     db: Cursor
     where: str = ""  # the ledger, as messages name it (a row that breaks a rule, say)
-
-    def check(self) -> RowChecker:
-        """Checks the rows this transaction reads (see :mod:`wiccli.invites.rows`)."""
-        return RowChecker(self.where)
 
     # ---- reading
 
@@ -246,6 +244,14 @@ class Tx:
     def select(self, sel: core.Selection) -> list[core.Invitation]:
         """The entries ``wic invites list`` shows for ``sel``, sorted by id (no history)."""
         return core.select(core.Ledger("", tuple(self.entries(history=False))), sel)
+
+    def pick(self, sel: core.Selection, ids: Sequence[str] = ()) -> list[core.Invitation]:
+        """The entries ``sel`` keeps; with ids, only those of them (each id must exist)."""
+        entries = self.select(sel)
+        if not ids:
+            return entries
+        wanted = {self.find(text).id for text in ids}
+        return [e for e in entries if e.id in wanted]
 
     def find(self, text: str) -> core.Invitation:
         """The entry with this id (any case), or the only one whose id starts with it."""
@@ -280,6 +286,17 @@ class Tx:
             self.entries(history=False)  # names the entry that breaks a rule
             check.refuse("an entry")  # (a sum out of range: no one entry to name)
         return kept
+
+    def bounced(self) -> list[core.Invitation]:
+        """The entries whose address now is one that bounced (sorted by id, no history)."""
+        rows = self.db.rows(
+            f"SELECT {', '.join('e.' + c for c in ENTRY_COLUMNS)}, m.address FROM entries e "
+            "JOIN messages m ON m.entry_id = e.id WHERE m.kind = 'bounce' ORDER BY e.id")
+        email = ENTRY_COLUMNS.index("email")
+        check = self.check()
+        found = {r[0]: rows_.entry(check, r[:-1], []) for r in rows
+                 if r[email] and core.address_key(r[-1]) == core.address_key(r[email])}
+        return list(found.values())
 
     def duplicate_of(self, email: str, name: str, organization: str) -> core.Invitation | None:
         found = self.db.rows("SELECT id FROM entries WHERE email_key = ? OR name_key = ? "
@@ -328,6 +345,11 @@ class Tx:
             [(e.id, seq, c.at.isoformat(), c.status, c.note, c.message_id)
              for e, start in items for seq, c in enumerate(e.history) if seq >= start])
 
+    def claim(self, entry_id: str) -> None:
+        """Write the entry's row as it is: two transactions that claim one entry at once
+        conflict (PostgreSQL) or wait for each other (SQLite), so only one goes on."""
+        self.db.run("UPDATE entries SET updated = updated WHERE id = ?", (entry_id,))
+
     def set_status(self, text: str, status: str, *, note: str, now: datetime, force: bool,
                    message_id: str | None = None) -> tuple[core.Invitation, core.Invitation]:
         """The entry named by ``text`` before and after moving it to ``status`` through
@@ -339,31 +361,29 @@ class Tx:
             self.put(old, new)
         return old, new
 
-    # ---- messages
+    # ---- a step that can be undone alone
 
-    def record_message(self, message: core.Message) -> core.Message:
-        """Record one message; the same Message-ID twice is refused."""
-        row = self.db.rows(
-            f"INSERT INTO messages ({', '.join(MESSAGE_COLUMNS[1:])}) "
-            f"VALUES ({', '.join('?' * (len(MESSAGE_COLUMNS) - 1))}) RETURNING id",
-            (message.entry_id, message.direction, message.kind, message.message_id,
-             message.uid, message.sequence, _text(message.dtstamp), message.at.isoformat(),
-             message.outcome, message.detail))
-        return replace(message, id=int(row[0][0]))
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Changes that an error undoes on their own: what was done before stays, and the
+        transaction goes on (on PostgreSQL too, where an error would otherwise end it)."""
+        self.db.run("SAVEPOINT wic_step")
+        try:
+            yield
+        except BaseException:
+            self.db.run("ROLLBACK TO SAVEPOINT wic_step")
+            self.db.run("RELEASE SAVEPOINT wic_step")
+            raise
+        self.db.run("RELEASE SAVEPOINT wic_step")
 
-    def messages(self, entry_id: str | None = None) -> list[core.Message]:
-        """The messages of an entry (all, when None), oldest first."""
-        where, params = ("WHERE entry_id = ?", (entry_id,)) if entry_id else ("", ())
-        check = self.check()
-        return [rows_.message(check, r) for r in self.db.rows(
-            f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages {where} ORDER BY at, id",
-            params)]
 
-    def message(self, message_id: str) -> core.Message | None:
-        """The message with this Message-ID, if recorded."""
-        rows = self.db.rows(f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages "
-                            "WHERE message_id = ?", (message_id,))
-        return rows_.message(self.check(), rows[0]) if rows else None
+def broken_rule(exc: BaseException) -> str | None:
+    """What a constraint of the ledger refused (a UNIQUE Message-ID, say), when ``exc`` is
+    a database's integrity error (DB-API 2 names it IntegrityError in sqlite3 and psycopg
+    alike); None for any other error."""
+    if any(kind.__name__ == "IntegrityError" for kind in type(exc).__mro__):
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else "a rule of the ledger"
+    return None
 
 
 def _entry_row(e: core.Invitation) -> tuple[Any, ...]:

@@ -5,6 +5,7 @@ Every count is a sum of quantities (a delegation of five counts five). Guests
 rates: response = answered / (invited − withdrawn), where answered is accepted,
 declined, attended or no-show; acceptance = said yes (accepted, attended,
 no-show) / answered. Countries: distinct codes among accepted and attended.
+Bounced: guests (entries, not people) whose address now is one a bounce came back for.
 """
 
 from __future__ import annotations
@@ -80,15 +81,20 @@ def _group_order(event: Event, by: str, found: dict[str, list[Counted]]) -> list
 
 
 def summarise(entries: Sequence[Counted], event: Event, by: str = "category",
-              names: Callable[[str], str] | None = None) -> dict[str, Any]:
+              names: Callable[[str], str] | None = None,
+              bounced: Sequence[Counted] = ()) -> dict[str, Any]:
     """Totals and one group per category (country, status), as plain data.
 
-    ``names`` gives a group's display name; categories are named from the event.
+    ``names`` gives a group's display name; categories are named from the event;
+    ``bounced``: the entries whose address bounced, counted apart.
     """
     found: dict[str, list[Counted]] = {}
     key = _group_key(by)
     for entry in entries:
         found.setdefault(key(entry), []).append(entry)
+    failed: dict[str, int] = {}
+    for entry in bounced:
+        failed[key(entry)] = failed.get(key(entry), 0) + entry.entries
     category = {c.id: c for c in event.invitations.categories}
     groups = []
     for group in _group_order(event, by, found):
@@ -97,6 +103,7 @@ def summarise(entries: Sequence[Counted], event: Event, by: str = "category",
         target = category[group].target if by == "category" and group in category else None
         name = category[group].name if by == "category" and group in category else group
         groups.append({"group": group, "name": names(group) if names else name, **counts,
+                       "bounced": failed.get(group, 0),
                        **_rates(members, counts), "target": target,
                        "progress": _ratio(counts["invited"], target)})
     totals = _counts(entries)
@@ -105,7 +112,8 @@ def summarise(entries: Sequence[Counted], event: Event, by: str = "category",
     return {
         "event": event.id,
         "by": by,
-        "totals": {**totals, **_rates(entries, totals), "target": target,
+        "totals": {**totals, "bounced": sum(failed.values()), **_rates(entries, totals),
+                   "target": target,
                    "progress": _ratio(totals["invited"], target),
                    "countries": len(represented)},
         "groups": groups,

@@ -3,12 +3,14 @@
 ``imaps://user@host[:port]/MAILBOX`` speaks TLS from the start (port 993);
 ``imap://user@host[:port]/MAILBOX`` starts in plain text and must switch to TLS with
 STARTTLS before logging in (port 143): a password never crosses the network in clear.
-Certificates are checked against the system's CAs, or the file in $SSL_CERT_FILE.
-The password comes from $WIC_IMAP_PASSWORD, else from ~/.netrc (``machine HOST login
-USER password …``).
+Certificates are checked against the system's CAs, or only those of ``--ca FILE``
+(:mod:`wiccli.mail.tls`). The password comes from $WIC_IMAP_PASSWORD, else from ~/.netrc
+(``machine HOST login USER password …``).
 
-Messages are fetched with BODY.PEEK, so reading leaves them unread; each is cut one byte
-past the reader's size cap, so a huge message is reported, never held in memory whole.
+Messages are fetched with BODY.PEEK, so reading leaves them unread. Their sizes are asked
+first: a message over the size limit is fetched no further than its header block (so it
+is reported by its Message-ID without being downloaded), the others in batches of a few
+megabytes, so that only about one large message is held at a time.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from urllib.parse import unquote, urlsplit
 
 from wiccli.errors import DataError, UsageError
 from wiccli.limits import MAX_MESSAGE
+from wiccli.mail import tls
+from wiccli.mail.inbox import HEAD, Raw, head_of
 
 if TYPE_CHECKING:
     import imaplib
 
 BATCH = 100  # messages per FETCH
-BATCH_BYTES = 64 * 1024 * 1024  # and at most about this much of them
+BATCH_BYTES = 8 * 1024 * 1024  # and at most about this much of them (or one message)
 TIMEOUT = 60.0
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
@@ -89,8 +93,14 @@ def credentials(address: Address, environ: Mapping[str, str], home: Path) -> tup
     return address.user or found[0], found[2]
 
 
-def tls_context(environ: Mapping[str, str]) -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=environ.get("SSL_CERT_FILE") or None)
+def check_folder(name: str, address: Address) -> str:
+    """``--move-to FOLDER`` checked before anything is read or changed."""
+    if not name:
+        return name
+    _quote(name)
+    if name.strip("/").casefold() == address.mailbox.strip("/").casefold():
+        raise UsageError(f"--move-to {name!r} is the mailbox being read")
+    return name
 
 
 class Mailbox:
@@ -125,25 +135,37 @@ class Mailbox:
         except Exception:  # the connection may be gone already; nothing to save
             pass
 
-    def messages(self) -> Iterator[tuple[str, bytes]]:
-        """``(uid, bytes)`` of every message, in UID order, left unread."""
-        for batch in self._batches():
-            yield from self._fetch(batch)
+    def messages(self) -> Iterator[Raw]:
+        """Every message in UID order, left unread: whole, or only its head when it is
+        over the size limit."""
+        for batch, heads in self._batches():
+            what = f"BODY.PEEK[HEADER]<0.{HEAD}>" if heads else f"BODY.PEEK[]<0.{MAX_MESSAGE + 1}>"
+            fetched = self._fetch(list(batch), what)
+            fetched.reverse()
+            while fetched:
+                uid, data = fetched.pop()
+                raw = (Raw(uid, head_of(data), batch[uid], over=True) if heads
+                       else Raw(uid, data, len(data)))
+                del data
+                yield raw
+                del raw  # nothing is held while the next batch is fetched
 
-    def _batches(self) -> Iterator[list[str]]:
-        """UIDs in groups of at most BATCH messages and about BATCH_BYTES (each message
-        counted up to the cap), so a mailbox of huge messages is never held at once."""
-        batch: list[str] = []
-        held = 0
+    def _batches(self) -> Iterator[tuple[dict[str, int], bool]]:
+        """UIDs (with their sizes) in groups of at most BATCH messages and about
+        BATCH_BYTES, and whether they are over the size limit (then only their heads are
+        fetched), in UID order: a mailbox of huge messages is never held at once."""
+        batch: dict[str, int] = {}
+        held, heads = 0, False
         for uid, size in self._sizes():
-            size = min(size, MAX_MESSAGE + 1)
-            if batch and (len(batch) >= BATCH or held + size > BATCH_BYTES):
-                yield batch
-                batch, held = [], 0
-            batch.append(uid)
-            held += size
+            over = size > MAX_MESSAGE
+            weight = HEAD if over else size
+            if batch and (len(batch) >= BATCH or held + weight > BATCH_BYTES or over != heads):
+                yield batch, heads
+                batch, held = {}, 0
+            batch[uid] = size
+            held, heads = held + weight, over
         if batch:
-            yield batch
+            yield batch, heads
 
     def _sizes(self) -> list[tuple[str, int]]:
         if not _first(self._call("UID", "SEARCH", None, "ALL")).split():
@@ -156,14 +178,14 @@ class Mailbox:
                 found.append((uid.group(1).decode(), int(size.group(1))))
         return sorted(found, key=lambda pair: int(pair[0]))
 
-    def _fetch(self, uids: Sequence[str]) -> Iterator[tuple[str, bytes]]:
-        wanted = f"(UID BODY.PEEK[]<0.{MAX_MESSAGE + 1}>)"
-        data = self._call("UID", "FETCH", ",".join(uids), wanted)
-        for item in data:
+    def _fetch(self, uids: Sequence[str], what: str) -> list[tuple[str, bytes]]:
+        found = []
+        for item in self._call("UID", "FETCH", ",".join(uids), f"(UID {what})"):
             if isinstance(item, tuple) and len(item) == 2:
-                found = _UID.search(item[0])
-                if found:
-                    yield found.group(1).decode(), bytes(item[1])
+                uid = _UID.search(item[0])
+                if uid:
+                    found.append((uid.group(1).decode(), bytes(item[1])))
+        return found
 
     def mark_seen(self, uids: Sequence[str]) -> None:
         if uids:
@@ -212,16 +234,27 @@ def _connect(address: Address, context: ssl.SSLContext) -> imaplib.IMAP4:
                                      timeout=TIMEOUT)
         conn = imaplib.IMAP4(address.host, address.port, timeout=TIMEOUT)
     except ssl.SSLError as exc:
-        raise DataError(f"{address.label}: TLS failed: {exc.reason or exc}") from None
+        raise tls.failed(address.label, exc) from None
     except (OSError, imaplib.IMAP4.error) as exc:
         raise DataError(f"{address.label}: cannot connect: {exc}") from None
     try:
         conn.starttls(ssl_context=context)
-    except (ssl.SSLError, OSError, imaplib.IMAP4.error) as exc:
-        conn.shutdown()
+    except ssl.SSLError as exc:
+        _drop(conn)
+        raise tls.failed(f"{address.label} (STARTTLS)", exc) from None
+    except (OSError, imaplib.IMAP4.error) as exc:
+        _drop(conn)
         raise DataError(f"{address.label}: the server did not switch to TLS (STARTTLS): "
                         f"{exc}; wic does not send a password in clear") from None
     return conn
+
+
+def _drop(conn: imaplib.IMAP4) -> None:
+    """Close a connection whose TLS handshake failed (its socket may be half gone)."""
+    try:
+        conn.shutdown()
+    except OSError:
+        pass
 
 
 def _first(data: list[bytes | tuple[bytes, bytes]]) -> bytes:

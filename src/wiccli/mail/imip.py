@@ -2,14 +2,19 @@
 
 One VEVENT for the whole conference, in the event's time zone with its VTIMEZONE,
 the organiser and exactly one attendee: the guest, asked to answer (RSVP=TRUE).
-Its UID is fixed per entry, ``invitation-<entry id>@<event id>.wic``, so a resend
-(SEQUENCE + 1) updates the same item in the guest's calendar and a REPLY names the
-entry it answers. Built with icalendar; the VTIMEZONE is the one ``export-ics`` writes.
+Its UID is made once per entry, ``invitation-<entry id>.<32 hex digits>@<event id>.wic``
+(128 random bits, so nobody can write a REPLY for a guest without having their
+invitation), and kept: a resend (SEQUENCE + 1) updates the same item in the guest's
+calendar. Guests invited before the random part keep their ``invitation-<entry
+id>@<event id>.wic``; both shapes name the entry a REPLY answers. Built with icalendar;
+the VTIMEZONE is the one ``export-ics`` writes.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -17,16 +22,26 @@ from typing import Any
 from wiccli.errors import DataError
 from wiccli.event.model import Event, Organizer
 
-UID_RE = re.compile(r"^invitation-(?P<entry>[A-Za-z0-9_-]{1,32})@(?P<event>[a-z0-9][a-z0-9_-]*)"
-                    r"\.wic$")
+UID_RE = re.compile(r"^invitation-(?P<entry>[A-Za-z0-9_-]{1,32})"
+                    r"(?:\.(?P<token>[0-9a-f]{24,64}))?@(?P<event>[a-z0-9][a-z0-9_-]*)\.wic$")
+UID_BYTES = 16  # the random part of a new invitation UID: 128 bits
 END = b"END:VCALENDAR\r\n"
 BEGIN_VEVENT, END_VEVENT = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n"
 # A parameter value may not hold a double quote or a control character (RFC 5545 3.1).
 _PARAM_UNSAFE = re.compile(r'["\x00-\x1f\x7f]')
 
 
-def invitation_uid(entry_id: str, event_id: str) -> str:
-    return f"invitation-{entry_id}@{event_id}.wic"
+def invitation_uid(entry_id: str, event_id: str, token: str = "") -> str:
+    """The UID of a guest's invitation; ``token`` is its random part (none: the shape
+    wic wrote before, kept by guests who have it)."""
+    return f"invitation-{entry_id}{'.' + token if token else ''}@{event_id}.wic"
+
+
+def new_invitation_uid(entry_id: str, event_id: str,
+                       token: Callable[[], str] = lambda: secrets.token_hex(UID_BYTES)
+                       ) -> str:
+    """A UID for a guest who has none yet: unguessable, and still says whose it is."""
+    return invitation_uid(entry_id, event_id, token())
 
 
 def parse_uid(uid: str, event_id: str) -> str | None:

@@ -3,75 +3,47 @@
 :func:`read_message` turns the bytes of one message into a :class:`Reading`, a plain
 frozen record that the planner (:mod:`wiccli.mail.replies`) matches against the ledger.
 It never writes anything: attachments are looked at in memory, and only the small parts
-that matter (calendar parts, delivery reports, returned headers) are decoded.
+that matter (calendar parts, delivery reports, returned headers, the first lines of a
+plain answer) are decoded. Calendar parts are read by :mod:`wiccli.mail.calreply`,
+delivery reports by :mod:`wiccli.mail.dsn`, the MIME tree walked by :mod:`wiccli.mail.mime`.
 
 Messages are hostile input. The whole message is capped in size, the MIME tree in depth
 and number of parts, a calendar part in size; anything past a cap, or anything the
 parsers choke on, becomes a Reading of kind ``problem`` that names what went wrong, and
-the next message is read as usual.
+the next message is read as usual. What a Reading says of the sender (From,
+Authentication-Results) is what the message claims: the planner decides what to trust.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Container, Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Container
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from email import policy
 from email.message import Message
-from email.parser import BytesParser, HeaderParser
+from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
-from typing import Any
 
-from wiccli.limits import MAX_CALENDAR, MAX_MESSAGE, MAX_SEQUENCE
+from wiccli.limits import MAX_CALENDAR, MAX_EXCERPT, MAX_EXCERPT_LINES, MAX_MESSAGE
 from wiccli.limits import MAX_MIME_DEPTH as MAX_DEPTH
 from wiccli.limits import MAX_MIME_PARTS as MAX_PARTS
+from wiccli.mail import authres
+from wiccli.mail.calreply import Answer, Attendee, calendar_answers
+from wiccli.mail.dsn import Failure, delivery_report
+from wiccli.mail.mime import Unreadable, clean, decoded, message_id, text_of, walk
 
-CALENDAR_TYPES = frozenset({"text/calendar", "application/ics", "text/x-vcalendar"})
+__all__ = ["MAX_CALENDAR", "MAX_DEPTH", "MAX_MESSAGE", "MAX_PARTS", "Answer", "Attendee",
+           "Failure", "Reading", "Unreadable", "clean", "read_message"]
+
 # compat32 headers are plain strings: policy.default's header objects cost about 1 ms a
 # message (most of the time for a 10,000-message mailbox), and only From and Subject are
 # ever shown, which _decoded_header decodes.
 _PARSER = BytesParser(policy=policy.compat32)
-# Control characters, line and paragraph separators, bidirectional overrides: never passed
-# on from a message (to the ledger, a terminal, a spreadsheet).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def clean(text: str, limit: int) -> str:
-    """``text`` from a message on one line, without control characters, at most ``limit``."""
-    return " ".join(_UNSAFE.sub(" ", text).split())[:limit]
-
-
-@dataclass(frozen=True, slots=True)
-class Attendee:
-    """One ATTENDEE line of a REPLY."""
-
-    address: str  # lower case, without mailto:
-    partstat: str
-    name: str = ""
-    delegated_to: tuple[str, ...] = ()
-    delegated_from: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """One VEVENT of a REPLY: which invitation it answers and who says what."""
-
-    uid: str
-    sequence: int
-    dtstamp: datetime | None
-    attendees: tuple[Attendee, ...]
-    comment: str = ""  # what the guest wrote with the answer, if anything
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """One failed recipient of a delivery-status notification (RFC 3464)."""
-
-    address: str
-    status: str
-    diagnostic: str
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,998}>")
+MAX_REFS = 100  # Message-IDs read from In-Reply-To and References
+_QUOTE_INTRO = re.compile(r"^(on .{0,200} wrote:|-----\s*original message\s*-----)$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,19 +57,17 @@ class Reading:
     key: str  # where the message is in its source: mbox index, Maildir key, IMAP UID
     message_id: str
     kind: str
-    sender: str = ""
+    sender: str = ""  # the first From address, lower case
     subject: str = ""
     date: datetime | None = None
     answers: tuple[Answer, ...] = ()
     failures: tuple[Failure, ...] = ()
-    # A bounce: the Message-ID and calendar UIDs of the message that was returned.
-    original_id: str = ""
-    original_uids: tuple[str, ...] = ()
+    original_id: str = ""  # a bounce: the Message-ID of the message that was returned
     detail: str = ""
-
-
-class Unreadable(Exception):
-    """A message, or a part of it, that cannot be read; the text says why."""
+    senders: tuple[str, ...] = ()  # every From address of every From header
+    refs: tuple[str, ...] = ()  # the Message-IDs of In-Reply-To and References
+    auth: tuple[authres.Header, ...] = ()  # Authentication-Results, top first
+    excerpt: str = ""  # a plain answer: its first lines, on one line
 
 
 # --------------------------------------------------------------------------- one message
@@ -106,8 +76,6 @@ class Unreadable(Exception):
 def read_message(key: str, raw: bytes, known: Container[str] = frozenset()) -> Reading:
     """What the message ``raw`` is; never raises for a bad message. A message whose
     Message-ID is in ``known`` (read on an earlier run) is not parsed past its headers."""
-    from dataclasses import replace
-
     fallback = _fallback_id(raw)
     head = Reading(key, fallback, "problem")
     if len(raw) > MAX_MESSAGE:
@@ -135,18 +103,17 @@ def _fallback_id(raw: bytes) -> str:
     return f"<{hashlib.sha256(raw).hexdigest()[:32]}@no-message-id.wic.invalid>"
 
 
-def _message_id(msg: Message) -> str:
-    value = str(msg.get("Message-ID", "") or "").strip()
-    return clean(value, 998)
-
-
 def _head(key: str, fallback_id: str, msg: Message) -> Reading:
-    message_id = _message_id(msg) or fallback_id
-    addresses = getaddresses([str(msg.get("From", "") or "")])
-    sender = clean(addresses[0][1], 320).lower() if addresses else ""
+    froms = [str(v or "")[:2000] for v in (msg.get_all("From") or [])[:10]]
+    senders = tuple(clean(addr, 320).lower() for _, addr in getaddresses(froms))
     subject = clean(_decoded_header(msg.get("Subject")), 200)
-    return Reading(key, message_id, "plain", sender=sender, subject=subject,
-                   date=_date(str(msg.get("Date", "") or "")))
+    refs = " ".join(str(v or "")[:20_000] for name in ("In-Reply-To", "References")
+                    for v in (msg.get_all(name) or [])[:5])
+    return Reading(key, message_id(msg) or fallback_id, "plain",
+                   sender=senders[0] if senders else "", subject=subject,
+                   date=_date(str(msg.get("Date", "") or "")), senders=senders,
+                   refs=tuple(dict.fromkeys(_MESSAGE_ID.findall(refs)[:MAX_REFS])),
+                   auth=authres.read_all(msg.get_all("Authentication-Results") or []))
 
 
 def _decoded_header(value: object) -> str:
@@ -169,286 +136,38 @@ def _date(text: str) -> datetime | None:
 
 
 def _classify(head: Reading, msg: Message) -> Reading:
-    from dataclasses import replace
-
     parts = list(walk(msg))
-    report = _delivery_report(parts)
+    report = delivery_report(parts)
     if report is not None:
-        failures, original_id, uids = report
+        failures, original_id = report
         if not failures:
             return replace(head, detail="a delivery report without a failed recipient "
                                         "(delayed, or delivered)")
-        return replace(head, kind="bounce", failures=failures, original_id=original_id,
-                       original_uids=uids)
-    answers, others = _calendar_answers(parts)
+        return replace(head, kind="bounce", failures=failures, original_id=original_id)
+    answers, others = calendar_answers(parts)
     if answers:
         return replace(head, kind="reply", answers=answers)
-    if others:
-        return replace(head, detail=others)
-    return head
+    return replace(head, detail=others, excerpt=_excerpt(parts))
 
 
-# --------------------------------------------------------------------------- walking MIME
-
-
-def walk(msg: Message) -> Iterator[tuple[Message, bool]]:
-    """Every part of ``msg`` with whether it is inside an attached message (a forward, or
-    the message a bounce returns); depth and count capped."""
-    stack: list[tuple[Message, int, bool]] = [(msg, 0, False)]
-    count = 0
-    while stack:
-        part, depth, attached = stack.pop()
-        count += 1
-        if count > MAX_PARTS:
-            raise Unreadable(f"more than {MAX_PARTS} MIME parts; not read")
-        if depth > MAX_DEPTH:
-            raise Unreadable(f"MIME parts nested more than {MAX_DEPTH} deep; not read")
-        yield part, attached
-        if part.is_multipart():
-            inner = part.get_content_type().startswith("message/")
-            children = part.get_payload()
-            if isinstance(children, list):
-                stack.extend((child, depth + 1, attached or inner)
-                             for child in reversed(children) if isinstance(child, Message))
-
-
-def decoded(part: Message, limit: int) -> bytes:
-    """A leaf part's bytes with its transfer encoding undone; refused past ``limit``."""
-    payload = part.get_payload()
-    if not isinstance(payload, str):
-        return b""
-    if len(payload) > limit * 4 // 3 + 4096:
-        raise Unreadable(f"a {part.get_content_type()} part of {len(payload):,} bytes is "
-                         "over the limit; not read")
-    data = part.get_payload(decode=True)
-    return data if isinstance(data, bytes) else b""
-
-
-def text_of(part: Message, data: bytes) -> str:
-    """``data`` as text in the part's charset (UTF-8, then Latin-1, when it is unknown)."""
-    charset = str(part.get_param("charset", "") or "") or "utf-8"
-    for name in (charset, "utf-8"):
-        try:
-            return data.decode(name)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("latin-1")
-
-
-# --------------------------------------------------------------------------- calendar parts
-
-
-def _is_calendar(part: Message) -> bool:
-    if part.is_multipart():
-        return False
-    if part.get_content_type() in CALENDAR_TYPES:
-        return True
-    filename = part.get_filename() or ""
-    return filename.lower().endswith((".ics", ".vcs"))
-
-
-def _calendar_answers(parts: list[tuple[Message, bool]]) -> tuple[tuple[Answer, ...], str]:
-    """The answers of the REPLY parts of a message, and what else was found (for a person).
-
-    The same REPLY often comes twice (inline in multipart/alternative and as an
-    ``invite.ics`` attachment): answers are kept once."""
-    answers: dict[tuple[str, int, str], Answer] = {}
-    problems: list[str] = []
-    others: list[str] = []
-    read: set[bytes] = set()
-    for part, attached in parts:
-        if attached or not _is_calendar(part):
-            continue
-        try:
-            data = decoded(part, MAX_CALENDAR)
-            if data in read:  # the same REPLY inline and as invite.ics: read once
-                continue
-            read.add(data)
-            method, found = _read_calendar(part, data)
-        except Unreadable as exc:
-            problems.append(str(exc))
-            continue
-        if method != "REPLY":
-            others.append(f"a calendar {method or 'part without METHOD'}, not a REPLY")
-        for answer in found:
-            stamp = answer.dtstamp.isoformat() if answer.dtstamp else ""
-            answers.setdefault((answer.uid, answer.sequence, stamp), answer)
-    if not answers and problems:
-        raise Unreadable("; ".join(dict.fromkeys(problems)))
-    return tuple(answers.values()), "; ".join(dict.fromkeys(others))
-
-
-def _read_calendar(part: Message, data: bytes) -> tuple[str, list[Answer]]:
-    from icalendar import Calendar
-
-    text = essentials(text_of(part, data))
+def _excerpt(parts: list[tuple[Message, bool]]) -> str:
+    """The first lines of the first text part (not quoted text, not a forward), on one
+    line: what a person needs to see to know what the guest wrote."""
+    part = next((p for p, attached in parts if not attached and not p.is_multipart()
+                 and p.get_content_type() == "text/plain"), None)
+    if part is None:
+        return ""
     try:
-        calendar = Calendar.from_ical(text)
-    except Exception as exc:  # icalendar raises several types for bad input
-        raise Unreadable(clean(f"calendar part does not parse: {exc}", 120)) from None
-    if not hasattr(calendar, "walk"):
-        raise Unreadable("calendar part holds no VCALENDAR")
-    param = str(part.get_param("method", "") or "").upper()
-    method = clean(str(calendar.get("METHOD", "") or param), 40).upper()
-    if method != "REPLY":
-        return method, []
-    events = [c for c in calendar.walk() if c.name in ("VEVENT", "VTODO")]
-    if not events:
-        raise Unreadable("calendar REPLY without a VEVENT")
-    return method, [_answer(event) for event in events]
-
-
-_NEEDED = frozenset({"BEGIN", "END", "METHOD", "UID", "SEQUENCE", "DTSTAMP", "ATTENDEE",
-                     "COMMENT"})
-_NAME = re.compile(r"^([A-Za-z0-9-]+)[;:]")
-
-
-def essentials(text: str) -> str:
-    """Only the lines a REPLY is read for (time zones, alarms and descriptions left out):
-    parsing is then several times faster, and a bad line elsewhere does not matter."""
-    kept, skipping = [], ""
-    for line in re.sub(r"\r?\n[ \t]", "", text).splitlines():
-        found = _NAME.match(line)
-        name = found.group(1).upper() if found else ""
-        if skipping:
-            if name == "END" and line[4:].strip().upper() == skipping:
-                skipping = ""
-            continue
-        if name == "BEGIN" and line[6:].strip().upper() in ("VTIMEZONE", "VALARM"):
-            skipping = line[6:].strip().upper()
-        elif name in _NEEDED:
-            kept.append(line)
-    return "\r\n".join(kept) + "\r\n"
-
-
-def _answer(event: Any) -> Answer:
-    uid = clean(str(event.get("UID", "") or ""), 300)
-    if not uid:
-        raise Unreadable("calendar REPLY without a UID")
-    attendees = _attendees(event.get("ATTENDEE"))
-    if not attendees:
-        raise Unreadable(f"calendar REPLY for {uid} without an ATTENDEE")
-    return Answer(uid=uid, sequence=_sequence(event.get("SEQUENCE")),
-                  dtstamp=_stamp(event.get("DTSTAMP")), attendees=attendees,
-                  comment=_comment(event.get("COMMENT")))
-
-
-def _comment(value: Any) -> str:
-    values = value if isinstance(value, list) else [value] if value is not None else []
-    return clean(" ".join(str(v) for v in values[:10]), 300)
-
-
-def _attendees(value: Any) -> tuple[Attendee, ...]:
-    if value is None:
-        return ()
-    values = value if isinstance(value, list) else [value]
-    found = []
-    for item in values[:50]:
-        params = getattr(item, "params", {})
-        found.append(Attendee(
-            address=address_of(str(item)),
-            partstat=str(params.get("PARTSTAT", "NEEDS-ACTION")).upper(),
-            name=clean(str(params.get("CN", "")), 200),
-            delegated_to=_addresses(params.get("DELEGATED-TO")),
-            delegated_from=_addresses(params.get("DELEGATED-FROM")),
-        ))
-    return tuple(a for a in found if a.address)
-
-
-def _addresses(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    values = value if isinstance(value, list) else str(value).split(",")
-    return tuple(a for a in (address_of(str(v)) for v in values) if a)
-
-
-def address_of(text: str) -> str:
-    """``mailto:Ann@Example.org`` (any case, quoted or not) as ``ann@example.org``."""
-    value = text.strip().strip('"').strip()
-    if value[:7].lower() == "mailto:":
-        value = value[7:]
-    return clean(value, 320).lower()
-
-
-def _sequence(value: Any) -> int:
-    try:
-        return max(0, min(int(str(value or 0).strip()), MAX_SEQUENCE))
-    except ValueError:
-        return 0
-
-
-def _stamp(value: Any) -> datetime | None:
-    moment = getattr(value, "dt", None)
-    if isinstance(moment, datetime):
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    if isinstance(moment, date):
-        return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
-    return None
-
-
-# --------------------------------------------------------------------------- bounces
-
-
-_REPORT_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
-_RETURNED_TYPES = frozenset({"message/rfc822", "text/rfc822-headers", "message/global",
-                             "message/global-headers"})
-
-
-def _delivery_report(parts: list[tuple[Message, bool]]
-                     ) -> tuple[tuple[Failure, ...], str, tuple[str, ...]] | None:
-    """Failed recipients, the returned message's Message-ID and calendar UIDs, of an
-    RFC 3464 report; None when the message is not one."""
-    top = parts[0][0]
-    if top.get_content_type() != "multipart/report":
-        return None
-    reports = [p for p, attached in parts if not attached and p.get_content_type() in
-               _REPORT_TYPES]
-    if not reports:
-        return None
-    failures = tuple(f for report in reports for f in _failures(report))
-    original_id, uids = _returned(parts)
-    return failures, original_id, uids
-
-
-def _failures(report: Message) -> Iterator[Failure]:
-    blocks = report.get_payload()
-    if not isinstance(blocks, list):  # an unparsed report: read its header blocks here
-        text = text_of(report, decoded(report, MAX_CALENDAR))
-        blocks = [HeaderParser(policy=policy.compat32).parsestr(b.strip() + "\n")
-                  for b in re.split(r"\r?\n\s*\r?\n", text) if b.strip()]
-    for block in blocks[1:200]:  # the first block describes the reporting server
-        if not isinstance(block, Message):
-            continue
-        action = str(block.get("Action", "")).strip().lower()
-        recipient = str(block.get("Final-Recipient", "") or block.get("Original-Recipient", ""))
-        if action != "failed" or not recipient:
-            continue
-        address = recipient.split(";", 1)[-1]
-        yield Failure(address=address_of(address.strip().strip("<>")),
-                      status=clean(str(block.get("Status", "")), 20),
-                      diagnostic=clean(str(block.get("Diagnostic-Code", "")), 300))
-
-
-def _returned(parts: list[tuple[Message, bool]]) -> tuple[str, tuple[str, ...]]:
-    """The Message-ID and calendar UIDs of the message a bounce returns."""
-    for part, _ in parts:
-        kind = part.get_content_type()
-        if kind not in _RETURNED_TYPES:
-            continue
-        if kind.endswith("headers"):
-            text = text_of(part, decoded(part, MAX_CALENDAR))
-            return _message_id(HeaderParser(policy=policy.compat32).parsestr(text)), ()
-        inner = part.get_payload()
-        if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-            return _message_id(inner[0]), _uids(inner[0])
-    return "", ()
-
-
-def _uids(msg: Message) -> tuple[str, ...]:
-    found: list[str] = []
-    for part, _ in walk(msg):
-        if _is_calendar(part):
-            text = text_of(part, decoded(part, MAX_CALENDAR))
-            found += [clean(m, 300) for m in re.findall(r"(?m)^UID:(.+)$", text)]
-    return tuple(dict.fromkeys(found))
-
+        text = text_of(part, decoded(part, MAX_CALENDAR))
+    except Unreadable:
+        return ""
+    lines: list[str] = []
+    for line in text[:20_000].splitlines()[:200]:  # the first lines are in the first few kB
+        line = clean(line, MAX_EXCERPT)
+        if line.startswith(">") or _QUOTE_INTRO.match(line):
+            break
+        if line:
+            lines.append(line)
+        if len(lines) == MAX_EXCERPT_LINES:
+            break
+    return clean(" / ".join(lines), MAX_EXCERPT)

@@ -9,7 +9,7 @@ over all guests (a placeholder may fail for some guests only) and reported toget
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,15 +17,14 @@ from typing import TYPE_CHECKING
 from wiccli.errors import DataError
 from wiccli.event.model import Event, Organizer
 from wiccli.invites.model import Invitation, Message
-from wiccli.mail.message import Composer, Outgoing
-from wiccli.mail.sending import Job
+from wiccli.mail.message import Composer, Outgoing, UnsafeMessage
+from wiccli.mail.sending import ACCEPTED, ATTEMPTED, KINDS, Claimed, Job
 
 if TYPE_CHECKING:
-    from wiccli.invites.store import Store
+    from wiccli.invites.store import Store, Tx
 
 MAX_ERRORS = 20
-KINDS = ("invitation", "reminder")
-ACCEPTED = "accepted"  # the outcome of a message a server took (others: "refused")
+SETTLE_TRIES = 5  # recording a server's answer, when concurrent changes conflict
 
 
 def organizer(event: Event) -> Organizer:
@@ -91,15 +90,26 @@ def composer(event: Event, today: date,
 
 
 def render_all(make: Composer, jobs: Sequence[Job], now: datetime,
-               progress: Callable[[int], None] = lambda done: None) -> list[Outgoing]:
-    """Every job's message, or one error listing each distinct template mistake."""
+               progress: Callable[[int], None] = lambda done: None
+               ) -> tuple[list[Outgoing], list[UnsafeMessage]]:
+    """Every job's message, and each guest whose message would not have the headers meant
+    (a name from an old ledger, a subject that renders into header syntax): those are not
+    sent, the rest are. A template mistake is everyone's: one error listing each distinct
+    mistake, and nothing is sent."""
     from wiccli.mail.templating import TemplateError
 
-    messages, problems = [], dict[str, None]()
+    messages: list[Outgoing] = []
+    unsafe: list[UnsafeMessage] = []
+    problems = dict[str, None]()
     for index, job in enumerate(jobs):
         try:
-            messages.append(make.compose(job.entry, kind=job.kind, sequence=job.sequence,
-                                         now=now))
+            again = job.again_of
+            messages.append(make.compose(
+                job.entry, kind=job.kind, sequence=job.sequence,
+                now=(again.dtstamp or again.at) if again else now,
+                message_id=again.message_id if again else None))
+        except UnsafeMessage as exc:
+            unsafe.append(exc)
         except TemplateError as exc:
             problems.setdefault(exc.message)
             if len(problems) >= MAX_ERRORS:
@@ -108,43 +118,69 @@ def render_all(make: Composer, jobs: Sequence[Job], now: datetime,
     if problems:
         found = list(problems)
         raise DataError(found[0], details=[*found[1:], "nothing was sent"])
-    return messages
+    return messages, unsafe
 
 
 # --------------------------------------------------------------------------- the ledger
 
 
-def last_sequences(messages: Iterable[Message]) -> dict[str, int]:
-    """Entry id -> the newest SEQUENCE a server accepted for it (invitation or reminder)."""
-    sent: dict[str, int] = {}
-    for m in messages:
-        if m.direction == "out" and m.kind in KINDS and m.outcome == ACCEPTED and m.entry_id:
-            sequence = m.sequence or 0
-            sent[m.entry_id] = max(sent.get(m.entry_id, sequence), sequence)
-    return sent
-
-
 class StoreRecorder:
-    """Records each outcome in the ledger in a transaction of its own, committed before
-    the next message goes: a guest who was listed becomes invited with the message that
-    did it; a refusal is kept with the server's words and changes no status."""
+    """Records each step of a message in the ledger, in a transaction of its own committed
+    before it returns: ``attempted`` before the server is handed the message, then
+    accepted (a guest who was listed becomes invited with the message that did it) or
+    refused (kept with the server's words; no status changes)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, known: Collection[str] = ()) -> None:
         self.store = store
+        self.known = known  # the Message-IDs in the ledger when the run made its plan
+
+    def attempted(self, out: Outgoing, at: datetime) -> None:
+        """Record the attempt, unless another wic sending at the same time got to this
+        guest since the plan was made (then :class:`Claimed`: this run leaves the guest)."""
+        from wiccli.invites.backend import ConflictError
+
+        try:
+            with self.store.transaction() as tx:
+                theirs = [m for m in tx.messages(out.entry_id) if m.direction == "out"
+                          and m.kind in KINDS and m.outcome in (ATTEMPTED, ACCEPTED)
+                          and m.message_id != out.message_id and m.message_id not in self.known]
+                if theirs:
+                    raise Claimed(f"{out.entry_id}: {theirs[-1].message_id} was sent by another "
+                                  "wic at the same time")
+                tx.claim(out.entry_id)
+                tx.settle_message(_message(out, at, out.kind, ATTEMPTED, ""))
+        except ConflictError as exc:  # PostgreSQL: the other one claimed it first
+            raise Claimed(f"{out.entry_id}: {exc.message}") from None
 
     def accepted(self, out: Outgoing, at: datetime, detail: str) -> None:
-        with self.store.transaction() as tx:
-            tx.record_message(_message(out, at, out.kind, ACCEPTED, detail))
+        def write(tx: Tx) -> None:
+            tx.settle_message(_message(out, at, out.kind, ACCEPTED, detail))
             if tx.get(out.entry_id).status == "listed":
                 tx.set_status(out.entry_id, "invited", note=f"{out.kind} sent", now=at,
                               force=False, message_id=out.message_id)
 
+        self._settle(write)
+
     def refused(self, out: Outgoing, at: datetime, detail: str) -> None:
-        with self.store.transaction() as tx:
-            tx.record_message(_message(out, at, "refused", "refused", detail))
+        self._settle(lambda tx: tx.settle_message(_message(out, at, "refused", "refused",
+                                                           detail)))
+
+    def _settle(self, write: Callable[[Tx], object]) -> None:
+        """The server has answered: its answer must land, even when another organiser
+        changed the same guest at that moment (PostgreSQL: try again, a few times)."""
+        from wiccli.invites.backend import ConflictError
+
+        for attempt in range(SETTLE_TRIES):
+            try:
+                with self.store.transaction() as tx:
+                    write(tx)
+                return
+            except ConflictError:
+                if attempt == SETTLE_TRIES - 1:
+                    raise
 
 
 def _message(out: Outgoing, at: datetime, kind: str, outcome: str, detail: str) -> Message:
     return Message(entry_id=out.entry_id, direction="out", kind=kind,
                    message_id=out.message_id, at=at, uid=out.uid, sequence=out.sequence,
-                   dtstamp=out.stamp, outcome=outcome, detail=detail)
+                   dtstamp=out.stamp, outcome=outcome, detail=detail, address=out.recipient)

@@ -6,20 +6,24 @@ it is and what becomes of it), the status changes to make, the delegates to add,
 incoming messages to record, so that a second run over the same mailbox changes nothing.
 
 Rules: an answer is matched by the UID of the invitation wic sent
-(``invitation-<entry id>@<event id>.wic``); the attendee's address need not be the one in
-the ledger (that is reported). An answer older than one recorded (SEQUENCE, then DTSTAMP)
-is not applied; nor is one for a withdrawn invitation; nor one the status rules refuse.
+(``invitation-<entry id>[.<random>]@<event id>.wic``), and applied only when it is the
+guest's (:mod:`wiccli.mail.trust`); anything else needs a person, with the reason. An
+answer older than one recorded (SEQUENCE, then DTSTAMP) is not applied; one exactly as
+old that says something else needs a person; nor is one for a withdrawn invitation, nor
+one the status rules refuse. A bounce counts only when it returns a message wic sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from wiccli.invites.model import EMAIL_RE, Invitation, Message, refusal
+from wiccli.mail import trust
+from wiccli.mail.calreply import Answer, Attendee
 from wiccli.mail.imip import UID_RE
-from wiccli.mail.itip import Answer, Attendee, Reading
+from wiccli.mail.itip import Reading
 
 APPLIED, UNCHANGED, UNMATCHED = "applied", "unchanged", "unmatched"
 PERSON, BOUNCED = "needs-a-person", "bounced"
@@ -109,22 +113,27 @@ class _State:
     newest: dict[str, tuple[int, datetime]]
     sent: dict[str, str]  # Message-ID of an outgoing message -> entry id
     emails: dict[str, list[str]]  # address (lower case) -> entry ids
+    invited: dict[str, trust.Sent]  # entry id -> what was sent to it
+    now: datetime
+    authserv_id: str = ""  # the mail server whose Authentication-Results count
     changes: list[StatusChange] = field(default_factory=list)
     delegates: list[Delegate] = field(default_factory=list)
 
 
 def plan(readings: Iterable[Reading], entries: Iterable[Invitation],
          recorded: Iterable[Message], *, event_id: str, now: datetime,
-         add_delegates: bool = False) -> Plan:
+         add_delegates: bool = False, authserv_id: str = "") -> Plan:
     """What reading these messages changes. Answers are taken in the order they were
     given (SEQUENCE, then DTSTAMP), whatever their order in the mailbox, so history reads
-    in time order; outcomes come back in mailbox order."""
-    state = _state(entries, recorded, event_id)
+    in time order; outcomes come back in mailbox order. With ``authserv_id``, only
+    answers that mail server vouches for (Authentication-Results) are applied."""
+    state = _state(entries, list(recorded), event_id, now)
+    state.authserv_id = authserv_id
     items = list(enumerate(readings))
     items.sort(key=lambda item: _order(item[1]))
     results: list[tuple[int, int, Outcome]] = []
     for index, reading in items:
-        for number, outcome in enumerate(_one(state, reading, now, add_delegates)):
+        for number, outcome in enumerate(_one(state, reading, add_delegates)):
             results.append((index, number, outcome))
         state.seen.add(reading.message_id)
     results.sort(key=lambda r: (r[0], r[1]))
@@ -138,15 +147,15 @@ def _order(reading: Reading) -> tuple[int, datetime]:
     return (1 + first.sequence, first.dtstamp or reading.date or _NEVER)
 
 
-def _state(entries: Iterable[Invitation], recorded: Iterable[Message],
-           event_id: str) -> _State:
+def _state(entries: Iterable[Invitation], recorded: list[Message], event_id: str,
+           now: datetime) -> _State:
     by_id = {e.id: e for e in entries}
     emails: dict[str, list[str]] = {}
     for entry in by_id.values():
         if entry.email:
             emails.setdefault(entry.email.lower(), []).append(entry.id)
     state = _State(event_id, by_id, {i: e.status for i, e in by_id.items()}, set(), {}, {},
-                   emails)
+                   emails, trust.sent_by_entry(recorded), now)
     for rec in recorded:
         if rec.direction == "out":
             if rec.entry_id:
@@ -164,7 +173,7 @@ def _remember(state: _State, entry_id: str, sequence: int, stamp: datetime | Non
         state.newest[entry_id] = key
 
 
-def _one(state: _State, reading: Reading, now: datetime, add: bool) -> list[Outcome]:
+def _one(state: _State, reading: Reading, add: bool) -> list[Outcome]:
     base = Outcome(reading.key, reading.message_id, PERSON, reading.sender, reading.subject,
                    at=reading.date)
     if reading.message_id in state.seen:
@@ -172,16 +181,14 @@ def _one(state: _State, reading: Reading, now: datetime, add: bool) -> list[Outc
     if reading.kind == "problem":
         return [_with(base, PERSON, detail=reading.detail)]
     if reading.kind == "plain":
-        return [_with(base, PERSON, detail=reading.detail or "no calendar answer: a person "
-                      "reads it")]
+        return [_plain(state, reading, base)]
     if reading.kind == "bounce":
         return [_bounce(state, reading, base)]
-    return [_answer(state, reading, answer, base, now, add) for answer in reading.answers]
+    many = trust.one_guest(reading.answers)
+    return [_answer(state, reading, answer, base, add, many) for answer in reading.answers]
 
 
 def _with(base: Outcome, outcome: str, **changes: object) -> Outcome:
-    from dataclasses import replace
-
     return replace(base, outcome=outcome, **changes)  # type: ignore[arg-type]
 
 
@@ -190,37 +197,64 @@ def _with(base: Outcome, outcome: str, **changes: object) -> Outcome:
 
 def _bounce(state: _State, reading: Reading, base: Outcome) -> Outcome:
     failures = "; ".join(f"{f.address}: {f.status} {f.diagnostic}".strip()
-                         for f in reading.failures)
-    entry_id = _bounced_entry(state, reading)
+                         for f in reading.failures)[:400]
+    entry_id = _returned_entry(state, reading)
     if entry_id is None:
-        return _with(base, UNMATCHED, detail=f"delivery failed for {failures}; no entry "
-                                             "has that invitation or address")
+        guest = _guest_of(state, [f.address for f in reading.failures])
+        if guest is None:
+            return _with(base, UNMATCHED, detail=f"delivery failed for {failures}; no entry "
+                                                 "has that invitation or address")
+        return _with(base, PERSON, entry_id=guest, status=state.status[guest],
+                     detail=f"delivery failed for {failures}, but the report returns no "
+                            "message wic sent (no Message-ID of one): not applied")
+    email = state.entries[entry_id].email.lower()
+    if email not in {f.address for f in reading.failures}:
+        return _with(base, PERSON, entry_id=entry_id, status=state.status[entry_id],
+                     detail=f"delivery failed for {failures}, not for the guest's address "
+                            f"{email or '(none)'}: not applied")
     return _with(base, BOUNCED, entry_id=entry_id, status=state.status[entry_id],
                  detail=f"delivery failed: {failures}"[:500],
                  record=Incoming(entry_id, "bounce"))
 
 
-def _bounced_entry(state: _State, reading: Reading) -> str | None:
-    sent = state.sent.get(reading.original_id)
-    if sent in state.entries:
-        return sent
-    for uid in reading.original_uids:
-        parsed = parse_uid(uid)
-        if parsed and parsed[1] == state.event_id and parsed[0] in state.entries:
-            return parsed[0]
-    for failure in reading.failures:
-        ids = state.emails.get(failure.address, [])
+def _returned_entry(state: _State, reading: Reading) -> str | None:
+    """The entry wic sent the message a bounce returns: by the returned Message-ID, or
+    one the report's In-Reply-To or References name."""
+    for message_id in (reading.original_id, *reading.refs):
+        entry_id = state.sent.get(message_id)
+        if entry_id in state.entries:
+            return entry_id
+    return None
+
+
+def _guest_of(state: _State, addresses: Sequence[str]) -> str | None:
+    for address in addresses:
+        ids = state.emails.get(address, [])
         if len(ids) == 1:
             return ids[0]
     return None
 
 
+def _plain(state: _State, reading: Reading, base: Outcome) -> Outcome:
+    """Words for a person, tied to the guest they are from when that is plain: an answer
+    to one of their invitations, or a message from their address."""
+    entry_id = _returned_entry(state, replace(reading, original_id=""))
+    if entry_id is None:
+        entry_id = _guest_of(state, [reading.sender])
+    detail = reading.detail or "no calendar answer: a person reads it"
+    if reading.excerpt:
+        detail += f"; it says: {reading.excerpt}"
+    if entry_id is None:
+        return _with(base, PERSON, detail=detail)
+    return _with(base, PERSON, entry_id=entry_id, status=state.status[entry_id], detail=detail)
+
+
 # --------------------------------------------------------------------------- answers
 
 
-def _answer(state: _State, reading: Reading, answer: Answer, base: Outcome, now: datetime,
-            add: bool) -> Outcome:
-    at = answer.dtstamp or reading.date or now
+def _answer(state: _State, reading: Reading, answer: Answer, base: Outcome, add: bool,
+            many: str) -> Outcome:
+    at = answer.dtstamp or reading.date or state.now
     base = _with(base, PERSON, at=at)
     parsed = parse_uid(answer.uid)
     if parsed is None:
@@ -232,50 +266,29 @@ def _answer(state: _State, reading: Reading, answer: Answer, base: Outcome, now:
     entry = state.entries.get(entry_id)
     if entry is None:
         return _with(base, UNMATCHED, detail=f"no entry {entry_id} (UID {answer.uid})")
-    who = _attendee(answer.attendees, entry)
+    base = _with(base, PERSON, entry_id=entry_id, status=state.status[entry_id])
+    why = (many or trust.sender_problem(reading, entry, state.authserv_id)
+           or trust.answer_problem(answer, entry, state.invited.get(entry_id), state.now))
+    if why:  # not recorded: listed again on each run until a person acts
+        return _with(base, PERSON, detail=f"not applied: {why}")
+    [who] = trust.answering(answer, entry.email.lower())
     record = Incoming(entry_id, "reply", answer.uid, answer.sequence, answer.dtstamp)
-    base = _with(base, PERSON, entry_id=entry_id, status=state.status[entry_id], record=record)
-    other = _other_address(who, entry)
-    outcome = _decide(state, answer, who, base, at, add)
-    if other and outcome.outcome != UNMATCHED:
-        detail = "; ".join(filter(None, [outcome.detail, other]))
-        outcome = _with(outcome, outcome.outcome, detail=detail)
-    return outcome
-
-
-def _attendee(attendees: Sequence[Attendee], entry: Invitation) -> Attendee:
-    """The attendee who answers: the guest's address if it is there, else the one who
-    delegated or answered, else the first."""
-    email = entry.email.lower()
-    for attendee in attendees:
-        if email and attendee.address == email:
-            return attendee
-    for attendee in attendees:
-        if not attendee.delegated_from and attendee.partstat != "NEEDS-ACTION":
-            return attendee
-    return attendees[0]
-
-
-def _other_address(who: Attendee, entry: Invitation) -> str:
-    if not entry.email or who.address == entry.email.lower():
-        return ""
-    return f"answered from {who.address}, the ledger has {entry.email}"
+    return _decide(state, answer, who, _with(base, PERSON, record=record), at, add)
 
 
 def _decide(state: _State, answer: Answer, who: Attendee, base: Outcome, at: datetime,
             add: bool) -> Outcome:
     entry_id, current = base.entry_id, base.status
-    newest = state.newest.get(entry_id)
-    stamp = (answer.sequence, answer.dtstamp or _NEVER)
-    if newest is not None and stamp < newest:
-        return _refused(base, "older than the answer already recorded (SEQUENCE/DTSTAMP)")
+    status = STATUS_OF.get(who.partstat)
+    older = _not_newer(state.newest.get(entry_id), answer, status != current, base, who)
+    if older is not None:
+        return older
     _remember(state, entry_id, answer.sequence, answer.dtstamp)
     if current == "withdrawn":
         return _refused(base, "the invitation was withdrawn; the answer is not applied")
     if who.partstat == "DELEGATED":
         names = {a.address: a.name for a in answer.attendees}
         return _delegated(state, who, names, base, at, add)
-    status = STATUS_OF.get(who.partstat)
     # What a person must decide is not recorded: it is listed again on the next run.
     if status is None:
         return _with(base, PERSON, record=None,
@@ -288,7 +301,7 @@ def _decide(state: _State, answer: Answer, who: Attendee, base: Outcome, at: dat
         if current in ("attended", "no-show"):
             return _with(base, UNCHANGED, detail=detail)
         return _with(base, PERSON, record=None, detail=detail)
-    note = f"reply {who.partstat} from {who.address}"
+    note = f"reply {who.partstat} from {base.sender}"
     if answer.comment:
         note += f": {answer.comment}"
     state.changes.append(StatusChange(entry_id, status, at, note, base.message_id))
@@ -296,10 +309,25 @@ def _decide(state: _State, answer: Answer, who: Attendee, base: Outcome, at: dat
     return _with(base, APPLIED, status=status, detail=f"{current} -> {status}")
 
 
+def _not_newer(newest: tuple[int, datetime] | None, answer: Answer, differs: bool,
+               base: Outcome, who: Attendee) -> Outcome | None:
+    """What becomes of an answer that is not newer than the newest one recorded; None
+    for one that is. Older: kept from the status. Exactly as old (the same SEQUENCE and
+    DTSTAMP) and saying something else: two answers given at the same moment disagree,
+    and which is the guest's last word is for a person to find out."""
+    stamp = (answer.sequence, answer.dtstamp or _NEVER)
+    if newest is None or stamp > newest:
+        return None
+    if stamp < newest:
+        return _refused(base, "older than the answer already recorded (SEQUENCE/DTSTAMP)")
+    if differs:
+        return _with(base, PERSON, record=None, detail="the same SEQUENCE and DTSTAMP as "
+                     f"the answer already recorded, but it says {who.partstat}")
+    return None
+
+
 def _refused(base: Outcome, why: str) -> Outcome:
     assert base.record is not None
-    from dataclasses import replace
-
     return _with(base, UNCHANGED, detail=why, record=replace(base.record, kind="refused"))
 
 
@@ -307,7 +335,7 @@ def _delegated(state: _State, who: Attendee, names: dict[str, str], base: Outcom
                at: datetime, add: bool) -> Outcome:
     delegates = who.delegated_to or ()
     named = ", ".join(delegates) or "someone not named"
-    note = f"delegated to {named} (reply from {who.address})"
+    note = f"delegated to {named} (reply from {base.sender})"
     state.changes.append(StatusChange(base.entry_id, base.status, at, note, base.message_id))
     detail = note
     if add:

@@ -1,30 +1,32 @@
-"""Who gets what, and handing it over: the plan of a run, then delivery one message at a time.
+"""Who gets what: the plan of a run, pure, from the selected entries and the ledger's messages.
 
-The plan comes first and is pure: from the selected entries and what was already sent
-to each (the newest SEQUENCE a server accepted), it says who gets an invitation, a
-resend or a reminder, and who is skipped and why. Every message is rendered before
-the first is sent, so a template mistake stops the run with nothing sent.
-
-Delivery records each accepted message at once (one small transaction each, through
-``Recorder``), so an interrupted run loses nothing it sent and the next run starts
-where it stopped; a refusal for one guest is recorded too and never counts as sent.
+From what was already sent to each guest (the newest SEQUENCE a server accepted, the
+last reminder, a message attempted but never confirmed, an address that bounced), the
+plan says who gets an invitation, a resend or a reminder, and who is skipped and why.
+Every message is rendered before the first is sent, so a template mistake stops the
+run with nothing sent. Delivery itself is :mod:`wiccli.mail.delivery`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
 
-from wiccli.errors import UsageError
-from wiccli.invites.model import Invitation
+from wiccli.errors import UsageError, WicError
+from wiccli.invites.model import Invitation, Message, address_key
 from wiccli.mail.message import Outgoing
-from wiccli.mail.smtp import ConnectionLost, Outcome
 
 MODES = ("new", "again", "reminder")
 REMINDED = frozenset({"invited", "tentative"})  # who a reminder goes to: still pending
+KINDS = ("invitation", "reminder")
+ACCEPTED, ATTEMPTED = "accepted", "attempted"  # outcomes of a message handed to a server
+EVERY_DAYS = 7  # --every: a reminder at most once a week unless told otherwise
+
+
+class Claimed(WicError):
+    """Another run got to this guest after this run's plan was made: it is not sent here."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,50 @@ class Job:
     entry: Invitation
     kind: str  # "invitation" or "reminder"
     sequence: int
+    again_of: Message | None = None  # an unconfirmed message sent again (same Message-ID)
+
+
+@dataclass
+class Past:
+    """What the ledger says was sent to one guest."""
+
+    sequence: int | None = None  # the newest SEQUENCE a server accepted
+    reminded: datetime | None = None  # the last reminder a server accepted
+    unconfirmed: list[Message] = field(default_factory=list)  # attempted, never answered
+    bounced: set[str] = field(default_factory=set)  # addresses (compared as keys)
+
+
+def past(messages: Iterable[Message]) -> dict[str, Past]:
+    """Entry id -> what was sent to it, from the ledger's messages."""
+    found: dict[str, Past] = {}
+    for m in messages:
+        if not m.entry_id:
+            continue
+        p = found.setdefault(m.entry_id, Past())
+        if m.direction == "in" and m.kind == "bounce" and m.address:
+            p.bounced.add(address_key(m.address))
+        elif m.direction != "out" or m.kind not in KINDS:
+            continue
+        elif m.outcome == ATTEMPTED:
+            p.unconfirmed.append(m)
+        elif m.outcome == ACCEPTED:
+            p.sequence = max(p.sequence if p.sequence is not None else -1, m.sequence or 0)
+            if m.kind == "reminder" and (p.reminded is None or m.at > p.reminded):
+                p.reminded = m.at
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """How a run chooses: the mode, and what ``--again``, ``--every``, ``--limit``,
+    ``--resend-unconfirmed`` allow."""
+
+    mode: str = "new"
+    now: datetime | None = None  # for --every
+    every: int = EVERY_DAYS  # days between two reminders to one guest
+    remind_again: bool = False  # --reminder --again: whatever --every says
+    resend_unconfirmed: bool = False
+    limit: int | None = None
 
 
 @dataclass
@@ -39,45 +85,52 @@ class Plan:
     jobs: list[Job] = field(default_factory=list)
     no_email: list[Invitation] = field(default_factory=list)
     bad_email: list[tuple[Invitation, str]] = field(default_factory=list)  # and why
+    bounced: list[Invitation] = field(default_factory=list)  # their address bounced
+    unconfirmed: list[tuple[Invitation, Message]] = field(default_factory=list)
     already: list[Invitation] = field(default_factory=list)  # sent before; --again resends
     withdrawn: list[Invitation] = field(default_factory=list)
     not_pending: list[Invitation] = field(default_factory=list)  # a reminder has no point
     never_sent: list[Invitation] = field(default_factory=list)  # a reminder of nothing
+    recent: list[Invitation] = field(default_factory=list)  # reminded within --every days
     later: int = 0  # left for another run by --limit
 
 
-def plan(entries: Iterable[Invitation], sent: Mapping[str, int], mode: str,
-         limit: int | None = None) -> Plan:
-    """Who gets which message. ``sent``: entry id -> the newest SEQUENCE accepted for it."""
-    if mode not in MODES:
-        raise UsageError(f"unknown sending mode {mode!r}")
-    from wiccli.limits import MAX_SEND_LIMIT
-
-    if limit is not None and not 1 <= limit <= MAX_SEND_LIMIT:
-        raise UsageError(f"--limit must be 1 or more (at most {MAX_SEND_LIMIT:,}), got {limit}")
+def plan(entries: Iterable[Invitation], sent: dict[str, Past], rules: Rules = Rules()) -> Plan:
+    """Who gets which message, and who is skipped and why."""
+    _check(rules)
     from wiccli.mail.message import ascii_address
 
     result = Plan()
     for entry in entries:
-        last = sent.get(entry.id)
+        before = sent.get(entry.id, Past())
         if entry.status == "withdrawn":
             result.withdrawn.append(entry)
         elif not entry.email:
             result.no_email.append(entry)
         elif (problem := _unusable(entry.email, ascii_address)) is not None:
             result.bad_email.append((entry, problem))
-        elif mode == "reminder":
-            _remind(result, entry, last)
-        elif mode == "again":
-            result.jobs.append(Job(entry, "invitation", 0 if last is None else last + 1))
-        elif last is not None:
-            result.already.append(entry)
+        elif address_key(entry.email) in before.bounced:
+            result.bounced.append(entry)
+        elif before.unconfirmed:
+            _unconfirmed(result, entry, before.unconfirmed, rules)
         else:
-            result.jobs.append(Job(entry, "invitation", 0))
-    if limit is not None and len(result.jobs) > limit:
-        result.later = len(result.jobs) - limit
-        del result.jobs[limit:]
+            _choose(result, entry, before, rules)
+    if rules.limit is not None and len(result.jobs) > rules.limit:
+        result.later = len(result.jobs) - rules.limit
+        del result.jobs[rules.limit:]
     return result
+
+
+def _check(rules: Rules) -> None:
+    from wiccli.limits import MAX_REMIND_EVERY, MAX_SEND_LIMIT
+
+    if rules.mode not in MODES:
+        raise UsageError(f"unknown sending mode {rules.mode!r}")
+    limit = rules.limit
+    if limit is not None and not 1 <= limit <= MAX_SEND_LIMIT:
+        raise UsageError(f"--limit must be 1 or more (at most {MAX_SEND_LIMIT:,}), got {limit}")
+    if not 1 <= rules.every <= MAX_REMIND_EVERY:
+        raise UsageError(f"--every must be 1 to {MAX_REMIND_EVERY:,} days, got {rules.every}")
 
 
 def _unusable(address: str, check: Callable[[str], str]) -> str | None:
@@ -88,48 +141,39 @@ def _unusable(address: str, check: Callable[[str], str]) -> str | None:
     return None
 
 
-def _remind(result: Plan, entry: Invitation, last: int | None) -> None:
+def _unconfirmed(result: Plan, entry: Invitation, messages: list[Message],
+                 rules: Rules) -> None:
+    """Never sent again unasked: the server may have it. Asked, with its Message-ID."""
+    for m in messages:
+        if rules.resend_unconfirmed:
+            result.jobs.append(Job(entry, m.kind, m.sequence or 0, again_of=m))
+        else:
+            result.unconfirmed.append((entry, m))
+
+
+def _choose(result: Plan, entry: Invitation, before: Past, rules: Rules) -> None:
+    last = before.sequence
+    if rules.mode == "reminder":
+        _remind(result, entry, before, rules)
+    elif rules.mode == "again":
+        result.jobs.append(Job(entry, "invitation", 0 if last is None else last + 1))
+    elif last is not None:
+        result.already.append(entry)
+    else:
+        result.jobs.append(Job(entry, "invitation", 0))
+
+
+def _remind(result: Plan, entry: Invitation, before: Past, rules: Rules) -> None:
+    recent = (before.reminded is not None and rules.now is not None and not rules.remind_again
+              and rules.now - before.reminded < timedelta(days=rules.every))
     if entry.status not in REMINDED:
         result.not_pending.append(entry)
-    elif last is None:
+    elif before.sequence is None:
         result.never_sent.append(entry)
+    elif recent:
+        result.recent.append(entry)
     else:
-        result.jobs.append(Job(entry, "reminder", last))
-
-
-# --------------------------------------------------------------------------- delivery
-
-
-class Transport(Protocol):
-    def send(self, sender: str, recipient: str, data: bytes) -> Outcome: ...
-
-
-class Recorder(Protocol):
-    """Keeps what happened to each message; each call is committed before it returns."""
-
-    def accepted(self, out: Outgoing, at: datetime, detail: str) -> None: ...
-
-    def refused(self, out: Outgoing, at: datetime, detail: str) -> None: ...
-
-
-@dataclass
-class Report:
-    sent: list[Outgoing] = field(default_factory=list)
-    refused: list[tuple[Outgoing, str]] = field(default_factory=list)
-    lost: str | None = None  # why the run stopped early
-    unsent: int = 0  # messages not tried because it stopped
-
-
-@dataclass(frozen=True)
-class Pace:
-    """``--rate N/min``: at least 60/N seconds from one message to the next."""
-
-    per_minute: float | None = None
-    sleep: Callable[[float], None] = lambda seconds: None
-    clock: Callable[[], float] = lambda: 0.0
-
-    def interval(self) -> float:
-        return 60.0 / self.per_minute if self.per_minute else 0.0
+        result.jobs.append(Job(entry, "reminder", before.sequence))
 
 
 def parse_rate(text: str | None) -> float | None:
@@ -150,32 +194,6 @@ def parse_rate(text: str | None) -> float | None:
                          "write N/min (for example 30/min)")
     return value * scale
 
-
-def deliver(messages: Sequence[Outgoing], transport: Transport, recorder: Recorder, *,
-            now: Callable[[], datetime], pace: Pace = Pace(),
-            progress: Callable[[int], None] = lambda done: None) -> Report:
-    """Send each message in turn, recording each outcome as it happens."""
-    report = Report()
-    interval, last = pace.interval(), None
-    for index, out in enumerate(messages):
-        if interval and last is not None:
-            wait = last + interval - pace.clock()
-            if wait > 0:
-                pace.sleep(wait)
-        last = pace.clock()
-        try:
-            outcome = transport.send(out.sender, out.recipient, out.data)
-        except ConnectionLost as exc:
-            report.lost, report.unsent = exc.message, len(messages) - index
-            break
-        if outcome.accepted:
-            recorder.accepted(out, now(), outcome.detail)
-            report.sent.append(out)
-        else:
-            recorder.refused(out, now(), outcome.detail)
-            report.refused.append((out, outcome.detail))
-        progress(index + 1)
-    return report
 
 
 # --------------------------------------------------------------------------- dry run

@@ -8,7 +8,9 @@ line (where other users' ``ps`` would see it) nor from a file wic writes.
 
 Each outcome of a message is told apart, because it decides what the ledger records:
 accepted (record it as sent), refused for this guest (record the refusal, go on), or
-the connection is gone (stop: the guest was not sent to, and a rerun resumes).
+the connection is gone (stop). A message is handed over in its SMTP steps (MAIL, RCPT,
+DATA) so that the caller can record the attempt just before DATA: a connection lost
+before that point sent nothing; one lost during DATA leaves the message unconfirmed.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from wiccli.errors import DataError, UsageError, WicError
+from wiccli.mail import tls
 
 SCHEMES = {"smtp": 587, "smtps": 465, "smtp+plain": 25}
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -92,23 +95,14 @@ def password(url: SmtpUrl, environ: Mapping[str, str], home: Path) -> str | None
 
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:
     """The system's trusted certificates, or only those of ``ca_file`` (a private CA)."""
-    if ca_file is None:
-        return ssl.create_default_context()
-    from wiccli.event.load import read_bytes
-
-    # Read here, not by OpenSSL: a pipe or a device is refused instead of blocking.
-    data = read_bytes(ca_file, "certificate file")
-    try:
-        pem = data.lstrip().startswith(b"-----")
-        return ssl.create_default_context(cadata=data.decode("latin-1") if pem else data)
-    except (OSError, ssl.SSLError) as exc:
-        raise DataError(f"{ca_file}: cannot read the CA certificates: {exc}") from None
+    return tls.context(ca_file)
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     accepted: bool
     detail: str  # the server's reply, for the ledger and the report
+    closed: bool = False  # the server said so and closed (421): nothing more goes through
 
 
 class Connection:
@@ -126,31 +120,33 @@ class Connection:
         self.client = self._connect()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         client, self.client = self.client, None
-        if client is not None:
-            try:
-                client.quit()
-            except (smtplib.SMTPException, OSError):
-                client.close()
+        if client is None:
+            return
+        if kind is not None and not issubclass(kind, Exception):  # stopped: do not wait
+            client.close()  # for a QUIT the server may answer only after the message
+            return
+        try:
+            client.quit()
+        except (smtplib.SMTPException, OSError):
+            client.close()
 
     def _connect(self) -> smtplib.SMTP:
         url = self.url
+        client: smtplib.SMTP | None = None
         try:
             if url.scheme == "smtps":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    url.host, url.port, timeout=self.timeout, context=self.context)
+                client = smtplib.SMTP_SSL(url.host, url.port, timeout=self.timeout,
+                                          context=self.context)
             else:
                 client = smtplib.SMTP(url.host, url.port, timeout=self.timeout)
             self._hello(client)
-        except smtplib.SMTPAuthenticationError as exc:
-            raise DataError(f"{url}: the server refused the login ({_reply(exc)}); check the "
-                            "user and $WIC_SMTP_PASSWORD or ~/.netrc") from None
-        except ssl.SSLError as exc:
-            raise DataError(f"{url}: TLS failed: {exc.reason or exc}") from None
-        except (smtplib.SMTPException, OSError) as exc:
-            raise DataError(f"{url}: cannot connect: {_reason(exc)}") from None
-        return client
+            return client
+        except BaseException as exc:
+            if client is not None:  # a half-open session: nothing more goes over it
+                client.close()
+            raise _connect_error(url, exc) from None
 
     def _hello(self, client: smtplib.SMTP) -> None:
         client.ehlo()
@@ -166,34 +162,71 @@ class Connection:
                                 "$WIC_SMTP_PASSWORD or add the host to ~/.netrc")
             client.login(self.url.user, self.secret)
 
-    def send(self, sender: str, recipient: str, data: bytes) -> Outcome:
-        """Hand one message over. A refusal is an Outcome; a lost server raises."""
-        assert self.client is not None, "use the connection as a context manager"
+    def send(self, sender: str, recipient: str, data: bytes,
+             handing_over: Callable[[], None] = lambda: None) -> Outcome:
+        """Hand one message over, step by step: MAIL, RCPT, then ``handing_over()`` (the
+        caller records the attempt), then DATA. A refusal is an Outcome; a lost server
+        raises (after ``handing_over``: the server may or may not have the message)."""
+        client = self.client
+        assert client is not None, "use the connection as a context manager"
         try:
-            refused = self.client.sendmail(sender, [recipient], data)
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, text = exc.recipients.get(recipient, (0, b"refused"))
-            return self._refused(code, _text(text))
-        except smtplib.SMTPDataError as exc:
+            code, reply = client.mail(sender)
+            if code == 421:  # closing: this message is not refused, nothing more goes
+                return self._refused(code, _text(reply))
+            if code != 250:
+                client.rset()
+                raise DataError(f"{self.url}: the server refuses the sender {sender} "
+                                f"({code} {_text(reply)})".rstrip())
+            code, reply = client.rcpt(recipient)
+            if code not in (250, 251):
+                return self._refused(code, _text(reply))
+            handing_over()
+            code, reply = client.data(data)
+        except smtplib.SMTPDataError as exc:  # no 354: the server refused to take it
             return self._refused(exc.smtp_code, _text(exc.smtp_error))
-        except smtplib.SMTPSenderRefused as exc:
-            raise DataError(f"{self.url}: the server refuses the sender {sender} "
-                            f"({_reply(exc)})") from None
         except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException,
                 OSError) as exc:
             self.client = None
             raise ConnectionLost(f"{self.url}: the connection was lost: {_reason(exc)}") from None
-        if refused:
-            code, text = refused.get(recipient, (0, b"refused"))
-            return self._refused(code, _text(text))
-        return Outcome(True, "250 accepted")
+        if code != 250:
+            return self._refused(code, _text(reply))
+        return Outcome(True, f"{code} {_text(reply)}".strip())
+
+    def abandon(self) -> None:
+        """Drop the message begun (after MAIL and RCPT, before DATA): RSET."""
+        if self.client is not None:
+            try:
+                self.client.rset()
+            except (smtplib.SMTPException, OSError) as exc:
+                self.client = None
+                raise ConnectionLost(f"{self.url}: the connection was lost: "
+                                     f"{_reason(exc)}") from None
 
     def _refused(self, code: int, text: str) -> Outcome:
         """A refusal of this message; 421 is the server closing: nothing more goes through."""
         if code == 421:
-            self.client = None
-            raise ConnectionLost(f"{self.url}: the server closed the connection: {code} {text}")
+            client, self.client = self.client, None
+            if client is not None:
+                client.close()
+            return Outcome(False, f"{code} {text}".strip(), closed=True)
+        if self.client is not None and code >= 400:
+            try:
+                self.client.rset()
+            except (smtplib.SMTPException, OSError):
+                pass
         return Outcome(False, f"{code} {text}".strip())
+
+
+def _connect_error(url: SmtpUrl, exc: BaseException) -> BaseException:
+    """What a failure to open the session says (anything else is passed on as it is)."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return DataError(f"{url}: the server refused the login ({_reply(exc)}); check the "
+                         "user and $WIC_SMTP_PASSWORD or ~/.netrc")
+    if isinstance(exc, ssl.SSLError):
+        return tls.failed(str(url), exc)
+    if isinstance(exc, smtplib.SMTPException | OSError):
+        return DataError(f"{url}: cannot connect: {_reason(exc)}")
+    return exc
 
 
 def _text(raw: bytes | str) -> str:
@@ -229,8 +262,8 @@ class Server:
 
 def server_from(option: str | None, ca: Path | None, timeout: float,
                 environ: Mapping[str, str], home: Path) -> Server:
-    """``--smtp`` (else $WIC_SMTP_URL), its password, the CA to trust (``--smtp-ca``,
-    else $WIC_SMTP_CA, else the system's), the time-out."""
+    """``--smtp`` (else $WIC_SMTP_URL), its password, the CA to trust (``--ca``, else
+    $WIC_CA, else the older $WIC_SMTP_CA, else the system's), the time-out."""
     text = option or environ.get("WIC_SMTP_URL")
     if not text:
         raise UsageError("no mail server: give --smtp smtp://user@host:587 or set "
@@ -241,5 +274,5 @@ def server_from(option: str | None, ca: Path | None, timeout: float,
         raise UsageError(f"--timeout must be more than 0 and at most {MAX_SMTP_TIMEOUT:g} "
                          f"seconds, got {timeout:g}")
     url = parse_url(text)
-    ca_file = ca or (Path(environ["WIC_SMTP_CA"]) if environ.get("WIC_SMTP_CA") else None)
+    ca_file = tls.ca_file(ca, environ, "WIC_SMTP_CA")
     return Server(url, password(url, environ, home), tls_context(ca_file), timeout)

@@ -45,8 +45,4 @@ def selection(state: State, event: Event, status: list[str] | None,
 
 def chosen(tx: Tx, sel: Selection, ids: list[str] | None) -> list[Invitation]:
     """The entries the filters keep; with ids, only those of them (each id must exist)."""
-    entries = tx.select(sel)
-    if not ids:
-        return entries
-    wanted = {tx.find(text).id for text in ids}
-    return [e for e in entries if e.id in wanted]
+    return tx.pick(sel, ids or ())

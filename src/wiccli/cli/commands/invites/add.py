@@ -39,12 +39,12 @@ def add(
         raise UsageError("NAME must not be empty")
     event = current().event()
     fields: dict[str, Any] = {
-        "name": core.check_text("NAME", name.strip()),
+        "name": core.check_name("NAME", name.strip()),
         "category": core.resolve_category(event, category),
         "country": country_code(country, "--country"),
-        "organization": core.check_text("--org", org.strip()),
-        "email": core.check_email(email), "quantity": core.check_quantity(quantity),
-        "note": core.check_text("--note", note.strip(), lines=True),
+        "organization": core.check_name("--org", org.strip()),
+        "email": core.check_email(email, "--email"), "quantity": core.check_quantity(quantity),
+        "note": core.check_text("--note", note.strip()),
     }
     with open_ledger() as (state, _, store):
         with store.transaction() as tx:

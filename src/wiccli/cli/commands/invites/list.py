@@ -28,8 +28,8 @@ def list_(
         "--stale", metavar="DAYS", help="Only entries awaiting an answer (invited, tentative) "
         "with no change for more than DAYS days.")] = None,
     bounced: Annotated[bool, typer.Option(
-        "--bounced", help="Only entries with a bounced invitation (a delivery failure read "
-        "by `wic invites replies`).")] = False,
+        "--bounced", help="Only entries whose address bounced (a delivery failure read by "
+        "`wic invites replies`) and has not changed since.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The invitations, sorted by id, optionally filtered."""
@@ -48,7 +48,7 @@ def list_(
     with open_ledger(write=False) as (_, _, store), store.transaction(write=False) as tx:
         entries = tx.select(sel)
         if bounced:
-            failed = {m.entry_id for m in tx.messages() if m.kind == "bounce"}
+            failed = {e.id for e in tx.bounced()}  # as `send` and `status` count them
             entries = [e for e in entries if e.id in failed]
     output(state.env, fmt, entries_listing(entries))
 

@@ -27,14 +27,16 @@ def status(
     """Counts per group and in total, progress towards the targets, response rates."""
     from wiccli.cli.invites_view import status_listing
     from wiccli.invites import countries
-    from wiccli.invites.summary import summarise
+    from wiccli.invites.summary import Counted, summarise
 
     with open_ledger(write=False) as (state, event, store):
         with store.transaction(write=False) as tx:
             tally = tx.tally()
+            bounced = [Counted(e.category, e.country, e.status, e.quantity)
+                       for e in tx.bounced()]
         where = store.where
     names = countries.name if by is By.country else None
-    summary = summarise(tally, event, by.value, names=names)
+    summary = summarise(tally, event, by.value, names=names, bounced=bounced)
     if not tally:
         state.env.message(f"no invitations yet in {where}; {EMPTY_HINT}")
     output(state.env, fmt, status_listing(state.env, summary, event, empty=not tally))
