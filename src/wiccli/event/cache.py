@@ -45,7 +45,8 @@ from wiccli.output.files import make_private_folder, open_regular
 FORMAT = 3  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
 CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/load.py",
-        "event/clock.py", "event/values.py", "event/cache.py", "headers.py", "limits.py")
+        "event/clock.py", "event/values.py", "event/cache.py", "headers.py", "limits.py",
+        "output/files.py")
 # Smaller files parse faster than the cache answers (the bundled event is 15 KB).
 MIN_SIZE = 64 * 1024
 MAX_ENTRY = 512 * 1024 * 1024
