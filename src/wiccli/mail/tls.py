@@ -35,8 +35,10 @@ def context(ca: Path | None) -> ssl.SSLContext:
         return ssl.create_default_context()
     from wiccli.event.load import read_bytes
 
-    # Read here, not by OpenSSL: a pipe or a device is refused instead of blocking.
-    data = read_bytes(ca, "certificate file")
+    try:  # read here, not by OpenSSL: a pipe or a device is refused instead of blocking
+        data = read_bytes(ca, "certificate file")
+    except DataError as exc:
+        raise DataError(f"{exc.message} (--ca FILE, $WIC_CA)") from None
     try:
         pem = data.lstrip().startswith(b"-----")
         return ssl.create_default_context(cadata=data.decode("latin-1") if pem else data)
