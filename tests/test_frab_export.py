@@ -250,7 +250,7 @@ def test_text_xml_cannot_carry_and_very_long_sessions(run: Runner, tmp_path: Pat
     event = write(tmp_path / "odd.toml", """
 [event]
 id = "odd"
-name = "Odd \\u000b Event"
+name = "Odd Event"  # a control character in a name is refused at load (it reaches mail headers)
 timezone = "UTC"
 start = 2025-01-01
 end = 2025-01-06
