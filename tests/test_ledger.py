@@ -349,3 +349,22 @@ def test_a_postgresql_server_that_is_not_there_is_one_error_line(run: Runner) ->
                                     "connect: ")
     assert result.stderr.count("\n") == 1
     assert "pw" not in result.stderr
+
+
+@pytest.mark.parametrize("other", ["the event file", "another TOML file"])
+def test_a_toml_file_beside_the_ledger_that_is_no_ledger_is_left_alone(
+        run: Runner, tmp_path: Path, other: str) -> None:
+    """`--ledger conf.db` beside `conf.toml`: only a TOML file with `schema = 1` and
+    invitations is a ledger of old; an event file or other TOML there is not read as one."""
+    event = write(tmp_path / "conf.toml", EVENT_WITH_CATEGORIES.format(ledger=""))
+    argv = ["-e", str(event)]
+    if other == "another TOML file":
+        write(tmp_path / "guests.toml", 'schema = 2\ntitle = "not a ledger"\n')
+        argv += ["invites", "--ledger", "guests.db"]
+    else:
+        argv += ["invites", "--ledger", "conf.db"]
+    added = run(*argv, "add", "Sample Delegate", "-c", "speakers", "--country", "DE")
+    assert added.code == 0, added.stderr
+    assert "imported" not in added.stderr
+    listed = run(*argv, "list", "-f", "json")
+    assert [e["name"] for e in json.loads(listed.stdout)] == ["Sample Delegate"]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from wiccli.env import Env
-from wiccli.errors import ExitStatus, WicError
+from wiccli.errors import ExitStatus, WicError, redact
 
 
 def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
@@ -35,8 +35,8 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
         except WicError as exc:
             if state.debug:
                 _traceback(state.env)
-            for line in [exc.message, *exc.details]:
-                print(f"error: {line}", file=state.env.stderr)
+            for line in [exc.message, *exc.details]:  # a password never, wherever it came from
+                print(f"error: {redact(line)}", file=state.env.stderr)
             return int(exc.exit_status)
         except typer.Abort:
             print("error: aborted", file=state.env.stderr)
@@ -122,5 +122,5 @@ def _usage_error(exc: Any, env: Env) -> int:
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     ctx = getattr(exc, "ctx", None)
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-    print(f"error: {message}{hint}", file=env.stderr)
+    print(f"error: {redact(message)}{hint}", file=env.stderr)
     return int(getattr(exc, "exit_code", ExitStatus.USAGE))
