@@ -283,6 +283,9 @@ def make_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
         Case("agenda-bundled", "wic agenda --day 2 (bundled)", [*wic, "agenda", "--day", "2"]),
         Case("agenda-json-bundled", "wic agenda --day 2 -f json (bundled)",
              [*wic, "agenda", "--day", "2", "-f", "json"]),
+        # Typer's own option coercion (Pydantic) instead of wic's (see cli/coerce.py).
+        Case("agenda-json-typer-coercion", "  same, WIC_NO_FAST_COERCE=1 (bundled)",
+             [*wic, "agenda", "--day", "2", "-f", "json"], env={"WIC_NO_FAST_COERCE": "1"}),
         Case("forums-bundled", "wic forums (bundled)", [*wic, "forums"]),
         Case("agenda-tty-bundled", "wic agenda --day 2 on a terminal (bundled)",
              [*wic, "agenda", "--day", "2"], tty=True),

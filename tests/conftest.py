@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# The app sets the coercion hook up when imported: now, while $WIC_NO_FAST_COERCE is still
+# the run's (the run fixture clears every WIC_* variable).
+import wiccli.cli.app  # noqa: F401
+from wiccli.cli import coerce
 from wiccli.cli.main import main
 from wiccli.env import Env
 
@@ -32,6 +36,13 @@ FIXED_NOW = datetime(2018, 11, 8, 1, 0, tzinfo=UTC)  # 09:00 on day 2 in Wuzhen
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("long", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_report_header() -> str:
+    import typer
+
+    state = "on" if coerce.installed() else f"off ({coerce.SWITCH}, or a Typer it does not know)"
+    return f"wic: Typer {typer.__version__}, fast option coercion {state}"
 
 
 @dataclass
@@ -90,6 +101,51 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Runner:
 def c3voc() -> Path:
     """The c3voc schedule schemas and the pretalx example (copies: data/c3voc/NOTICE.md)."""
     return DATA / "c3voc"
+
+
+# --------------------------------------------------------------------------- machine needs
+# A font, server or reader a test needs and cannot find makes it skip, with the reason and
+# the Debian package that brings it (.ci/run installs them all); it never makes it fail.
+
+
+def need_program(name: str, package: str) -> str:
+    """The path of the program ``name``; skip without it."""
+    import shutil
+
+    found = shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed (Debian: {package}; .ci/run installs it)")
+    return found
+
+
+def need_font_for(text: str, package: str) -> None:
+    """Skip unless the installed fonts draw every character of ``text`` (fontconfig says)."""
+    from wiccli.output.fonts import uncovered
+
+    need_program("fc-list", "fontconfig")
+    missing = "".join(uncovered(text))
+    if missing:
+        pytest.skip(f"no installed font draws {missing!r} (Debian: {package}; "
+                    ".ci/run installs it)")
+
+
+def need_ical_js() -> str:
+    """The node program, with Mozilla's ical.js installed in tests/js; skip without them."""
+    node = need_program("node", "nodejs")
+    if not (ROOT / "tests" / "js" / "node_modules" / "ical.js").is_dir():
+        pytest.skip("ical.js is not installed: run `npm ci` in tests/js (.ci/run does)")
+    return node
+
+
+def need_weasyprint() -> None:
+    """Skip without WeasyPrint or the Pango libraries it loads when imported."""
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError:
+        pytest.skip("WeasyPrint is not installed (pip install 'wic[pdf]')")
+    except OSError as exc:  # WeasyPrint is there, Pango is not
+        pytest.skip(f"WeasyPrint cannot load Pango (Debian: libpango-1.0-0, "
+                    f"libpangoft2-1.0-0): {exc}")
 
 
 def write(path: Path, text: str) -> Path:

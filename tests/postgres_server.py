@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 USER = "wic"
+# A role that must give its password (scram-sha-256), for the tests of wrong passwords;
+# every other role is trusted. The tests create the role (see password_url).
+PASSWORD_USER, PASSWORD = "wic_password", "the-right-one"
 
 
 @dataclass
@@ -112,7 +115,30 @@ def start() -> Server | str:
             shutil.rmtree(folder, ignore_errors=True)
             tail = (done.stderr or done.stdout or log).strip().splitlines()[-3:]
             return f"could not start PostgreSQL ({Path(step[0]).name}): {' / '.join(tail)}"
+        if step[0].endswith("initdb"):
+            _ask_password(folder / "data" / "pg_hba.conf")
     return Server(f"postgresql://{USER}@127.0.0.1:{port}/postgres", folder, prefix, bindir)
+
+
+def _ask_password(hba: Path) -> None:
+    rule = f"host all {PASSWORD_USER} 127.0.0.1/32 scram-sha-256\n"
+    hba.write_text(rule + hba.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def password_url(server: Server, database: str, password: str) -> str | None:
+    """The URL of ``database`` as the role that must give its password, with ``password``
+    in it; None for a server these tests did not start (its rules are unknown)."""
+    import psycopg
+
+    if server.folder is None:
+        return None
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                            (PASSWORD_USER,)).fetchone():
+            conn.execute(f"CREATE ROLE {PASSWORD_USER} LOGIN PASSWORD '{PASSWORD}'")  # type: ignore[arg-type]
+        conn.execute(f'ALTER DATABASE "{database}" OWNER TO {PASSWORD_USER}')  # type: ignore[arg-type]
+    host = server.url.split("@", 1)[1].rsplit("/", 1)[0]
+    return f"postgresql://{PASSWORD_USER}:{password}@{host}/{database}"
 
 
 def create_database(server: Server, name: str) -> str:

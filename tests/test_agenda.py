@@ -274,14 +274,16 @@ def test_debug_shows_traceback(run: Runner, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["agenda", "--bogus"], "error: No such option: --bogus (see 'wic agenda --help')"),
-    (["agenda", "-f", "xml"], "error: Invalid value for '--format' / '-f'"),
-    (["show"], "error: Missing argument 'ID'."),
-    (["nocommand"], "error: No such command 'nocommand'."),
+    # Click's words; releases of Click (Typer's, or its own copy) quote the option differently.
+    (["agenda", "--bogus"], r"error: No such option(: --bogus| '--bogus'\.) "
+                            r"\(see 'wic agenda --help'\)"),
+    (["agenda", "-f", "xml"], r"error: Invalid value for '--format' / '-f'"),
+    (["show"], r"error: Missing argument 'ID'\."),
+    (["nocommand"], r"error: No such command 'nocommand'\."),
 ])
 def test_usage_errors_are_one_line(run: Runner, args: list[str], message: str) -> None:
     result = run(*args)
     assert result.code == 2
     assert result.stdout == ""
-    assert result.stderr.startswith(message)
+    assert re.match(message, result.stderr), result.stderr
     assert len(result.stderr.splitlines()) == 1

@@ -33,6 +33,20 @@ def modules() -> dict[str, Path]:
     return found
 
 
+# The command line and the output layer are the only places that may use these.
+PRESENTATION = ("typer", "rich", "click")
+CORE_EXEMPT = ("wiccli.cli", "wiccli.output", "wiccli.__main__")
+
+
+def imported_names(path: Path) -> Iterator[tuple[ast.ImportFrom | ast.Import, str]]:
+    """Every import in the file, inside functions too, with the module it names."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from ((node, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            yield node, node.module or ""
+
+
 def imports(name: str, path: Path, known: dict[str, Path]) -> Iterator[str]:
     """The wic modules that ``name`` imports, wherever in the file it does."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -104,3 +118,32 @@ def test_the_graph_is_read() -> None:
     assert "wiccli.event.model" in edges["wiccli.event.check"]
     assert "wiccli.invites.store" in edges["wiccli.cli.commands.invites._common"]  # in a function
     assert layer("wiccli.cli.commands.agenda") > layer("wiccli.event.query") > layer("wiccli.env")
+
+
+def core_presentation_imports(known: dict[str, Path]) -> list[str]:
+    """``module -> typer`` for each core module that imports Typer, Rich or Click."""
+    found = []
+    for name, path in known.items():
+        if any(name == room or name.startswith(room + ".") for room in CORE_EXEMPT):
+            continue
+        for node, target in imported_names(path):
+            top = target.partition(".")[0]
+            if top in PRESENTATION and not getattr(node, "level", 0):
+                found.append(f"{name} -> {target}")
+    return found
+
+
+def test_core_modules_never_import_typer_or_rich() -> None:
+    """Thin commands, pure core: only cli/ parses and only cli/ and output/ draw."""
+    assert core_presentation_imports(modules()) == []
+
+
+def test_the_core_check_sees_imports_in_functions(tmp_path: Path) -> None:
+    model = modules()["wiccli.invites.model"]
+    planted = tmp_path / "model.py"
+    planted.write_text(model.read_text(encoding="utf-8") + (
+        "\n\ndef _shown() -> None:\n    import rich.console\n    from typer import echo\n"),
+        encoding="utf-8")
+    assert core_presentation_imports({"wiccli.invites.model": planted}) == [
+        "wiccli.invites.model -> rich.console", "wiccli.invites.model -> typer"]
+    assert core_presentation_imports({"wiccli.cli.app": planted}) == []

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
+import re
+import typing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,8 +49,15 @@ def format_types(command: object, path: str = "") -> dict[str, object]:
             found.update(format_types(sub, where))
         for param in sub.params:
             if "--format" in getattr(param, "opts", ()):
-                found[where] = param.type_descriptor.annotation
+                found[where] = _annotation(sub.callback, param.name)
     return found
+
+
+def _annotation(callback: Any, name: str) -> object:
+    """The type a command function declares for its parameter ``name`` (Typer wraps the
+    function with functools.update_wrapper, which keeps it as ``__wrapped__``)."""
+    hints = typing.get_type_hints(inspect.unwrap(callback))
+    return hints[name]
 
 
 def test_every_listing_command_offers_every_format(tmp_path: Path) -> None:
@@ -110,3 +121,56 @@ def test_markdown_escapes_pipes_and_line_breaks(run: Runner, tmp_path: Path) -> 
     result = run("-e", str(path), "agenda", "-f", "markdown")
     assert result.code == 0, result.stderr
     assert "| A \\| B<br>C " in result.stdout
+
+
+# --------------------------------------------------------------------------- spreadsheets
+
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+HARMLESS = re.compile(r"[+-](\d+(\.\d+)?([eE][+-]?\d+)?|\d{2}:\d{2})")
+
+
+def hostile_event(tmp_path: Path) -> Path:
+    """The bundled event with every title, name and description starting like a formula."""
+    text = (ROOT / "data" / "wic2018.toml").read_text(encoding="utf-8")
+    for key, start in (("title", "=HYPERLINK(\\\"http://x\\\")"), ("name", "@SUM(A1:A9)"),
+                       ("description", "+cmd|' /C calc'!A0"), ("address", "-1+2")):
+        text = re.sub(rf'^{key} = "', f'{key} = "{start} ', text, flags=re.MULTILINE)
+    return write(tmp_path / "hostile.toml", text)
+
+
+@pytest.mark.parametrize("fmt", [Format.csv, Format.tsv])
+@pytest.mark.parametrize("name", sorted(listings(Path())))
+def test_no_listing_writes_a_formula(run: Runner, tmp_path: Path, name: str,
+                                     fmt: Format) -> None:
+    """Every listing command, given hostile titles and names, writes no cell a spreadsheet
+    would run; the hostile text is there, quoted."""
+    event = hostile_event(tmp_path)
+    argv = ["-e", str(event), *listings(tmp_path)[name]]
+    if name == "diff":
+        argv[-2:] = [str(ROOT / "data" / "wic2018.toml"), str(event)]
+    ledger = ["-e", str(event), "invites", "--ledger", str(tmp_path / "ledger.db")]
+    assert run(*ledger, "import", str(GUESTS)).code == 0
+    if name == "invites history":
+        entries = map(json.loads, run(*ledger, "list", "-f", "jsonl").stdout.splitlines())
+        argv[-1] = next(e["id"] for e in entries if e["note"].startswith("@"))
+    result = run(*argv, "-f", fmt.value)
+    assert result.code == 0, result.stderr
+    table = list(csv.reader(io.StringIO(result.stdout), delimiter="," if fmt is Format.csv
+                            else "\t"))
+    cells = [cell for row in table for cell in row]
+    assert [c for c in cells if c.startswith(FORMULA) and not HARMLESS.fullmatch(c)] == []
+    if name not in ("invites status", "invites replies", "themes", "validate"):
+        assert any(c.startswith(("'=", "'+", "'-", "'@")) for c in cells), cells[:20]
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("=x", "'=x"), ("+x", "'+x"), ("-x", "'-x"), ("@x", "'@x"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("x=y", "x=y"), ("-3", "-3"), ("+1.5", "+1.5"), ("-2e3", "-2e3"),
+    ("-05:00", "-05:00"), ("2018-11-08T09:00:00+08:00", "2018-11-08T09:00:00+08:00"),
+    ("-3+cmd|' /C calc'!A0", "'-3+cmd|' /C calc'!A0"), ("-", "'-"), ("-1-1", "'-1-1"),
+    ("=", "'="), ("'=x", "'=x"), ("", ""),
+])
+def test_spreadsheet_cell(cell: str, written: str) -> None:
+    from wiccli.output.render import spreadsheet_cell
+
+    assert spreadsheet_cell(cell) == written

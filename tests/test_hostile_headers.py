@@ -307,12 +307,16 @@ def test_a_composed_message_is_read_back_whatever_pythons_folding_does(
     from wiccli.event.model import Organizer
     from wiccli.mail.message import Meant, build_message, read_back
 
-    msg = build_message(organizer=Organizer("Team", "team@example.org"), reply_to=None,
-                        to_name=name, to_email="ann@example.org", subject="Hello",
-                        text="Hello\n", html=None, calendar=b"BEGIN:VCALENDAR\r\n",
-                        message_id="<1.invitation.ann@example.org>",
-                        date=datetime(2025, 2, 1, tzinfo=UTC))
-    data = msg.as_bytes()  # the boundary is chosen here
+    try:
+        msg = build_message(organizer=Organizer("Team", "team@example.org"), reply_to=None,
+                            to_name=name, to_email="ann@example.org", subject="Hello",
+                            text="Hello\n", html=None, calendar=b"BEGIN:VCALENDAR\r\n",
+                            message_id="<1.invitation.ann@example.org>",
+                            date=datetime(2025, 2, 1, tzinfo=UTC))
+        data = msg.as_bytes()  # the boundary is chosen here
+    except ValueError:  # some distributions' patched email refuses the line break itself
+        assert "=0D=0A" in name  # (the composer turns this into UnsafeMessage)
+        return
     found = read_back(data, Meant(("Team", "team@example.org"), (name, "ann@example.org"),
                                   "Hello", None, msg.get_boundary() or ""))
     assert found is not None

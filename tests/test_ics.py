@@ -26,7 +26,7 @@ from conftest import DATA, Result, Runner, write
 from wiccli import __version__, ics
 from wiccli.errors import DataError
 from wiccli.event.ids import session_uid
-from wiccli.output.files import inside, write_atomic
+from wiccli.output.files import MAX_STEM, inside, safe_file_name, unique_file_names, write_atomic
 
 # Read at import: the `run` fixture clears WIC_* variables before each test.
 REGEN = os.environ.get("WIC_REGEN_GOLDEN") == "1"
@@ -465,24 +465,24 @@ def test_split_into_a_file_is_an_error(run: Runner) -> None:
     ],
 )
 def test_safe_file_name(stem: str, expected: str) -> None:
-    assert ics.safe_file_name(stem) == expected
+    assert safe_file_name(stem, ".ics") == expected
 
 
 def test_long_file_names_are_cut_and_stay_distinct() -> None:
-    first = ics.safe_file_name("x" * 300 + "a")
-    second = ics.safe_file_name("x" * 300 + "b")
+    first = safe_file_name("x" * 300 + "a", ".ics")
+    second = safe_file_name("x" * 300 + "b", ".ics")
     assert first != second
-    assert len(first) <= ics.MAX_STEM + len(".ics")
+    assert len(first) <= MAX_STEM + len(".ics")
 
 
 def test_clashing_names_are_numbered() -> None:
-    assert ics.unique_file_names(["a/b", "a_b", "A-B", "a-b"]) == [
+    assert unique_file_names(["a/b", "a_b", "A-B", "a-b"], ".ics") == [
         "a_b.ics", "a_b-2.ics", "a-b.ics", "a-b-2.ics"]
 
 
 @given(st.text())
 def test_any_stem_gives_a_plain_name_inside_the_folder(stem: str) -> None:
-    name = ics.safe_file_name(stem)
+    name = safe_file_name(stem, ".ics")
     assert re.fullmatch(r"[a-z0-9][a-z0-9_-]*\.ics", name)
     assert name.split(".")[0] not in {"con", "prn", "aux", "nul", "com1", "lpt1"}
     folder = Path("/tmp/out-dir")
@@ -575,7 +575,7 @@ def test_sessions_without_theme_never_join_a_theme_called_no_theme() -> None:
     parts = ics.split_sessions(event, [themed, loose], "theme", ZoneInfo("UTC"))
     assert [(p.label, [s.id for s in p.sessions]) for p in parts] == [
         ("Called no-theme", ["a"]), ("Other sessions", ["b"])]
-    assert ics.unique_file_names(p.stem for p in parts) == ["no-theme.ics", "no-theme-2.ics"]
+    assert unique_file_names((p.stem for p in parts), ".ics") == ["no-theme.ics", "no-theme-2.ics"]
 
 
 def test_export_is_one_call_that_reports_what_it_wrote(tmp_path: Path) -> None:

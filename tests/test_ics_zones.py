@@ -8,7 +8,6 @@ holds. The VTIMEZONE is checked against zoneinfo every quarter of an hour over i
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -17,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import ROOT, Runner, write
+from conftest import ROOT, Runner, need_ical_js, write
 from test_clock_change import BERLIN, EXPECTED, LORD_HOWE
 
 JS = ROOT / "tests" / "js"
@@ -144,12 +143,7 @@ def test_times_in_a_fold_are_written_in_utc(run: Runner, tmp_path: Path) -> None
 
 
 def node_and_ical_js() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed (CI installs it)")
-    if not (JS / "node_modules" / "ical.js").is_dir():
-        pytest.skip("ical.js is not installed: run `npm ci` in tests/js (CI does)")
-    return node
+    return need_ical_js()
 
 
 def ical_js(node: str, text: str) -> dict[str, tuple[str, str]]:

@@ -135,15 +135,91 @@ def test_the_app_is_built_once(run: Runner) -> None:
     assert run("invites", "--help").stdout.count("\n  accept ") == 1
 
 
+def _typer_release() -> str:
+    import typer
+
+    return ".".join(typer.__version__.split(".")[:2])
+
+
 def test_coercion_shortcut_is_installed() -> None:
-    """cli/coerce.py hooks Typer internals; a Typer that moved them must fail here."""
+    """cli/coerce.py hooks Typer internals; on the Typers it knows, it must be in place."""
     import typer.core
 
     from wiccli.cli import app, coerce
 
+    if os.environ.get(coerce.SWITCH, "0") not in ("", "0"):
+        pytest.skip(f"{coerce.SWITCH} is set: this run checks wic without the hook")
+    if _typer_release() not in coerce.KNOWN_TYPERS:
+        pytest.skip(f"the coercion hook knows Typer {', '.join(coerce.KNOWN_TYPERS)}, "
+                    f"not {typer.__version__}: wic runs on Typer's own coercion")
     assert app.coerce is coerce
     assert coerce.installed()
     assert typer.core.build_runtime_param.__module__ == "wiccli.cli.coerce"
+
+
+# Run `wic agenda` in a fresh interpreter after SETUP; print whether the hook is in place,
+# whether Pydantic was imported, and what wic wrote.
+HOOK_PROBE = """
+import io, json, sys
+exec(sys.argv[1])
+from wiccli.cli.main import main
+from wiccli.env import Env
+out, err = io.StringIO(), io.StringIO()
+code = main(["agenda", "-d", "2", "-f", "json", "-t", "SECURITY"],
+            Env(stdout=out, stderr=err, stdout_isatty=False, stderr_isatty=False))
+from wiccli.cli import coerce
+print(json.dumps({"code": code, "installed": coerce.installed(), "out": out.getvalue(),
+                  "err": err.getvalue(), "pydantic": "pydantic" in sys.modules}))
+"""
+# A Typer whose internals moved: the class the hook subclasses has other fields.
+MOVED = """
+import dataclasses
+from typer import _coercion
+@dataclasses.dataclass(frozen=True)
+class RuntimeParam:
+    descriptor: object
+    def _coerce_value(self, value, param, ctx): raise AssertionError("not Typer's")
+_coercion.RuntimeParam = RuntimeParam
+"""
+
+
+def _hook_probe(tmp_path: Path, setup: str = "", **environ: str) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), **environ)
+    done = subprocess.run([sys.executable, "-c", HOOK_PROBE, setup], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def _needs_the_hook() -> None:
+    from wiccli.cli import coerce
+
+    if _typer_release() not in coerce.KNOWN_TYPERS:
+        pytest.skip("this Typer has no hook to turn off")
+
+
+def test_the_switch_turns_the_hook_off_and_changes_nothing_else(tmp_path: Path) -> None:
+    _needs_the_hook()
+    fast = _hook_probe(tmp_path)
+    slow = _hook_probe(tmp_path, WIC_NO_FAST_COERCE="1")
+    assert fast["installed"]
+    assert not fast["pydantic"]
+    assert not slow["installed"]
+    assert slow["pydantic"]  # Typer's own coercion ran
+    assert fast["code"] == slow["code"] == 0
+    assert fast["out"] == slow["out"] != "[]\n"
+    assert fast["err"] == slow["err"] == ""
+
+
+def test_the_hook_stands_aside_when_typers_internals_differ(tmp_path: Path) -> None:
+    _needs_the_hook()
+    moved = _hook_probe(tmp_path, MOVED)
+    assert moved["installed"] is False
+    assert moved["code"] == 0
+    assert moved["err"] == ""
+    assert moved["out"] == _hook_probe(tmp_path)["out"]
 
 
 def test_agenda_imports_only_its_own_command_module(tmp_path: Path) -> None:

@@ -351,6 +351,25 @@ def test_a_postgresql_server_that_is_not_there_is_one_error_line(run: Runner) ->
     assert "pw" not in result.stderr
 
 
+@pytest.mark.parametrize("other", ["the event file", "another TOML file"])
+def test_a_toml_file_beside_the_ledger_that_is_no_ledger_is_left_alone(
+        run: Runner, tmp_path: Path, other: str) -> None:
+    """`--ledger conf.db` beside `conf.toml`: only a TOML file with `schema = 1` and
+    invitations is a ledger of old; an event file or other TOML there is not read as one."""
+    event = write(tmp_path / "conf.toml", EVENT_WITH_CATEGORIES.format(ledger=""))
+    argv = ["-e", str(event)]
+    if other == "another TOML file":
+        write(tmp_path / "guests.toml", 'schema = 2\ntitle = "not a ledger"\n')
+        argv += ["invites", "--ledger", "guests.db"]
+    else:
+        argv += ["invites", "--ledger", "conf.db"]
+    added = run(*argv, "add", "Sample Delegate", "-c", "speakers", "--country", "DE")
+    assert added.code == 0, added.stderr
+    assert "imported" not in added.stderr
+    listed = run(*argv, "list", "-f", "json")
+    assert [e["name"] for e in json.loads(listed.stdout)] == ["Sample Delegate"]
+
+
 # --------------------------------------------------------------------------- TOML ledgers
 
 STATUS_LIST = "listed, invited, tentative, accepted, declined, withdrawn, attended, no-show"
@@ -367,7 +386,7 @@ EVERY_ERROR = [
     "invitations[0].organization: expected a string, got int",
     "invitations[0].country: 'XX' is not an ISO 3166-1 alpha-2 code (such as DE)",
     "invitations[0].email: 'not-an-email' is not an e-mail address (name@example.org)",
-    "invitations[0].quantity: expected a whole number of 1 or more, got 0",
+    "invitations[0].quantity: expected a whole number from 1 to 10,000, got 0",
     f"invitations[0].status: unknown status 'maybe' (choose from {STATUS_LIST})",
     f"invitations[0].created: {AT}",
     f"invitations[0].updated: {AT}",
@@ -378,7 +397,7 @@ EVERY_ERROR = [
     "invitations[1].history[1].message_id: must not be empty",
     f"invitations[1].history[2]: {HISTORY_TABLE}",
     f"invitations[1].history[3]: {HISTORY_TABLE}",
-    "invitations[2].quantity: expected a whole number of 1 or more, got True",
+    "invitations[2].quantity: expected a whole number from 1 to 10,000, got True",
     *(f"invitations[3].{key}: missing required key"
       for key in ("country", "created", "history", "name", "status", "updated")),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, Runner, write
+from conftest import DATA, Runner, need_font_for, need_program, need_weasyprint, write
 from wiccli.errors import DataError
 from wiccli.event.load import load_event
 from wiccli.event.model import Event
@@ -29,6 +28,7 @@ from wiccli.mail.outbox import composer
 from wiccli.mail.templating import DEFAULTS
 
 pypdf = pytest.importorskip("pypdf")
+need_weasyprint()
 NOW = datetime(2025, 2, 1, tzinfo=UTC)
 SENDER = """
 [invitations.organizer]
@@ -62,8 +62,7 @@ def fonts_of(path: Path) -> set[str]:
 
 def test_one_letter_per_guest_with_a_chinese_name_drawn_in_a_cjk_font(
         event: Event, tmp_path: Path) -> None:
-    if not shutil.which("fc-list"):
-        pytest.skip("fontconfig's fc-list is not installed")
+    need_font_for("任贤良中国网络空间研究院", "fonts-noto-cjk")
     guests = [guest("zh0001", "任贤良 Ren Xianliang", "中国网络空间研究院"),
               guest("en0002", "Ada Lovelace", "Analytical Engines")]
     letters = make_letters(composer(event, date(2025, 2, 1)), guests, visa=False)
@@ -104,8 +103,11 @@ def test_combined_letters_are_one_pdf_with_a_page_each(event: Event, tmp_path: P
 
 
 def test_a_name_no_font_can_draw_is_an_error_naming_the_font_to_install(event: Event) -> None:
-    if not shutil.which("fc-list"):
-        pytest.skip("fontconfig's fc-list is not installed")
+    from wiccli.output.fonts import uncovered
+
+    need_program("fc-list", "fontconfig")
+    if not uncovered("\U00013000"):
+        pytest.skip("a font for Egyptian hieroglyphs is installed: no character is missing")
     letters = make_letters(composer(event, date(2025, 2, 1)),
                            [guest("ok1", "Ada"), guest("hg1", "Scribe \U00013000")], visa=False)
     with pytest.raises(DataError) as caught:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import json
 import re
-import shutil
 import subprocess
 from datetime import UTC, date, datetime
 from email import policy
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, Runner, write
+from conftest import DATA, ROOT, Runner, need_ical_js, write
 from wiccli.errors import DataError
 from wiccli.event.check import load_zone
 from wiccli.event.load import load_event
@@ -275,11 +274,7 @@ def test_quotes_in_a_name_do_not_break_the_attendee(event: Event) -> None:
 
 
 def test_mozilla_ical_js_reads_the_request(event: Event) -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed (CI installs it)")
-    if not (JS / "node_modules" / "ical.js").is_dir():
-        pytest.skip("ical.js is not installed: run `npm ci` in tests/js (CI does)")
+    node = need_ical_js()
     out = composer(event).compose(guest(name="Zhang Wei 张伟"), kind="invitation", sequence=1,
                                   now=NOW)
     done = subprocess.run([node, str(JS / "read-ical.mjs")], input=calendar_text(out),

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, Runner
+from conftest import DATA, Runner, need_font_for, need_program, need_weasyprint
 
-pytest.importorskip("weasyprint", reason="WeasyPrint is not installed (pip install 'wic[pdf]')")
+need_weasyprint()
 pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed")
 
 SMALL = str(DATA / "publish-small.toml")
@@ -32,6 +32,9 @@ def read(path: Path) -> tuple[list[str], list[tuple[int, int]]]:
 
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from wiccli.event.load import bundled_path
+
+    need_font_for(bundled_path().read_text(encoding="utf-8"), "fonts-noto-cjk")  # no warning
     folder = tmp_path_factory.mktemp("programme")
     done = subprocess.run([sys.executable, "-m", "wiccli", "programme", "-o", "wic2018.pdf"],
                           cwd=folder, capture_output=True, text=True, check=False)
@@ -65,9 +68,8 @@ def test_cover_grids_and_every_session(bundled: Path, run: Runner) -> None:
 
 
 def test_a_page_as_png(bundled: Path, tmp_path: Path) -> None:
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (Debian's poppler-utils) is absent; CI installs it")
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "3", "-l", "3", "-singlefile",
+    pdftoppm = need_program("pdftoppm", "poppler-utils")
+    subprocess.run([pdftoppm, "-png", "-r", "60", "-f", "3", "-l", "3", "-singlefile",
                     str(bundled), str(tmp_path / "day2")], check=True)
     png = (tmp_path / "day2.png").read_bytes()
     assert png.startswith(b"\x89PNG")
@@ -93,10 +95,7 @@ def test_to_stdout(run: Runner) -> None:
 
 
 def test_chinese_text_in_a_cjk_font(run: Runner, tmp_path: Path) -> None:
-    from wiccli.output.fonts import uncovered
-
-    if shutil.which("fc-list") is None or uncovered("数字"):
-        pytest.skip("no CJK font is installed (Debian: fonts-noto-cjk; CI installs it)")
+    need_font_for("数字经济论坛：合作与共享", "fonts-noto-cjk")
     result = run("-e", SMALL, "programme", "-o", "small.pdf")
     assert result.code == 0, result.stderr
     assert "warning" not in result.stderr
@@ -110,8 +109,9 @@ def test_chinese_text_in_a_cjk_font(run: Runner, tmp_path: Path) -> None:
 
 
 def test_missing_cjk_font_is_named(tmp_path: Path) -> None:
-    if shutil.which("fc-list") is None or not Path("/usr/share/fonts/truetype/dejavu").is_dir():
-        pytest.skip("needs fontconfig and DejaVu (Debian: fontconfig, fonts-dejavu-core)")
+    need_program("fc-list", "fontconfig")
+    if not Path("/usr/share/fonts/truetype/dejavu").is_dir():
+        pytest.skip("DejaVu is not installed (Debian: fonts-dejavu-core; .ci/run installs it)")
     # A font configuration that knows DejaVu only: no font has Chinese characters.
     config = tmp_path / "fonts.conf"
     config.write_text("<?xml version='1.0'?><fontconfig>"
@@ -138,6 +138,7 @@ def test_missing_cjk_font_is_named(tmp_path: Path) -> None:
 ])
 def test_bad_input_is_one_error_line(run: Runner, tmp_path: Path, args: list[str], code: int,
                                      message: str) -> None:
+    need_font_for(Path(SMALL).read_text(encoding="utf-8"), "fonts-noto-cjk")  # no warning
     (tmp_path / "folder").mkdir()
     result = run("-e", SMALL, "programme", *args)
     assert result.code == code

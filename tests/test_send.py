@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BACKENDS, DATA, FIXED_NOW, Result, Runner, make_ledger, write
+from conftest import (
+    BACKENDS,
+    DATA,
+    FIXED_NOW,
+    Result,
+    Runner,
+    make_ledger,
+    need_weasyprint,
+    write,
+)
 from smtpserver import PASSWORD, Server, free_port, smtp_server
 
 GUESTS = """name,organization,category,country,email,quantity,status,note
@@ -436,6 +445,7 @@ def test_an_event_without_a_sender_is_an_error(run: Runner, tmp_path: Path) -> N
 
 def test_letters_one_pdf_each_or_combined(run: Runner, ledger: list[str], tmp_path: Path) -> None:
     pypdf = pytest.importorskip("pypdf")
+    need_weasyprint()
     result = run(*ledger, "letters", "-c", "experts", "--out-dir", "pdf")
     assert result.code == 0, result.stderr
     [path] = result.stdout.splitlines()

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from wiccli.errors import redact
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -40,11 +42,11 @@ class Env:
         return self.clock()
 
     def message(self, text: str) -> None:
-        """A line for people, on stderr."""
-        print(text, file=self.stderr)
+        """A line for people, on stderr (never with a password in it)."""
+        print(redact(text), file=self.stderr)
 
     def warn(self, text: str) -> None:
-        print(f"warning: {text}", file=self.stderr)
+        print(f"warning: {redact(text)}", file=self.stderr)
 
 
 def _isatty(stream: TextIO) -> bool:

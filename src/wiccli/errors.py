@@ -6,7 +6,8 @@ and the exit code they carry. Nothing else in wic calls ``sys.exit``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from enum import IntEnum
 
 MAX_SHOWN = 50  # problems listed one a line before "… and N more"
@@ -97,3 +98,51 @@ class ProblemsError(DataError):
 
 class EventFileError(ProblemsError):
     """An event file with one or more problems."""
+
+
+# --------------------------------------------------------------------------- secrets
+
+HIDDEN = "***"
+# libpq's keywords whose value is a secret (a URL's query may spell them percent-encoded).
+SECRET_KEYS = frozenset({"password", "sslpassword"})
+# user:PASSWORD@ in any URL (up to the last @ before the path: a password may hold an @).
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#@:]*):[^\s/?#]*@")
+# ?password=… or &password=… in a URL's query (the key may be percent-encoded).
+_QUERY = re.compile(r"([?&])([^\s=&#]+)=([^\s&#]*)")
+# password=… in a key=value connection string; a value may be 'quoted' with \' inside.
+_KEYWORD = re.compile(r"(?i)(?<![\w%?&])((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s'\"]+)")
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with every password in it hidden: in URLs (``user:…@`` becomes ``user@``;
+    ``?password=…``, ``&sslpassword=…``, percent-encoded: ``***``), in key=value connection
+    strings (quoted or not), and wherever one of ``secrets`` (the passwords known to be
+    in use, of three characters or more) appears."""
+    def query(match: re.Match[str]) -> str:
+        from urllib.parse import unquote
+
+        lead, key, value = match.groups()
+        if value.startswith(HIDDEN) or unquote(key).lower() not in SECRET_KEYS:
+            return match[0]  # hidden already (redacting twice changes nothing), or no secret
+        return f"{lead}{key}={HIDDEN}"
+
+    def keyword(match: re.Match[str]) -> str:
+        return match[0] if match[2].startswith(HIDDEN) else match[1] + HIDDEN
+
+    text = _USERINFO.sub(lambda m: m[1] if m[1].endswith("//") else m[1] + "@", text)
+    text = _QUERY.sub(query, text)
+    text = _KEYWORD.sub(keyword, text)
+    for secret in sorted({s for s in secrets if len(s) >= 3}, key=len, reverse=True):
+        text = text.replace(secret, HIDDEN)
+    return text
+
+
+def secrets_in(location: str) -> list[str]:
+    """The passwords a PostgreSQL URL or key=value connection string holds, as written and
+    decoded (so that a driver's message quoting either can be cleaned by :func:`redact`)."""
+    from urllib.parse import unquote
+
+    found = [m[0][len(m[1]) + 1:-1] for m in _USERINFO.finditer(location)]
+    found += [m[3] for m in _QUERY.finditer(location) if unquote(m[2]).lower() in SECRET_KEYS]
+    found += [re.sub(r"\\(.)", r"\1", m[2].strip("'")) for m in _KEYWORD.finditer(location)]
+    return [s for value in found for s in {value, unquote(value)} if s]

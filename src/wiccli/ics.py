@@ -12,10 +12,7 @@ module costs nothing; the CLI imports it only when a calendar is exported.
 from __future__ import annotations
 
 import functools
-import hashlib
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -148,46 +145,6 @@ def split_filters(filters: Filters, by: str) -> Filters:
     """The filters minus the split's own dimension, so a name does not say it twice."""
     cleared = {"theme": "themes", "day": "days", "session": "ids"}[by]
     return replace(filters, **{cleared: frozenset()})
-
-
-# Windows refuses these as file names, with any extension and in any case.
-_RESERVED = frozenset(
-    {"con", "prn", "aux", "nul", "conin$", "conout$", "clock$"}
-    | {f"{p}{n}" for p in ("com", "lpt") for n in "0123456789¹²³"}
-)
-_UNSAFE = re.compile(r"[^a-z0-9_-]+")
-MAX_STEM = 80
-
-
-def safe_file_name(stem: str, suffix: str = ".ics") -> str:
-    """A file name for ``stem`` that is safe on every OS and names a file in one folder.
-
-    Only ``a-z 0-9 _ -`` survive (no separators, dots, drive letters or control
-    characters); reserved Windows names get a trailing ``_``; long stems are cut
-    and keep a hash of the whole so distinct ids stay distinct.
-    """
-    text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
-    name = _UNSAFE.sub("_", text).strip("_-") or "unnamed"
-    if len(name) > MAX_STEM:
-        digest = hashlib.sha256(stem.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-        name = f"{name[:MAX_STEM - 11].rstrip('_-')}-{digest}"
-    if name in _RESERVED:
-        name += "_"
-    return name + suffix
-
-
-def unique_file_names(stems: Iterable[str], suffix: str = ".ics") -> list[str]:
-    """Safe names for each stem; names that clash after cleaning get ``-2``, ``-3``…"""
-    seen: set[str] = set()
-    names = []
-    for stem in stems:
-        name = safe_file_name(stem, suffix)
-        base, n = name[: -len(suffix)], 2
-        while name in seen:
-            name, n = f"{base}-{n}{suffix}", n + 1
-        seen.add(name)
-        names.append(name)
-    return names
 
 
 # --------------------------------------------------------------------------- the calendar

@@ -20,7 +20,11 @@ MAX_BYTES = {
     "schedule file": 32 * MIB,
     "CSV file": 16 * MIB,
     "pick file": 1 * MIB,
+    "certificate file": 4 * MIB,  # a private CA, or a whole system bundle (about 200 KB)
 }
+
+# An output (-o) that is a named pipe: how long its reader has to appear (seconds).
+PIPE_READER_WAIT = 2.0
 
 # Nesting of arrays and tables (TOML, JSON) or elements (XML), counted from the top.
 MAX_DEPTH = 64

@@ -40,7 +40,7 @@ def entries_listing(entries: list[core.Invitation]) -> Listing:
         empty="no invitations match",
         fields=core.RECORD_FIELDS,
     )
-    return Listing(records, spec, spreadsheet=core.neutralise_records)
+    return Listing(records, spec)
 
 
 def export_listing(ledger: core.Ledger, *, redact: bool) -> Listing:
@@ -54,7 +54,7 @@ def export_listing(ledger: core.Ledger, *, redact: bool) -> Listing:
                          "`wic invites list` shows a table")
 
     return Listing(records(False), TableSpec(columns=[], fields=core.export_fields(redact)),
-                   nested=records(True), view=no_table, spreadsheet=core.neutralise_records)
+                   nested=records(True), view=no_table)
 
 
 def history_listing(entry: core.Invitation,
@@ -68,7 +68,7 @@ def history_listing(entry: core.Invitation,
     )
     records = sorted([*core.history_records(entry), *map(_bounce_record, bounces)],
                      key=lambda r: r["at"])
-    return Listing(records, spec, spreadsheet=core.neutralise_records)
+    return Listing(records, spec)
 
 
 def _bounce_record(m: core.Message) -> dict[str, Any]:
@@ -91,8 +91,7 @@ def status_listing(env: Env, summary: Mapping[str, Any], event: Event, *,
     rows = [*summary["groups"], _total_row(summary)]
     records = [{k: row.get(k) for k in STATUS_FIELDS} for row in rows]
     return Listing(records, TableSpec(columns=[], fields=STATUS_FIELDS), document=summary,
-                   view=(lambda: None) if empty else (lambda: draw_status(env, summary, event)),
-                   spreadsheet=core.neutralise_records)
+                   view=(lambda: None) if empty else (lambda: draw_status(env, summary, event)))
 
 
 LABEL_WIDTH = 16

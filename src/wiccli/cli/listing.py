@@ -7,7 +7,7 @@ and in :mod:`wiccli.output.formats`, never in a command.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -46,8 +46,6 @@ class Listing:
     view: Callable[[], None] | None = None
     # A command's own form of a format (diff's Markdown is an announcement, not a table).
     views: Mapping[Format, Callable[[], None]] = field(default_factory=dict)
-    # Rewrites csv and tsv rows that a spreadsheet would run as formulas.
-    spreadsheet: Callable[[Iterable[Mapping[str, Any]]], Records] | None = None
 
 
 def output(env: Env, fmt: Format, listing: Listing) -> None:
@@ -65,7 +63,5 @@ def output(env: Env, fmt: Format, listing: Listing) -> None:
         records = listing.records
         if fmt.nested and listing.nested is not None:
             records = listing.nested
-        if fmt.spreadsheet and listing.spreadsheet is not None:
-            records = listing.spreadsheet(records)
         fields = listing.spec.fields or ([] if records else [c.key for c in listing.spec.columns])
         write_records(env, fmt, records, fields)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from wiccli.env import Env
-from wiccli.errors import ExitStatus, WicError
+from wiccli.errors import ExitStatus, WicError, redact
 
 
 def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
@@ -35,13 +35,13 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
         except WicError as exc:
             if state.debug:
                 _traceback(state.env)
-            for line in [exc.message, *exc.details]:
-                print(f"error: {line}", file=state.env.stderr)
+            for line in [exc.message, *exc.details]:  # a password never, wherever it came from
+                print(f"error: {redact(line)}", file=state.env.stderr)
             return int(exc.exit_status)
         except typer.Abort:
             print("error: aborted", file=state.env.stderr)
             return int(ExitStatus.ERROR)
-        except typer.TyperException as exc:  # Typer's (Click's) usage and parameter errors
+        except _usage_errors() as exc:  # Typer's (Click's) usage and parameter errors
             return _usage_error(exc, state.env)
         except BrokenPipeError:
             # The reader went away (`wic agenda | head`): stop quietly.
@@ -58,6 +58,21 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
             _discard_stdout(state.env)
             return int(ExitStatus.ERROR)
     return result if isinstance(result, int) else int(ExitStatus.OK)
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """The base of the usage and parameter errors Typer raises, by public names only.
+
+    ``typer.TyperException`` since Typer 0.28; before, Typer raised Click's exceptions
+    (from its own copy of Click since 0.26), and its public ``BadParameter`` derives
+    from their base, ``ClickException``.
+    """
+    import typer
+
+    base = getattr(typer, "TyperException", None)
+    if isinstance(base, type) and issubclass(base, Exception):
+        return (base,)
+    return tuple(k for k in typer.BadParameter.__mro__ if k.__name__ == "ClickException")
 
 
 def _process_env() -> Env:
@@ -83,7 +98,7 @@ def _stdout_failed(env: Env) -> bool:
 def _discard_stdout(env: Env) -> None:
     """Point this process's stdout at /dev/null, so that the interpreter's own flush at
     exit finds nothing to fail on (it would print "Exception ignored" and exit 120)."""
-    if getattr(env.stdout, "_stream", env.stdout) is not sys.stdout:  # a caller's stream
+    if getattr(env.stdout, "stream", env.stdout) is not sys.stdout:  # a caller's stream
         return
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -107,5 +122,5 @@ def _usage_error(exc: Any, env: Env) -> int:
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     ctx = getattr(exc, "ctx", None)
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-    print(f"error: {message}{hint}", file=env.stderr)
+    print(f"error: {redact(message)}{hint}", file=env.stderr)
     return int(getattr(exc, "exit_code", ExitStatus.USAGE))

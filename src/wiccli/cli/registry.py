@@ -111,7 +111,9 @@ def build(module_name: str, name: str) -> Any:
     kind, function, settings = _MARKED[module_name]
     scratch = typer.Typer(rich_markup_mode=None)
     if kind == "command":
-        scratch.command(name, **settings)(function)
+        from wiccli.cli.usage import Command
+
+        scratch.command(name, cls=Command, **settings)(function)
         return typer.main.get_group(scratch).commands[name]
     sub = typer.Typer(name=name, cls=CommandPackage, rich_markup_mode=None, **settings)
     sub.callback()(function)

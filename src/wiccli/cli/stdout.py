@@ -34,6 +34,11 @@ class Watched:
             raise
 
     @property
+    def stream(self) -> Any:
+        """The stream it watches."""
+        return self._stream
+
+    @property
     def buffer(self) -> Watched:
         return Watched(self._stream.buffer, self._owner)
 

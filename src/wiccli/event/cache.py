@@ -40,12 +40,13 @@ from wiccli.event.model import (
     Theme,
     Venue,
 )
-from wiccli.output.files import make_private_folder
+from wiccli.output.files import make_private_folder, open_regular
 
 FORMAT = 3  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
-CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/load.py",
-        "event/clock.py", "event/values.py", "event/cache.py", "headers.py", "limits.py")
+CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/fields.py",
+        "event/load.py", "event/clock.py", "event/values.py", "event/cache.py", "headers.py",
+        "limits.py", "output/files.py")
 # Smaller files parse faster than the cache answers (the bundled event is 15 KB).
 MIN_SIZE = 64 * 1024
 MAX_ENTRY = 512 * 1024 * 1024
@@ -102,11 +103,14 @@ def load_cached(
 
 
 def _read_source(path: Path) -> bytes | None:
-    try:
-        if path.stat().st_size < MIN_SIZE:
-            return None
-        return path.read_bytes()
-    except OSError:
+    from wiccli.errors import DataError
+
+    try:  # a pipe or a device is not read here: the loader refuses it with its error
+        with open_regular(path, "event file") as handle:
+            if os.fstat(handle.fileno()).st_size < MIN_SIZE:
+                return None
+            return handle.read()
+    except (OSError, DataError):
         return None
 
 

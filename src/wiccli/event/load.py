@@ -62,17 +62,13 @@ def read_bytes(path: Path, what: str, label: str | None = None, *,
     Files larger than ``limit`` bytes (default: the limit for ``what``) are refused
     before they are read, so a huge file costs nothing.
     """
+    from wiccli.output.files import open_regular
+
     shown = label or str(path)
     cap = size_limit(what) if limit is None else limit
     try:
-        with path.open("rb") as stream:
+        with open_regular(path, what, shown) as stream:  # a pipe or a device is refused
             data = stream.read() if cap is None else stream.read(cap + 1)
-    except FileNotFoundError:
-        raise DataError(f"{shown}: no such {what}") from None
-    except IsADirectoryError:
-        raise DataError(f"{shown}: is a folder, not {_article(what)}") from None
-    except PermissionError:
-        raise DataError(f"{shown}: permission denied") from None
     except OSError as exc:
         raise DataError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     return check_size(data, what, shown, cap)
@@ -93,19 +89,17 @@ def check_size(data: AnyStr, what: str, shown: str, cap: int | None) -> AnyStr:
 
 def read_text(path: Path, what: str = "event file") -> str:
     """The file's text, or one clear DataError naming the path."""
+    from wiccli.output.files import article
+
     raw = read_bytes(path, what)
     if not raw.strip():
         raise DataError(f"{path}: the {what} is empty")
     if b"\x00" in raw:
-        raise DataError(f"{path}: is a binary file, not {_article(what)}")
+        raise DataError(f"{path}: is a binary file, not {article(what)}")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: is not UTF-8 text (bad byte at offset {exc.start})") from None
-
-
-def _article(what: str) -> str:
-    return f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
 
 
 class TomlRefused(ValueError):

@@ -17,7 +17,7 @@ from wiccli.headers import address, text_problem
 from wiccli.headers import shown as shown_value
 from wiccli.invites import countries
 from wiccli.invites.model import ID_RE, STATUSES, Change, Invitation, Ledger
-from wiccli.limits import MAX_NAME
+from wiccli.limits import MAX_NAME, MAX_QUANTITY
 
 SCHEMA = 1  # the TOML ledger format's version; a later format migrates older files on read
 TOP_KEYS = ("schema", "event", "invitations")
@@ -163,9 +163,9 @@ class LedgerChecker(Checker):
         return result
 
     def quantity(self, value: Any, path: str) -> int:
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_QUANTITY:
             return value
-        self.fail(path, f"expected a whole number of 1 or more, got {value!r}")
+        self.fail(path, f"expected a whole number from 1 to {MAX_QUANTITY:,}, got {value!r}")
         return 1
 
     def moment(self, value: Any, path: str) -> datetime:

@@ -8,16 +8,14 @@ keeps the address that bounced: the one its entry was last sent to.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from wiccli.invites import model as core
+from wiccli.invites import rows
 from wiccli.invites.backend import Cursor
+from wiccli.invites.rows import MESSAGE_COLUMNS, RowChecker
 
-MESSAGE_COLUMNS = ("id", "entry_id", "direction", "kind", "message_id", "uid", "sequence",
-                   "dtstamp", "at", "outcome", "detail", "address")
 _SELECT = f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages"
 
 
@@ -25,6 +23,11 @@ class MessageLog:
     """The message operations of a transaction (:class:`~wiccli.invites.store.Tx`)."""
 
     db: Cursor
+    where: str
+
+    def check(self) -> RowChecker:
+        """Checks the rows this transaction reads (see :mod:`wiccli.invites.rows`)."""
+        return RowChecker(self.where)
 
     def record_message(self, message: core.Message) -> core.Message:
         """Record one message; the same Message-ID twice is refused. A bounce without an
@@ -59,24 +62,17 @@ class MessageLog:
     def messages(self, entry_id: str | None = None) -> list[core.Message]:
         """The messages of an entry (all, when None), oldest first."""
         where, params = ("WHERE entry_id = ?", (entry_id,)) if entry_id else ("", ())
-        return [_message(r) for r in self.db.rows(f"{_SELECT} {where} ORDER BY at, id",
-                                                  params)]
+        check = self.check()
+        return [rows.message(check, r) for r in self.db.rows(
+            f"{_SELECT} {where} ORDER BY at, id", params)]
 
     def message(self, message_id: str) -> core.Message | None:
         """The message with this Message-ID, if recorded."""
-        rows = self.db.rows(f"{_SELECT} WHERE message_id = ?", (message_id,))
-        return _message(rows[0]) if rows else None
+        found = self.db.rows(f"{_SELECT} WHERE message_id = ?", (message_id,))
+        return rows.message(self.check(), found[0]) if found else None
 
 
 def _message_row(m: core.Message) -> tuple[Any, ...]:
     return (m.entry_id, m.direction, m.kind, m.message_id, m.uid, m.sequence,
             None if m.dtstamp is None else m.dtstamp.isoformat(), m.at.isoformat(), m.outcome,
             m.detail, m.address)
-
-
-def _message(row: Sequence[Any]) -> core.Message:
-    (row_id, entry_id, direction, kind, message_id, uid, sequence, dtstamp, at, outcome,
-     detail, address) = row
-    return core.Message(entry_id, direction, kind, message_id, datetime.fromisoformat(at), uid,
-                        sequence, None if dtstamp is None else datetime.fromisoformat(dtstamp),
-                        outcome, detail, row_id, address)

@@ -22,6 +22,9 @@ from wiccli.headers import EMAIL_RE as EMAIL_RE  # one rule for an address, know
 from wiccli.headers import address, shown, text_problem
 from wiccli.limits import MAX_NAME, MAX_QUANTITY, MAX_STALE_DAYS
 
+# What an export quotes and an import unquotes again (the one CSV writer decides).
+from wiccli.output.render import FORMULA_START as FORMULA_START
+
 # ``listed``: on the guest list, not sent anything yet (``wic invites send`` invites).
 STATUSES = ("listed", "invited", "tentative", "accepted", "declined", "withdrawn", "attended",
             "no-show")
@@ -330,7 +333,6 @@ def select(ledger: Ledger, sel: Selection) -> list[Invitation]:
 RECORD_FIELDS = ("id", "name", "organization", "category", "country", "country_name", "email",
                  "quantity", "status", "note", "created", "updated")
 REDACTED = frozenset({"name", "email", "note"})
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def record(entry: Invitation, country_name: Callable[[str], str]) -> dict[str, Any]:
@@ -359,14 +361,3 @@ def export_record(entry: Invitation, country_name: Callable[[str], str], *, reda
     if history:
         full["history"] = history_records(entry)
     return {k: v for k, v in full.items() if not (redact and k in REDACTED)}
-
-
-def neutralise(value: Any) -> Any:
-    """A spreadsheet cell that cannot run as a formula: risky text gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def neutralise_records(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: neutralise(v) for k, v in r.items()} for r in records]

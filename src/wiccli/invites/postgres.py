@@ -15,12 +15,12 @@ the ``ledger`` table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
-from wiccli.errors import DataError, WicError
+from wiccli.errors import HIDDEN, SECRET_KEYS, DataError, WicError, redact, secrets_in
 from wiccli.invites import schema
 from wiccli.invites.backend import ConflictError, Cursor
 
@@ -31,14 +31,36 @@ CONNECT_TIMEOUT = 10
 SETUP_LOCK = 0x77696331  # an advisory lock id: one wic sets up the tables at a time
 
 
-def shown(url: str) -> str:
-    """The URL without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
+def shown(location: str) -> str:
+    """The URL or connection string without its passwords, for messages. Of a key=value
+    string only its well-formed pairs are shown: a broken one (``password=pass word``,
+    an unclosed quote) could leave a piece of a password behind."""
+    if location.startswith(("postgresql://", "postgres://")):
+        return redact(location)
+    pairs = _PAIR.findall(location)
+    return " ".join(f"{key}={HIDDEN if key.lower() in SECRET_KEYS else value}"
+                    for key, value in pairs)
+
+
+_PAIR = re.compile(r"(?<!\S)(\w+)\s*=\s*('(?:[^'\\]|\\.)*'(?!\S)|[^\s']+(?!\S))")
+
+
+def _driver_text(exc: Exception, secrets: Sequence[str]) -> str:
+    """The first line of a driver's error, with no secret in it. An error parsing the
+    connection string quotes pieces of it (``missing "=" after "…"``): only libpq's
+    keywords are kept of those, any other piece could be part of a password."""
+    import psycopg
+
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, psycopg.ProgrammingError):
+        text = re.sub(r'"([^"]*)"', lambda m: m[0] if m[1] in _KEYWORDS else f'"{HIDDEN}"', text)
+    return redact(text, secrets)
+
+
+# What a libpq error may quote of a connection string and still show.
+_KEYWORDS = frozenset({"host", "hostaddr", "port", "dbname", "user", "password", "sslmode",
+                       "sslpassword", "options", "application_name", "connect_timeout",
+                       "service", "target_session_attrs", "passfile", "sslrootcert"})
 
 
 class _Cursor:
@@ -60,9 +82,11 @@ class _Cursor:
 class PostgresBackend:
     created = False
 
-    def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], where: str,
+                 secrets: Sequence[str] = ()) -> None:
         self.conn = conn
         self.where = where
+        self.secrets = secrets  # the passwords in the URL: never in a message
 
     @contextmanager
     def transaction(self, write: bool, isolation: str = "REPEATABLE READ") -> Iterator[Cursor]:
@@ -76,7 +100,7 @@ class PostgresBackend:
         except BaseException as exc:
             self._rollback()
             if isinstance(exc, psycopg.Error):
-                raise translate(exc, self.where) from None
+                raise translate(exc, self.where, self.secrets) from None
             raise
 
     def _rollback(self) -> None:
@@ -91,11 +115,11 @@ class PostgresBackend:
         self.conn.close()
 
 
-def translate(exc: Exception, where: str) -> WicError:
-    """A PostgreSQL error as one line a user can act on."""
+def translate(exc: Exception, where: str, secrets: Sequence[str] = ()) -> WicError:
+    """A PostgreSQL error as one line a user can act on (with no password in it)."""
     from psycopg import errors
 
-    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    first = _driver_text(exc, secrets)
     if isinstance(exc, errors.SerializationFailure | errors.DeadlockDetected |
                   errors.LockNotAvailable):
         return ConflictError(f"{where}: another organiser changed the same guests at the same "
@@ -113,7 +137,7 @@ def open_backend(url: str, event_id: str, *, create: bool) -> PostgresBackend | 
     """The ledger on the server at ``url``: tables created on first use (None when
     there are none and not ``create``), checked to be this event's and of a schema
     this wic reads, migrated if older."""
-    where = shown(url)
+    where, secrets = shown(url), secrets_in(url)
     try:
         import psycopg
     except ImportError:
@@ -123,8 +147,8 @@ def open_backend(url: str, event_id: str, *, create: bool) -> PostgresBackend | 
         conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
                                application_name="wic")
     except psycopg.Error as exc:
-        raise DataError(f"{where}: cannot connect: {_first_line(exc)}") from None
-    backend = PostgresBackend(conn, where)
+        raise DataError(f"{where}: cannot connect: {_driver_text(exc, secrets)}") from None
+    backend = PostgresBackend(conn, where, secrets)
     try:
         if not create:
             with backend.transaction(write=False) as cursor:
@@ -137,10 +161,6 @@ def open_backend(url: str, event_id: str, *, create: bool) -> PostgresBackend | 
         conn.close()
         raise
     return backend
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _set_up(backend: PostgresBackend, event_id: str) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 from wiccli.errors import DataError, WicError
 from wiccli.invites import schema
 from wiccli.invites.backend import ConflictError, Cursor
-from wiccli.output.files import make_private_folder
+from wiccli.output.files import make_private_folder, open_regular
 
 APPLICATION_ID = 0x77696331  # "wic1" in the file header: this is a wic ledger
 BUSY_TIMEOUT = 60.0
@@ -145,8 +145,8 @@ def _create_file(path: Path) -> None:
 
 
 def _check_file(path: Path) -> None:
-    try:
-        with path.open("rb") as handle:
+    try:  # a pipe, a socket or a device is refused before SQLite opens it (and waits)
+        with open_regular(path, "ledger database") as handle:
             head = handle.read(len(HEADER))
     except OSError as exc:
         raise DataError(f"{path}: cannot read the ledger: {exc.strerror or exc}") from None

@@ -17,6 +17,7 @@ byte-wise (``COLLATE "C"`` on PostgreSQL), so both give the same results.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -27,14 +28,13 @@ from typing import Any
 from wiccli.errors import DataError, NotFoundError
 from wiccli.event.model import Event
 from wiccli.invites import model as core
+from wiccli.invites import rows as rows_
 from wiccli.invites.backend import Backend, Cursor
 from wiccli.invites.messages import MessageLog
+from wiccli.invites.rows import ENTRY_COLUMNS
 from wiccli.invites.summary import Counted
 
 URL_SCHEMES = ("postgresql://", "postgres://")
-ENTRY_COLUMNS = ("id", "name", "category", "country", "status", "created", "updated",
-                 "organization", "email", "quantity", "note")
-
 
 
 # --------------------------------------------------------------------------- locating
@@ -67,7 +67,12 @@ def locate(event: Event, option: str | None, environ: Mapping[str, str], cwd: Pa
 
 
 def is_url(text: str) -> bool:
-    return text.startswith(URL_SCHEMES)
+    """A PostgreSQL location: a ``postgresql://`` URL or a key=value connection string."""
+    return text.startswith(URL_SCHEMES) or _CONNINFO.match(text) is not None
+
+
+# libpq's key=value form ("host=db dbname=wic"): no ledger file is named like that.
+_CONNINFO = re.compile(r"\s*(host|hostaddr|dbname|service|user|port|password)\s*=")
 
 
 def open_store(event: Event, option: str | None, environ: Mapping[str, str], cwd: Path, *,
@@ -89,7 +94,7 @@ def open_store(event: Event, option: str | None, environ: Mapping[str, str], cwd
     notes: list[str] = []
     legacy = path.with_suffix(".toml")
     seed = None
-    if legacy.is_file() and not _ready(path):
+    if legacy.is_file() and not _ready(path) and _is_legacy(legacy, event, cwd):
         seed, write = _import_legacy(legacy, path, event.id, notes), True
     store = Store(sqlite.open_backend(path, event.id, create=write, seed=seed), event.id)
     store.notes = notes
@@ -103,6 +108,17 @@ def _ready(path: Path) -> bool:
         return path.stat().st_size > 0
     except OSError:
         return False
+
+
+def _is_legacy(legacy: Path, event: Event, cwd: Path) -> bool:
+    """``conf.toml`` beside ``conf.db`` is an old TOML ledger only when it says so: it is
+    as likely the event file itself, or another TOML file of the user's."""
+    from wiccli.invites import tomlfile
+
+    if event.source and not event.source.startswith("<") and \
+            (cwd / event.source).resolve() == legacy.resolve():
+        return False
+    return tomlfile.is_ledger(legacy)
 
 
 def _import_legacy(legacy: Path, path: Path, event_id: str,
@@ -156,7 +172,7 @@ class Store:
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Tx]:
         with self.backend.transaction(write) as cursor:
-            yield Tx(cursor)
+            yield Tx(cursor, self.where)
 
     def record(self, message: core.Message) -> core.Message:
         with self.transaction() as tx:
@@ -203,6 +219,7 @@ class Tx(MessageLog):
     """The operations of one transaction on the ledger (its messages: :class:`MessageLog`)."""
 
     db: Cursor
+    where: str = ""  # the ledger, as messages name it (a row that breaks a rule, say)
 
     # ---- reading
 
@@ -213,12 +230,13 @@ class Tx(MessageLog):
         """Every entry, sorted by id; with its history unless ``history`` is False."""
         rows = self.db.rows(f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entries ORDER BY id")
         changes: dict[str, list[core.Change]] = {}
+        check = self.check()
         if history:
             for entry_id, *change in self.db.rows(
                     "SELECT entry_id, at, status, note, message_id FROM history "
                     "ORDER BY entry_id, seq"):
-                changes.setdefault(entry_id, []).append(_change(change))
-        return [_entry(row, changes.get(row[0], [])) for row in rows]
+                changes.setdefault(entry_id, []).append(rows_.change(check, entry_id, change))
+        return [rows_.entry(check, row, changes.get(row[0], [])) for row in rows]
 
     def ledger(self, event_id: str) -> core.Ledger:
         return core.Ledger(event_id, tuple(self.entries()))
@@ -251,16 +269,23 @@ class Tx(MessageLog):
                            (entry_id,))
         if not row:
             raise NotFoundError(f"no invitation with id {entry_id!r}")
-        changes = [_change(c) for c in self.db.rows(
+        check = self.check()
+        changes = [rows_.change(check, entry_id, c) for c in self.db.rows(
             "SELECT at, status, note, message_id FROM history WHERE entry_id = ? ORDER BY seq",
             (entry_id,))]
-        return _entry(row[0], changes)
+        return rows_.entry(check, row[0], changes)
 
     def tally(self) -> list[Counted]:
         """What ``status`` counts, summed in the database per category, country, status."""
-        return [Counted(*row) for row in self.db.rows(
+        check = self.check()
+        found = [rows_.counted(check, row) for row in self.db.rows(
             "SELECT category, country, status, sum(quantity), count(*) FROM entries "
             "GROUP BY category, country, status ORDER BY category, country, status")]
+        kept = [c for c in found if c is not None]
+        if len(kept) < len(found):
+            self.entries(history=False)  # names the entry that breaks a rule
+            check.refuse("an entry")  # (a sum out of range: no one entry to name)
+        return kept
 
     def bounced(self) -> list[core.Invitation]:
         """The entries whose address now is one that bounced (sorted by id, no history)."""
@@ -268,7 +293,8 @@ class Tx(MessageLog):
             f"SELECT {', '.join('e.' + c for c in ENTRY_COLUMNS)}, m.address FROM entries e "
             "JOIN messages m ON m.entry_id = e.id WHERE m.kind = 'bounce' ORDER BY e.id")
         email = ENTRY_COLUMNS.index("email")
-        found = {r[0]: _entry(r[:-1], []) for r in rows
+        check = self.check()
+        found = {r[0]: rows_.entry(check, r[:-1], []) for r in rows
                  if r[email] and core.address_key(r[-1]) == core.address_key(r[email])}
         return list(found.values())
 
@@ -364,19 +390,6 @@ def _entry_row(e: core.Invitation) -> tuple[Any, ...]:
     return (e.id, e.name, e.category, e.country, e.status, e.created.isoformat(),
             e.updated.isoformat(), e.organization, e.email, e.quantity, e.note,
             email_key(e.email), name_key(e.name, e.organization))
-
-
-def _entry(row: Sequence[Any], history: list[core.Change]) -> core.Invitation:
-    (entry_id, name, category, country, status, created, updated, organization, email,
-     quantity, note) = row
-    return core.Invitation(entry_id, name, category, country, status,
-                           datetime.fromisoformat(created), datetime.fromisoformat(updated),
-                           organization, email, quantity, note, tuple(history))
-
-
-def _change(row: Sequence[Any]) -> core.Change:
-    at, status, note, message_id = row
-    return core.Change(datetime.fromisoformat(at), status, note, message_id)
 
 
 def apply(tx: Tx, old: core.Ledger, new: core.Ledger) -> None:

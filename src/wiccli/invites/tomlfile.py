@@ -9,6 +9,7 @@ so the file can be committed and ``git diff`` shows only real edits.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,26 @@ def read(path: Path, event_id: str) -> Ledger:
         raise DataError(f"{path}: this ledger is for event {ledger.event!r}, not {event_id!r} "
                         "(the event in use); pass --ledger or --event to pick the right pair")
     return ledger
+
+
+# An old TOML ledger says so at its top level: ``schema = 1``, and its invitations or the
+# ``event = "id"`` it belongs to (an event file has an [event] table, never that key).
+_SCHEMA_LINE = re.compile(rb"^[ \t]*schema[ \t]*=[ \t]*1[ \t]*(#.*)?\r?$", re.MULTILINE)
+_INVITATIONS = re.compile(rb"^[ \t]*(\[\[[ \t]*invitations[ \t]*\]\]|invitations[ \t]*=|"
+                          rb"event[ \t]*=[ \t]*[\"'])", re.MULTILINE)
+
+
+def is_ledger(path: Path) -> bool:
+    """Whether the TOML file at ``path`` is a ledger of the days before the database (an
+    event file of the same name beside ``conf.db`` is not): told from its text, so a
+    ledger with a mistake in it is still recognised, and then reported."""
+    from wiccli.event.load import read_bytes
+
+    try:
+        raw = read_bytes(path, "ledger file")
+    except DataError:
+        return True  # a ledger wic cannot read: reading it again reports why
+    return bool(_SCHEMA_LINE.search(raw) and _INVITATIONS.search(raw))
 
 
 def entry_table(entry: Invitation) -> dict[str, Any]:

@@ -83,7 +83,7 @@ def credentials(address: Address, environ: Mapping[str, str], home: Path) -> tup
 
     path = Path(environ["NETRC"]) if environ.get("NETRC") else home / ".netrc"
     try:
-        found = netrc.netrc(str(path)).authenticators(address.host) if path.exists() else None
+        found = netrc.netrc(str(path)).authenticators(address.host) if path.is_file() else None
     except (netrc.NetrcParseError, OSError) as exc:
         raise DataError(f"{path}: cannot read: {exc}") from None
     if found is None or not found[2] or (address.user and found[0] != address.user):

@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from wiccli.errors import DataError, UsageError
 from wiccli.limits import MAX_MESSAGE
+from wiccli.output.files import open_regular
 
 # The first line of a message: a header name (printable ASCII but the colon), a colon.
 _HEADER_START = re.compile(rb"^[\x21-\x39\x3b-\x7e]{1,76}:")
@@ -61,10 +62,8 @@ def locate(text: str, cwd: Path) -> Source:
 
 def _file_kind(path: Path) -> str:
     try:
-        with path.open("rb") as handle:
+        with open_regular(path, "file or folder") as handle:  # a pipe would block
             head = handle.read(_SNIFF)
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file or folder") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if not head or head.startswith(b"From "):
@@ -133,7 +132,7 @@ def _read_part(key: str, handle: BinaryIO, size: int) -> Raw:
 
 def _read_file(key: str, path: Path) -> Raw:
     try:
-        with path.open("rb") as handle:
+        with open_regular(path, "message file") as handle:  # a pipe would block
             return _read_part(key, handle, os.fstat(handle.fileno()).st_size)
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
@@ -147,7 +146,7 @@ def _mbox(path: Path) -> Iterator[Raw]:
     found with a scan of 1 MiB blocks instead of a Python loop over every line, and read
     one at a time (a 100 MB mbox of short lines took 25 s to index the other way)."""
     try:
-        handle = path.open("rb")
+        handle = open_regular(path, "mbox file")
     except OSError as exc:
         raise DataError(f"{path}: cannot read the mbox: {exc.strerror or exc}") from None
     with handle:

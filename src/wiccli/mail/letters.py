@@ -117,7 +117,7 @@ class Printer:
 def file_names(letters: Sequence[Letter], suffix: str = ".pdf") -> list[str]:
     """``<id>-<name>.pdf``: safe on every OS (ASCII only), distinct, and still findable
     by the entry id when the name has no Latin letters."""
-    from wiccli.ics import unique_file_names
+    from wiccli.output.files import unique_file_names
 
     stems = []
     for letter in letters:

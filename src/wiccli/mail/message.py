@@ -324,11 +324,14 @@ class Composer:
             uid=uid, sequence=sequence, stamp=now, attendee_name=entry.name,
             attendee_email=entry.email, description=self.description(subject)))
         message_id = message_id or new_message_id(entry.id, kind, self.domain, self.token)
-        msg = build_message(organizer=self.organizer, reply_to=self.reply_to,
-                            to_name=entry.name, to_email=entry.email, subject=subject,
-                            text=text, html=html, calendar=calendar, message_id=message_id,
-                            date=now)
-        data, recipient = msg.as_bytes(), ascii_address(entry.email)  # boundary chosen here
+        try:  # a patched email package refuses some header values itself (ValueError)
+            msg = build_message(organizer=self.organizer, reply_to=self.reply_to,
+                                to_name=entry.name, to_email=entry.email, subject=subject,
+                                text=text, html=html, calendar=calendar,
+                                message_id=message_id, date=now)
+            data, recipient = msg.as_bytes(), ascii_address(entry.email)  # boundary chosen
+        except ValueError as exc:
+            raise UnsafeMessage(entry.id, f"the message cannot be written: {exc}") from None
         problem = read_back(data, Meant(
             sender=(one_line(self.organizer.name), self.organizer.email),
             recipient=(one_line(entry.name), recipient), subject=one_line(subject),

@@ -201,7 +201,7 @@ def parse_rate(text: str | None) -> float | None:
 
 def eml_names(messages: Sequence[Outgoing]) -> list[str]:
     """``<entry id>.eml`` (``<entry id>-reminder.eml``), safe and distinct on any disk."""
-    from wiccli.ics import unique_file_names
+    from wiccli.output.files import unique_file_names
 
     stems = [out.entry_id if out.kind == "invitation" else f"{out.entry_id}-{out.kind}"
              for out in messages]

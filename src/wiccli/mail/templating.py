@@ -120,8 +120,11 @@ class TemplateSet:
         for name in (f"{category}/letter.css", "letter.css"):
             where = self._where(name)
             if where is not None:
-                try:
-                    return where.read_text(encoding="utf-8")
+                from wiccli.output.files import open_regular
+
+                try:  # a pipe put there after the look is refused, not waited on
+                    with open_regular(where, "stylesheet") as handle:
+                        return handle.read().decode("utf-8")
                 except (OSError, UnicodeDecodeError) as exc:
                     raise TemplateError(f"{where}: cannot read the stylesheet: {exc}") from None
         return ""

@@ -31,8 +31,17 @@ def ca_file(option: Path | None, environ: Mapping[str, str], *older: str) -> Pat
 def context(ca: Path | None) -> ssl.SSLContext:
     """The system's trusted certificates, or only those of ``ca`` (read now, so a missing
     or broken file is an error before anything is read or changed)."""
+    if ca is None:
+        return ssl.create_default_context()
+    from wiccli.event.load import read_bytes
+
+    try:  # read here, not by OpenSSL: a pipe or a device is refused instead of blocking
+        data = read_bytes(ca, "certificate file")
+    except DataError as exc:
+        raise DataError(f"{exc.message} (--ca FILE, $WIC_CA)") from None
     try:
-        return ssl.create_default_context(cafile=str(ca) if ca else None)
+        pem = data.lstrip().startswith(b"-----")
+        return ssl.create_default_context(cadata=data.decode("latin-1") if pem else data)
     except (OSError, ssl.SSLError) as exc:
         reason = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or exc
         raise DataError(f"{ca}: cannot read the CA certificates (--ca FILE, $WIC_CA): "

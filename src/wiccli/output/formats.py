@@ -34,6 +34,16 @@ class Format(StrEnum):
         return self in (Format.csv, Format.tsv)
 
 
+def formats_and(name: str, *extra: str) -> type[StrEnum]:
+    """An enum of every :class:`Format` and the ``extra`` ones, for a command whose
+    ``--format`` offers more than a listing (``invites export`` adds toml): the list of
+    formats stays in one place."""
+    members = [(f.name, f.value) for f in Format] + [(e, e) for e in extra]
+    functional: Any = StrEnum  # the functional API, with members known only at run time
+    made: type[StrEnum] = functional(name, members, module=__name__)
+    return made
+
+
 def write_records(env: Env, fmt: Format, records: Sequence[Mapping[str, Any]],
                   fields: Sequence[str]) -> None:
     """Records to stdout in a data format (tables are drawn by :mod:`wiccli.output.render`).

@@ -8,6 +8,7 @@ stdout; nothing else does.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -97,22 +98,39 @@ def write_json(env: Env, data: Any) -> None:
     env.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ...but a plain number (-3, +1.5, -2e3) or a UTC offset (-05:00) is data, not a formula:
+# it calls nothing and refers to no cell, and a quote would turn it into text.
+_HARMLESS = re.compile(r"[+-](?:\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\d{2}:\d{2})")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A CSV or TSV cell that no spreadsheet runs: formula-like text gets a leading ``'``."""
+    if text.startswith(FORMULA_START) and not _HARMLESS.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def write_delimited(
     env: Env, keys: Sequence[str], records: Iterable[Mapping[str, Any]], delimiter: str
 ) -> None:
-    """CSV with a header row; TSV with tabs and newlines inside cells turned into spaces."""
+    """CSV with a header row; TSV with tabs and newlines inside cells turned into spaces.
+    Every cell passes :func:`spreadsheet_cell` first: these files are opened in spreadsheets."""
+    def cells(record: Mapping[str, Any]) -> list[str]:
+        return [spreadsheet_cell(cell_text(record.get(k))) for k in keys]
+
     if delimiter == "\t":
         env.stdout.write("\t".join(keys) + "\n")
         for record in records:
-            cells = (_tsv_cell(cell_text(record.get(k))) for k in keys)
-            env.stdout.write("\t".join(cells) + "\n")
+            env.stdout.write("\t".join(map(_tsv_cell, cells(record))) + "\n")
         return
     import csv  # only CSV needs it
 
     writer = csv.writer(env.stdout, lineterminator="\n")
     writer.writerow(keys)
     for record in records:
-        writer.writerow([cell_text(record.get(k)) for k in keys])
+        writer.writerow(cells(record))
 
 
 def _tsv_cell(text: str) -> str:

@@ -62,12 +62,12 @@ def _split(event: Event, request: Request, by: str, out_dir: str, zone: tzinfo, 
            stamp: datetime) -> Exported:
     """Every file is built before the first is written: a failure writes none."""
     from wiccli import ics
-    from wiccli.output.files import inside, prepare_folder, write_atomic
+    from wiccli.output.files import inside, prepare_folder, unique_file_names, write_atomic
 
     parts = ics.split_sessions(event, request.sessions, by, zone)
     base = ics.split_filters(request.filters, by)
     files = []
-    for part, file_name in zip(parts, ics.unique_file_names(p.stem for p in parts),
+    for part, file_name in zip(parts, unique_file_names((p.stem for p in parts), ".ics"),
                                strict=True):
         spec = ics.CalendarSpec(name=ics.calendar_name(event, base, request.name, part.label),
                                 description=ics.calendar_description(event),

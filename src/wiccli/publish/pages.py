@@ -13,7 +13,8 @@ from datetime import date, datetime, tzinfo
 
 from wiccli.event.model import Event, Session
 from wiccli.event.query import local_day, sort_sessions
-from wiccli.ics import day_label, unique_file_names
+from wiccli.ics import day_label
+from wiccli.output.files import unique_file_names
 from wiccli.publish.layout import Block, Column, DayGrid, day_grid
 
 PALETTE_SIZE = 12  # style.css has .t0 … .t11

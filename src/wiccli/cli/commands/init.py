@@ -19,7 +19,8 @@ from wiccli.text import plural
 @command()
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the event file.")] = Path("wic.toml"),
-    name: Annotated[str | None, typer.Option("--name", help="The event's name.")] = None,
+    name: Annotated[str | None, typer.Option(
+        "--name", metavar="NAME", help="The event's name.")] = None,
     start: Annotated[str | None, typer.Option("--start", metavar="YYYY-MM-DD",
                                               help="First day.")] = None,
     end: Annotated[str | None, typer.Option("--end", metavar="YYYY-MM-DD",
@@ -27,7 +28,7 @@ def init(
     timezone: Annotated[str | None, typer.Option(
         "--timezone", metavar="ZONE", help="IANA time zone, e.g. Europe/Berlin.")] = None,
     event_id: Annotated[str | None, typer.Option(
-        "--id", help="The event's id (default: from the name).")] = None,
+        "--id", metavar="ID", help="The event's id (default: from the name).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ) -> None:
     """Write a new, commented event file to start from."""

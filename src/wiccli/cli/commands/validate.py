@@ -24,7 +24,7 @@ PROBLEMS = TableSpec(
 @command()
 def validate(
     path: Annotated[str | None, typer.Argument(
-        metavar="[PATH|-]",
+        metavar="PATH|-",
         help="Event file to check (default: the one wic would load; '-' reads stdin).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Count warnings as errors.")] = False,
     every: Annotated[bool, typer.Option(

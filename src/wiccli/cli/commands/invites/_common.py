@@ -21,7 +21,8 @@ EMPTY_HINT = ("add one with `wic invites add NAME --category C --country CC`, "
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="The invitation's id (or a unique "
                                       "start of it).")]
-NoteOpt = Annotated[str, typer.Option("--note", "-n", help="Why (kept in the history).")]
+NoteOpt = Annotated[str, typer.Option("--note", "-n", metavar="TEXT",
+                                      help="Why (kept in the history).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Record a change that the status rules "
                                         "would refuse.")]
 

@@ -15,15 +15,17 @@ if TYPE_CHECKING:
     from wiccli.invites.store import Tx
 
 IdsArg = Annotated[list[str] | None, typer.Argument(
-    metavar="[ID]...", help="Only these invitations (ids or unique starts of ids).")]
+    metavar="ID", help="Only these invitations (ids or unique starts of ids).")]
 StatusOpt = Annotated[list[str] | None, typer.Option(
-    "--status", "-s", help="Only this status (repeatable).")]
+    "--status", "-s", metavar="STATUS", help="Only this status (repeatable).")]
 CategoryOpt = Annotated[list[str] | None, typer.Option(
-    "--category", "-c", help="Only this category: id, name or unique prefix (repeatable).")]
+    "--category", "-c", metavar="CATEGORY",
+    help="Only this category: id, name or unique prefix (repeatable).")]
 CountryOpt = Annotated[list[str] | None, typer.Option(
-    "--country", help="Only this country: code or name (repeatable).")]
+    "--country", metavar="COUNTRY", help="Only this country: code or name (repeatable).")]
 SearchOpt = Annotated[str, typer.Option(
-    "--search", help="Only entries whose name, organisation, e-mail or note has TEXT.")]
+    "--search", metavar="TEXT",
+    help="Only entries whose name, organisation, e-mail or note has TEXT.")]
 StaleOpt = Annotated[int | None, typer.Option(
     "--stale", metavar="DAYS", help="Only entries awaiting an answer (invited, tentative) with "
     "no change for more than DAYS days.")]

@@ -22,13 +22,13 @@ from wiccli.errors import UsageError
 def add(
     name: Annotated[str, typer.Argument(help="The guest's or the delegation's name.")],
     category: Annotated[str, typer.Option(
-        "--category", "-c", help="Category: id, name or unique prefix.")],
+        "--category", "-c", metavar="CATEGORY", help="Category: id, name or unique prefix.")],
     country: Annotated[str, typer.Option(
-        "--country", help="Country or region: ISO code (DE, DEU) or name.")],
-    org: Annotated[str, typer.Option("--org", help="Organisation.")] = "",
-    email: Annotated[str, typer.Option("--email", help="E-mail address.")] = "",
+        "--country", metavar="COUNTRY", help="Country or region: ISO code (DE, DEU) or name.")],
+    org: Annotated[str, typer.Option("--org", metavar="NAME", help="Organisation.")] = "",
+    email: Annotated[str, typer.Option("--email", metavar="ADDRESS", help="E-mail address.")] = "",
     quantity: Annotated[int, typer.Option(
-        "--quantity", "-q", help="Number of people (a delegation is one entry).")] = 1,
+        "--quantity", "-q", metavar="N", help="Number of people (a delegation is one entry).")] = 1,
     note: NoteOpt = "",
 ) -> None:
     """Add an invitation; prints its new id."""

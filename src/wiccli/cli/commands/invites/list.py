@@ -7,6 +7,13 @@ from typing import Annotated
 import typer
 
 from wiccli.cli.commands.invites._common import country_code, open_ledger, utc_now
+from wiccli.cli.commands.invites._select import (
+    CategoryOpt,
+    CountryOpt,
+    SearchOpt,
+    StaleOpt,
+    StatusOpt,
+)
 from wiccli.cli.listing import Format, FormatOpt, output
 from wiccli.cli.registry import command
 from wiccli.cli.state import current
@@ -14,19 +21,11 @@ from wiccli.cli.state import current
 
 @command()
 def list_(
-    status: Annotated[list[str] | None, typer.Option(
-        "--status", "-s", help="Only this status (repeatable).")] = None,
-    category: Annotated[list[str] | None, typer.Option(
-        "--category", "-c", help="Only this category: id, name or unique prefix (repeatable).")
-    ] = None,
-    country: Annotated[list[str] | None, typer.Option(
-        "--country", help="Only this country: code or name (repeatable).")] = None,
-    search: Annotated[str, typer.Option(
-        "--search", help="Only entries whose name, organisation, e-mail or note has TEXT.")
-    ] = "",
-    stale: Annotated[int | None, typer.Option(
-        "--stale", metavar="DAYS", help="Only entries awaiting an answer (invited, tentative) "
-        "with no change for more than DAYS days.")] = None,
+    status: StatusOpt = None,
+    category: CategoryOpt = None,
+    country: CountryOpt = None,
+    search: SearchOpt = "",
+    stale: StaleOpt = None,
     bounced: Annotated[bool, typer.Option(
         "--bounced", help="Only entries whose address bounced (a delivery failure read by "
         "`wic invites replies`) and has not changed since.")] = False,

@@ -16,7 +16,7 @@ from wiccli.text import plural
 @command()
 def init(
     folder: Annotated[Path | None, typer.Argument(
-        metavar="[DIR]", help="Where to write them (default: the event's [invitations] "
+        metavar="DIR", help="Where to write them (default: the event's [invitations] "
         "templates folder, else ./templates).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace files that exist.")] = False,
 ) -> None:
