@@ -99,8 +99,13 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Runner:
 
 @pytest.fixture
 def c3voc() -> Path:
-    """The c3voc schedule schemas and the pretalx example (copies: data/c3voc/NOTICE.md)."""
-    return DATA / "c3voc"
+    """The c3voc schedule schemas and the pretalx example (copies: data/c3voc/NOTICE.md).
+    They are in the repository, not in the source distribution (their licence, EUPL-1.2,
+    asks for its text to travel with them): there the tests that need them skip."""
+    folder = DATA / "c3voc"
+    if not (folder / "schemas").is_dir():
+        pytest.skip("the c3voc schemas are not here (tests/data/c3voc is in the repository only)")
+    return folder
 
 
 # --------------------------------------------------------------------------- machine needs
