@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from conftest import DATA
+from conftest import DATA, LedgerUnderTest, Runner
 
 MAIL = DATA / "mail"
 GUESTS_FILE = MAIL / "ledger-invited-guests.toml"
@@ -41,6 +41,14 @@ def record_sent(location: str, cwd: Path, sequences: Sequence[int] = (0,)) -> No
                     entry_id, "out", "invitation", sent_id(entry_id, sequence), INVITED,
                     uid=f"invitation-{entry_id}@wic2018.wic", sequence=sequence,
                     dtstamp=INVITED, outcome="accepted"))
+
+
+def invited(run: Runner, ledger: LedgerUnderTest) -> None:
+    """The guests of tests/data/mail imported into ``ledger``, each sent the invitation
+    the fixtures answer (on 1 October 2018)."""
+    result = run(*ledger.args(), "import", str(GUESTS_FILE))
+    assert result.code == 0, result.stderr
+    record_sent(ledger.location, Path.cwd())
 
 
 Attendee = tuple[str, str, str]  # address, PARTSTAT, extra parameters (";DELEGATED-TO=…")

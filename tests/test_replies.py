@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import LedgerUnderTest, Runner, make_ledger
 from imapserver import PASSWORD, ImapServer, imap_server_fixture, lone_imap_server_fixture  # noqa: F401
-from mailworld import GUESTS_FILE, MAIL, record_sent
+from mailworld import MAIL, invited
 
 ALL = sorted(p.name for p in MAIL.glob("*.eml"))
 AFTER = {"ann001": "accepted", "bob002": "declined", "cem003": "tentative",
@@ -26,13 +26,6 @@ AGAIN = {"applied": 0, "unchanged": 9, "unmatched": 2, "needs-a-person": 5, "bou
 @pytest.fixture
 def sqlite_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> LedgerUnderTest:
     return make_ledger("sqlite", request, tmp_path)
-
-
-def invited(run: Runner, ledger: LedgerUnderTest) -> None:
-    """The guests of tests/data/mail, each sent an invitation on 1 October 2018."""
-    result = run(*ledger.args(), "import", str(GUESTS_FILE))
-    assert result.code == 0, result.stderr
-    record_sent(ledger.location, Path.cwd())
 
 
 def statuses(run: Runner, ledger: LedgerUnderTest, *filters: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from conftest import LedgerUnderTest, Runner, make_ledger
 from imapserver import PASSWORD, ImapServer, imap_server_fixture  # noqa: F401
-from mailworld import GUESTS_FILE, MAIL, record_sent, sent_id
+from mailworld import MAIL, invited, sent_id
 from smtpserver import PASSWORD as SMTP_PASSWORD
 from smtpserver import Server, smtp_server
 from wiccli.mail import answers, inbox, itip, reader
@@ -35,13 +35,6 @@ CALENDAR = ACCEPT.read_bytes().split(b"7bit\n\n", 1)[1].split(b"\n--", 1)[0]
 @pytest.fixture
 def sqlite_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> LedgerUnderTest:
     return make_ledger("sqlite", request, tmp_path)
-
-
-def invited(run: Runner, ledger: LedgerUnderTest) -> None:
-    """The guests of tests/data/mail, each sent the invitation the fixtures answer."""
-    result = run(*ledger.args(), "import", str(GUESTS_FILE))
-    assert result.code == 0, result.stderr
-    record_sent(ledger.location, Path.cwd())
 
 
 def statuses(run: Runner, ledger: LedgerUnderTest) -> dict[str, str]:
