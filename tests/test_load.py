@@ -89,6 +89,8 @@ def test_all_problems_reported_at_once(run: Runner, tmp_path: Path) -> None:
     (('status = "cancelled"', 'status = "postponed"'), "sessions[1].status: unknown status"),
     (('id = "demo"', 'id = "Demo Conf"'), "event.id: 'Demo Conf' is not a valid id"),
     (('lat = 52.5', 'lat = 152.5'), "venues[0].lat: must be between -90 and 90"),
+    (('lat = 52.5', 'lat = 52.5\ncapacity = -1'), "venues[0].capacity: must be from 0 to"),
+    (('lat = 52.5', 'lat = 52.5\ncapacity = "many"'), "venues[0].capacity: expected an integer"),
     (('name = "The Web"', 'name = "The Web"\ncolour = "red"'), "themes[0].colour: unknown key"),
     (('[event]', 'version = 2\n[event]'), "version: unknown key"),
     (('end = 2025-03-30\n', 'end = 2025-03-28\n'), "event.end: 2025-03-28 is before the start"),
@@ -111,6 +113,14 @@ def test_offset_times_are_kept(tmp_path: Path) -> None:
     assert keynote is not None
     assert keynote.start.isoformat() == "2025-03-29T08:00:00+00:00"
     assert keynote.end.isoformat() == "2025-03-29T10:00:00+01:00"
+
+
+def test_a_venue_keeps_its_capacity(tmp_path: Path) -> None:
+    text = MINIMAL.replace("lat = 52.5", "lat = 52.5\ncapacity = 300")
+    event = load_event(write(tmp_path / "e.toml", text))
+    assert event.venues[0].capacity == 300
+    again = load_event(write(tmp_path / "e.toml", MINIMAL))
+    assert again.venues[0].capacity is None
 
 
 def test_local_times_follow_daylight_saving(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ KINDS = (ADDED, REMOVED, CANCELLED, RESTORED, MOVED, VENUE, RENAMED, STATUS, CHA
 
 # Session fields compared one by one (time, venue, title and status have kinds of their own).
 OTHER_FIELDS = ("theme", "kind", "description", "hosts", "speakers", "url", "provisional")
-VENUE_FIELDS = ("name", "address", "lat", "lon")
+VENUE_FIELDS = ("name", "address", "lat", "lon", "capacity")
 EVENT_FIELDS = ("id", "name", "short_name", "tagline", "timezone", "start", "end", "location",
                 "organizers", "url")
 

@@ -42,7 +42,7 @@ from wiccli.event.model import (
 )
 from wiccli.output.files import make_private_folder, open_regular
 
-FORMAT = 3  # bump when the layout of an entry changes
+FORMAT = 4  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
 CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/fields.py",
         "event/load.py", "event/clock.py", "event/values.py", "event/cache.py", "headers.py",
@@ -209,7 +209,7 @@ def encode(event: Event) -> dict[str, Any]:
                   event.end.isoformat(), event.short_name, event.tagline, event.location,
                   list(event.organizers), event.url, _moment(event.updated)],
         "themes": [[t.id, t.name, t.description] for t in event.themes],
-        "venues": [[v.id, v.name, v.address, v.lat, v.lon] for v in event.venues],
+        "venues": [[v.id, v.name, v.address, v.lat, v.lon, v.capacity] for v in event.venues],
         "sessions": [[s.id, s.title, s.kind, s.start.isoformat(), s.end.isoformat(), s.theme,
                       s.venue, s.status, s.provisional, s.description, list(s.hosts),
                       list(s.speakers), s.url, s.sequence, s.guid, s.frab_id]
@@ -226,7 +226,7 @@ N = type(None)
 # The type of each value in an entry's rows: an entry that differs anywhere is a miss.
 EVENT_TYPES = (str, str, str, str, str, str, str, str, list, (str, N), (str, N))
 THEME_TYPES = (str, str, str)
-VENUE_TYPES = (str, str, str, (float, int, N), (float, int, N))
+VENUE_TYPES = (str, str, str, (float, int, N), (float, int, N), (int, N))
 SESSION_TYPES = (str, str, str, str, str, (str, N), (str, N), str, bool, str, list, list,
                  (str, N), int, (str, N), (int, N))
 CATEGORY_TYPES = (str, str, (int, N))

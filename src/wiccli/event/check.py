@@ -172,6 +172,7 @@ class EventChecker(FieldChecker):
                 "address": (False, self.string),
                 "lat": (False, self.coordinate(90)),
                 "lon": (False, self.coordinate(180)),
+                "capacity": (False, self.count),
             },
         )
         if fields is None:

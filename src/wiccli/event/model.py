@@ -30,6 +30,8 @@ class Venue:
     address: str = ""
     lat: float | None = None
     lon: float | None = None
+    # How many people the venue holds (seats or standing), where the organisers know it.
+    capacity: int | None = None
 
 
 @dataclass(frozen=True)
