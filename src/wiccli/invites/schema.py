@@ -78,7 +78,41 @@ ALTER TABLE messages ADD COLUMN address TEXT NOT NULL DEFAULT '';
 CREATE INDEX messages_kind ON messages (kind, entry_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+# At the door. A guest's badge carries an opaque token; a reprint gives a new one and
+# marks the old one replaced, so the door refuses it. Each print is recorded. Each scan at
+# a desk is recorded with its own id (made by the desk), so a desk's journal merged twice
+# adds its scans once; a person counts once however often scanned.
+V4 = """
+CREATE TABLE badges (
+    token TEXT PRIMARY KEY CHECK (length(token) BETWEEN 16 AND 64),
+    entry_id TEXT {collate} NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+    issued TEXT NOT NULL,
+    replaced TEXT
+);
+CREATE UNIQUE INDEX badges_live ON badges (entry_id) WHERE replaced IS NULL;
+CREATE TABLE prints (
+    id {row_id} PRIMARY KEY,
+    token TEXT NOT NULL REFERENCES badges (token) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    layout TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE scans (
+    id TEXT PRIMARY KEY CHECK (id <> ''),
+    at TEXT NOT NULL,
+    desk TEXT NOT NULL CHECK (desk <> ''),
+    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    session TEXT NOT NULL DEFAULT '',
+    input TEXT NOT NULL DEFAULT '',
+    token TEXT,
+    entry_id TEXT {collate} REFERENCES entries (id) ON DELETE CASCADE,
+    verdict TEXT NOT NULL CHECK (verdict IN ('admitted', 'refused')),
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX scans_entry ON scans (entry_id, session, direction, at);
+CREATE INDEX scans_at ON scans (at);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
 SCHEMA = len(MIGRATIONS)
 
 SQLITE = {"collate": "", "row_id": "INTEGER"}
