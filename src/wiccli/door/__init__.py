@@ -1,0 +1,1 @@
+"""At the door: badge tokens, badges, check-in desks and who is inside."""
