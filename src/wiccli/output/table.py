@@ -5,18 +5,40 @@ cells. Done here once, a row costs a few microseconds (Rich takes about a
 millisecond), and a table reads the same wherever it goes: a terminal gets the
 very lines a pipe gets, with a bold title and header, a rule under the header and
 each row's style as ANSI codes around its lines. No Rich, no Typer.
+
+A column's role says how it gives way when the table is wider than the screen, so that
+one long value (a 60-letter slug) never squeezes the column people read:
+
+- ``prose`` (titles, names, notes) wraps at spaces and gets the room;
+- ``address`` (e-mail addresses, URLs) wraps at spaces too, but a word is never broken:
+  one longer than the column is cut, with ``…`` at its end;
+- ``code`` (slugs, ids, kinds) stays on one line and is cut with ``…``;
+- ``fixed`` (times, numbers, statuses) is never wrapped nor cut.
+
+``no_wrap=True`` without a role means ``fixed``; no role, ``prose``. Where everything
+fits, every column has its natural width and no role changes a thing.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
 GAP = "  "
 RULE = "─"
+ELLIPSIS = "…"
+ROLES = ("prose", "address", "code", "fixed")
+# A code (an address) gives way first, down to this many columns: a slug is still told
+# apart by its start. Once prose is down to its longest word, one longer than that gives
+# way further, to SHORT_CODE (SHORT_ADDRESS); one this short or shorter is never cut.
+READABLE_CODE = 16
+SHORT_CODE = 8
+READABLE_ADDRESS = 24
+SHORT_ADDRESS = 12
+FOLD = 4  # the narrowest a wrapping column gets, folding (or cutting) its words
 
 
 class ColumnLike(Protocol):
@@ -32,6 +54,8 @@ class ColumnLike(Protocol):
     def min_width(self) -> int | None: ...
     @property
     def max_width(self) -> int | None: ...
+    @property
+    def role(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +65,15 @@ class Column:
     no_wrap: bool = False
     min_width: int | None = None
     max_width: int | None = None
+    role: str = ""
+
+
+def role_of(column: ColumnLike) -> str:
+    """The column's role: its own, else ``fixed`` for a no-wrap column, else ``prose``."""
+    role = column.role or ("fixed" if column.no_wrap else "prose")
+    if role not in ROLES:
+        raise ValueError(f"unknown column role {role!r}")
+    return role
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +130,10 @@ def text_width(text: str) -> int:
 
 
 @lru_cache(maxsize=8192)
-def wrap(text: str, width: int) -> tuple[str, ...]:
-    """Greedy word wrap to ``width`` columns; a word longer than that is folded."""
+def wrap(text: str, width: int, cut: bool = False) -> tuple[str, ...]:
+    """Greedy word wrap to ``width`` columns; a word longer than that is folded, or with
+    ``cut`` cut short with an ellipsis. An address (``@``, ``://``) is never folded: a
+    piece of one on the next line reads as another address."""
     measure = len if text.isascii() else text_width
     if "\n" not in text and measure(text) <= width:
         return (text,)
@@ -112,6 +147,9 @@ def wrap(text: str, width: int) -> tuple[str, ...]:
                 continue
             if line:
                 lines.append(line)
+            if (cut or _is_address(word)) and size > width:
+                word = ellipsize(word, width)
+                size = measure(word)
             while size > width:
                 head, word = _fold(word, width)
                 lines.append(head)
@@ -130,36 +168,86 @@ def _fold(word: str, width: int) -> tuple[str, str]:
     return word, ""
 
 
+def ellipsize(text: str, width: int) -> str:
+    """``text`` in ``width`` columns: whole if it fits, else its start and ``…``."""
+    if text_width(text) <= width:
+        return text
+    head, _ = _cut(text, max(width - 1, 0))
+    return head + ELLIPSIS if width > 0 else ""
+
+
 def _longest_word(text: str) -> int:
     return max(map(len if text.isascii() else text_width, text.split()), default=0)
+
+
+def _longest_kept(text: str, cut: bool) -> int:
+    """The widest word of ``text`` that is kept whole: an address (every word, with
+    ``cut``) counts only up to the readable length it may be cut to."""
+    if not cut and "@" not in text and "://" not in text:
+        return _longest_word(text)
+    measure = len if text.isascii() else text_width
+    return max((min(measure(word), READABLE_ADDRESS) if cut or _is_address(word)
+                else measure(word) for word in text.split()), default=0)
+
+
+def _is_address(word: str) -> bool:
+    return "@" in word or "://" in word
 
 
 # --------------------------------------------------------------------------- widths
 
 
 def fit(columns: Sequence[ColumnLike], rows: Sequence[Sequence[str]], width: int) -> list[int]:
-    """Column widths that fit ``width``: natural sizes, then wrapping columns give way."""
+    """Column widths that fit ``width``: natural sizes, then columns give way by role.
+
+    In turn, each step only while the table is too wide: codes and addresses down to a
+    readable length; wrapping columns down to their longest word; long codes and addresses
+    shorter still; wrapping columns below that, folding (prose) or cutting (address) their
+    words. Within a step the widest column gives way first, so the prose people read
+    keeps the most room.
+    """
+    naturals = _naturals(columns, rows)
+    widths = [max(n, c.min_width or 0) for n, c in zip(naturals, columns, strict=True)]
+    budget = width - len(GAP) * (len(columns) - 1)
+    if sum(widths) <= budget:
+        return widths
+    roles = [role_of(c) for c in columns]
+    heads = [max(map(text_width, c.header.split("\n"))) if role == "code"
+             else _longest_word(c.header) for c, role in zip(columns, roles, strict=True)]
+    # A wrapping column gives way down to its longest word, the header's included.
+    words = [min(natural, max(column.min_width or 0, _longest_word(column.header),
+                              *(_longest_kept(row[index], role == "address") for row in rows)))
+             for index, (column, natural, role) in enumerate(zip(columns, naturals, roles,
+                                                                 strict=True))]
+    # Only a value already cut gives way further: a short code is kept whole.
+    long = [role in _READABLE and n > _READABLE[role] for role, n in zip(roles, naturals,
+                                                                        strict=True)]
+    steps: list[Callable[[int, int], int]] = [
+        lambda i, w: min(w, max(_READABLE[roles[i]], heads[i])) if roles[i] in _READABLE else w,
+        lambda i, w: min(w, words[i]) if roles[i] in _WRAPPING else w,
+        lambda i, w: min(w, max(_SHORT[roles[i]], heads[i])) if long[i] else w,
+        lambda i, w: FOLD if roles[i] in _WRAPPING else w,
+    ]
+    for step in steps:
+        if sum(widths) <= budget:
+            break
+        _shrink(widths, [step(i, w) for i, w in enumerate(widths)], budget)
+    return widths
+
+
+def _naturals(columns: Sequence[ColumnLike], rows: Sequence[Sequence[str]]) -> list[int]:
+    """Each column's width with nothing wrapped (up to its ``max_width``)."""
     naturals = []
     for index, column in enumerate(columns):
         cells = [column.header, *(row[index] for row in rows)]
         natural = max(text_width(line) for cell in cells for line in cell.split("\n"))
         naturals.append(min(natural, column.max_width) if column.max_width else natural)
-    widths = [max(n, c.min_width or 0) for n, c in zip(naturals, columns, strict=True)]
-    budget = width - len(GAP) * (len(columns) - 1)
-    if sum(widths) <= budget:
-        return widths
-    # A wrapping column gives way down to its longest word, the header's included.
-    floors = [
-        natural if column.no_wrap else min(natural, max(
-            column.min_width or 0, _longest_word(column.header),
-            *(_longest_word(row[index]) for row in rows)))
-        for index, (column, natural) in enumerate(zip(columns, naturals, strict=True))
-    ]
-    _shrink(widths, floors, budget)
-    if sum(widths) > budget:  # still too wide: fold words in the wrapping columns
-        _shrink(widths, [w if c.no_wrap else 4 for w, c in zip(widths, columns, strict=True)],
-                budget)
-    return widths
+    return naturals
+
+
+_WRAPPING = ("prose", "address")
+_READABLE = {"code": READABLE_CODE, "address": READABLE_ADDRESS}
+_SHORT = {"code": SHORT_CODE, "address": SHORT_ADDRESS}
 
 
 def _shrink(widths: list[int], floors: list[int], budget: int) -> None:
@@ -182,9 +270,14 @@ def _lines(cell: str, size: int) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=8192)
-def _block(cell: str, size: int, right: bool, no_wrap: bool) -> tuple[str, ...]:
+def _block(cell: str, size: int, right: bool, role: str) -> tuple[str, ...]:
     """A cell as the padded lines it takes in its column (the same cells recur a lot)."""
-    lines = _lines(cell, size) if no_wrap else wrap(cell, size)
+    if role == "fixed":
+        lines = _lines(cell, size)
+    elif role == "code":
+        lines = tuple(ellipsize(line, size) for line in cell.split("\n"))
+    else:
+        lines = wrap(cell, size, role == "address")
     return tuple(_pad(clean(line), size, right) for line in lines)
 
 
@@ -215,7 +308,7 @@ def lay_out(
 ) -> Laid:
     """Lay the table out in ``width`` columns: the one layout of every table wic draws."""
     widths = fit(columns if header else [_headless(c) for c in columns], rows, width)
-    layout = [(size, c.justify == "right", c.no_wrap)
+    layout = [(size, c.justify == "right", role_of(c))
               for c, size in zip(columns, widths, strict=True)]
     blanks = [" " * size for size in widths]
 
@@ -237,7 +330,8 @@ def lay_out(
 
 
 def _headless(column: ColumnLike) -> Column:
-    return Column("", column.justify, column.no_wrap, column.min_width, column.max_width)
+    return Column("", column.justify, column.no_wrap, column.min_width, column.max_width,
+                  column.role)
 
 
 # --------------------------------------------------------------------------- drawing
