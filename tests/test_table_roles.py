@@ -175,7 +175,7 @@ def test_each_role_gives_way_in_its_own_way() -> None:
     assert "someone.with"[:address - 1] + ELLIPSIS in text
 
 
-def test_a_short_code_is_never_cut_and_fits_are_unchanged() -> None:
+def test_a_short_code_is_kept_whole_while_prose_gives_way() -> None:
     columns = [Column("Id", role="code"), Column("Title")]
     rows = [["sub-forum", "word " * 20]]
     assert fit(columns, rows, 40)[0] == len("sub-forum")
@@ -214,10 +214,23 @@ def test_every_line_fits_whatever_the_roles(roles: list[str], data: st.DataObjec
     columns = [Column(f"H{i}", role=role) for i, role in enumerate(roles)]
     rows = data.draw(st.lists(st.lists(TEXT, min_size=len(roles), max_size=len(roles)),
                               max_size=6))
-    # A fixed column is never cut: keep the fixed cells short enough to fit at all.
-    rows = [[cell[:6] if role == "fixed" else cell for cell, role in zip(row, roles,
-                                                                        strict=True)]
-            for row in rows]
     laid = lay_out(columns, rows, width)
-    for line in plain(laid).splitlines():
-        assert text_width(line) <= width
+    # What no column gives up: a fixed one's cells, a code's SHORT_CODE, a wrapping FOLD.
+    floors = [max([text_width(line) for row in rows for line in row[i].split("\n")] + [2])
+              if role == "fixed" else SHORT_CODE if role == "code" else 4
+              for i, role in enumerate(roles)]
+    if sum(floors) + 2 * (len(roles) - 1) <= width:
+        assert all(text_width(line) <= width for line in plain(laid).splitlines())
+
+
+@given(st.lists(st.text(alphabet="abcdefgh-", min_size=1, max_size=12), min_size=6,
+                max_size=6),
+       st.integers(min_value=40, max_value=80))
+def test_short_codes_give_way_last_rather_than_run_past_the_width(codes: list[str],
+                                                                  width: int) -> None:
+    columns = [Column(f"C{i}", role="code") for i in range(6)]
+    laid = lay_out(columns, [codes], width)
+    if sum(min(max(len(code), 2), SHORT_CODE) for code in codes) + 2 * 5 <= width:
+        assert all(text_width(line) <= width for line in plain(laid).splitlines())
+    assert all(len(code) <= size or ELLIPSIS in plain(laid)
+               for code, size in zip(codes, laid.widths, strict=True))

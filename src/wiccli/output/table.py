@@ -33,7 +33,8 @@ ELLIPSIS = "…"
 ROLES = ("prose", "address", "code", "fixed")
 # A code (an address) gives way first, down to this many columns: a slug is still told
 # apart by its start. Once prose is down to its longest word, one longer than that gives
-# way further, to SHORT_CODE (SHORT_ADDRESS); one this short or shorter is never cut.
+# way further, to SHORT_CODE (SHORT_ADDRESS); a shorter code is kept whole until the
+# prose has folded its words and the table is still too wide.
 READABLE_CODE = 16
 SHORT_CODE = 8
 READABLE_ADDRESS = 24
@@ -203,8 +204,8 @@ def fit(columns: Sequence[ColumnLike], rows: Sequence[Sequence[str]], width: int
     In turn, each step only while the table is too wide: codes and addresses down to a
     readable length; wrapping columns down to their longest word; long codes and addresses
     shorter still; wrapping columns below that, folding (prose) or cutting (address) their
-    words. Within a step the widest column gives way first, so the prose people read
-    keeps the most room.
+    words; at last every code to SHORT_CODE. Within a step the widest column gives way
+    first, so the prose people read keeps the most room.
     """
     naturals = _naturals(columns, rows)
     widths = [max(n, c.min_width or 0) for n, c in zip(naturals, columns, strict=True)]
@@ -227,6 +228,8 @@ def fit(columns: Sequence[ColumnLike], rows: Sequence[Sequence[str]], width: int
         lambda i, w: min(w, words[i]) if roles[i] in _WRAPPING else w,
         lambda i, w: min(w, max(_SHORT[roles[i]], heads[i])) if long[i] else w,
         lambda i, w: FOLD if roles[i] in _WRAPPING else w,
+        # The last resort, before a line runs past the width: even a short code is cut.
+        lambda i, w: min(w, max(SHORT_CODE, heads[i])) if roles[i] == "code" else w,
     ]
     for step in steps:
         if sum(widths) <= budget:
