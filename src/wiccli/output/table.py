@@ -21,15 +21,30 @@ fits, every column has its natural width and no role changes a thing.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from wiccli.output.cells import (
+    ELLIPSIS,
+    READABLE_ADDRESS,
+    clean,
+    cut_columns,
+    ellipsize,
+    longest_kept,
+    longest_word,
+    text_width,
+    wrap,
+)
+
+# What other modules take from here (the cell functions live in cells.py).
+__all__ = ["ELLIPSIS", "READABLE_ADDRESS", "ROLES", "Column", "ColumnLike", "Laid", "clean",
+           "ellipsize", "fit", "lay_out", "plain", "role_of", "sgr", "styled", "text_width",
+           "wrap"]
+
 GAP = "  "
 RULE = "─"
-ELLIPSIS = "…"
 ROLES = ("prose", "address", "code", "fixed")
 # A code (an address) gives way first, down to this many columns: a slug is still told
 # apart by its start. Once prose is down to its longest word, one longer than that gives
@@ -37,7 +52,6 @@ ROLES = ("prose", "address", "code", "fixed")
 # prose has folded its words and the table is still too wide.
 READABLE_CODE = 16
 SHORT_CODE = 8
-READABLE_ADDRESS = 24
 SHORT_ADDRESS = 12
 FOLD = 4  # the narrowest a wrapping column gets, folding (or cutting) its words
 
@@ -93,108 +107,6 @@ class Laid:
         return sum(self.widths) + len(GAP) * (len(self.widths) - 1)
 
 
-# --------------------------------------------------------------------------- text
-
-
-class _Widths(dict[str, int]):
-    """Each character's width, worked out once: lookups of known ones stay in C."""
-
-    def __missing__(self, ch: str) -> int:
-        width = 0 if unicodedata.combining(ch) else (
-            2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1)
-        self[ch] = width
-        return width
-
-
-_WIDTHS = _Widths()
-
-# Control characters would move the cursor or recolour the terminal (an ESC in a
-# title starts an escape sequence): each becomes a visible mark, a tab a space. Both
-# take one column, as the character they replace was counted, so lines are cleaned
-# after they are laid out, once per distinct cell.
-_CONTROLS = {code: "\N{REPLACEMENT CHARACTER}"
-             for code in [*range(0x20), *range(0x7F, 0xA0)] if code != 0x0A}
-_CONTROLS[0x09] = " "
-
-
-def clean(text: str) -> str:
-    """Text safe to show: every control character but the line break replaced."""
-    return text if text.isprintable() else text.translate(_CONTROLS)
-
-
-@lru_cache(maxsize=8192)  # cells repeat a lot: kinds, venues, themes, times
-def text_width(text: str) -> int:
-    """Columns a string takes on a terminal: wide East Asian characters take two."""
-    if text.isascii():
-        return len(text)
-    return sum(map(_WIDTHS.__getitem__, text))
-
-
-@lru_cache(maxsize=8192)
-def wrap(text: str, width: int, cut: bool = False) -> tuple[str, ...]:
-    """Greedy word wrap to ``width`` columns; a word longer than that is folded, or with
-    ``cut`` cut short with an ellipsis. An address (``@``, ``://``) is never folded: a
-    piece of one on the next line reads as another address."""
-    measure = len if text.isascii() else text_width
-    if "\n" not in text and measure(text) <= width:
-        return (text,)
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line, used = "", 0
-        for word in paragraph.split():
-            size = measure(word)
-            if line and used + 1 + size <= width:
-                line, used = f"{line} {word}", used + 1 + size
-                continue
-            if line:
-                lines.append(line)
-            if (cut or _is_address(word)) and size > width:
-                word = ellipsize(word, width)
-                size = measure(word)
-            while size > width:
-                head, word = _fold(word, width)
-                lines.append(head)
-                size = measure(word)
-            line, used = word, size
-        lines.append(line)
-    return tuple(lines)
-
-
-def _fold(word: str, width: int) -> tuple[str, str]:
-    used = 0
-    for index, ch in enumerate(word):
-        used += _WIDTHS[ch]
-        if used > width:
-            return word[: max(index, 1)], word[max(index, 1):]
-    return word, ""
-
-
-def ellipsize(text: str, width: int) -> str:
-    """``text`` in ``width`` columns: whole if it fits, else its start and ``…``."""
-    if text_width(text) <= width:
-        return text
-    head, _ = _cut(text, max(width - 1, 0))
-    return head + ELLIPSIS if width > 0 else ""
-
-
-def _longest_word(text: str) -> int:
-    return max(map(len if text.isascii() else text_width, text.split()), default=0)
-
-
-def _longest_kept(text: str, cut: bool) -> int:
-    """The widest word of ``text`` that is kept whole: an address (every word, with
-    ``cut``) counts only up to the readable length it may be cut to."""
-    if not cut and "@" not in text and "://" not in text:
-        return _longest_word(text)
-    measure = len if text.isascii() else text_width
-    return max((min(measure(word), READABLE_ADDRESS) if cut or _is_address(word)
-                else measure(word) for word in text.split()), default=0)
-
-
-def _is_address(word: str) -> bool:
-    return "@" in word or "://" in word
-
-
 # --------------------------------------------------------------------------- widths
 
 
@@ -214,10 +126,10 @@ def fit(columns: Sequence[ColumnLike], rows: Sequence[Sequence[str]], width: int
         return widths
     roles = [role_of(c) for c in columns]
     heads = [max(map(text_width, c.header.split("\n"))) if role == "code"
-             else _longest_word(c.header) for c, role in zip(columns, roles, strict=True)]
+             else longest_word(c.header) for c, role in zip(columns, roles, strict=True)]
     # A wrapping column gives way down to its longest word, the header's included.
-    words = [min(natural, max(column.min_width or 0, _longest_word(column.header),
-                              *(_longest_kept(row[index], role == "address") for row in rows)))
+    words = [min(natural, max(column.min_width or 0, longest_word(column.header),
+                              *(longest_kept(row[index], role == "address") for row in rows)))
              for index, (column, natural, role) in enumerate(zip(columns, naturals, roles,
                                                                  strict=True))]
     # Only a value already cut gives way further: a short code is kept whole.
@@ -410,21 +322,9 @@ def _columns_styled(line: str, widths: Sequence[int], codes: Sequence[str]) -> s
     """A line with each column's text wrapped in that column's code."""
     out, rest = [], line
     for index, (size, code) in enumerate(zip(widths, codes, strict=True)):
-        cell, rest = _cut(rest, size)
+        cell, rest = cut_columns(rest, size)
         out.append(f"{code}{cell}{RESET}" if code and cell.strip() else cell)
         if index < len(widths) - 1:
             gap, rest = rest[:len(GAP)], rest[len(GAP):]
             out.append(gap)
     return "".join(out)
-
-
-def _cut(text: str, size: int) -> tuple[str, str]:
-    """The first ``size`` display columns of ``text``, and the rest."""
-    if text.isascii():
-        return text[:size], text[size:]
-    used = 0
-    for index, ch in enumerate(text):
-        used += _WIDTHS[ch]
-        if used > size:
-            return text[:index], text[index:]
-    return text, ""
