@@ -115,3 +115,15 @@ def test_every_short_time_gets_a_suggestion_that_parses(hour: int, minute: int, 
         assert tomllib.loads(f"t = {fixed}")["t"]
     else:  # pragma: no cover
         pytest.fail(f"{written} should not parse in TOML 1.0")
+
+
+def test_a_hand_written_ledger_gets_the_same_advice(run: Runner, tmp_path: Path) -> None:
+    text = (DATA / "ledger-hand-written.toml").read_text(encoding="utf-8")
+    ledger = write(tmp_path / "guests.toml",
+                   text.replace("created = 2018-09-01T09:00:00Z", "created = 2018-09-01T09:00Z",
+                                1))
+    result = run("invites", "--ledger", str(tmp_path / "g.db"), "import", str(ledger))
+    assert result.code == 1
+    assert result.stderr == (f"error: {ledger}:11:11: a time needs seconds in TOML 1.0: "
+                             "write 2018-09-01T09:00:00Z\n")
+    assert not (tmp_path / "g.db").exists()
