@@ -59,15 +59,18 @@ def export_listing(ledger: core.Ledger, *, redact: bool) -> Listing:
 
 def history_listing(entry: core.Invitation,
                     bounces: Sequence[core.Message] = ()) -> Listing:
+    records = sorted([*core.history_records(entry), *map(_bounce_record, bounces)],
+                     key=lambda r: r["at"])
+    # A change of a guest field names it and the value it took (a private one's: not kept).
+    changed = [Column("Field", "field", no_wrap=True), Column("Value", "value")] \
+        if any(c.field for c in entry.history) else []
     spec = TableSpec(
         columns=[Column("When (UTC)", "at", no_wrap=True,
                         cell=lambda v: str(v)[:16].replace("T", " ")),
-                 Column("Status", "status", no_wrap=True), Column("Note", "note")],
+                 Column("Status", "status", no_wrap=True), *changed, Column("Note", "note")],
         title=f"{entry.id} · {entry.name} · now {entry.status}",
-        fields=("at", "status", "note"),
+        fields=("at", "status", "note", *(("field", "value") if changed else ())),
     )
-    records = sorted([*core.history_records(entry), *map(_bounce_record, bounces)],
-                     key=lambda r: r["at"])
     return Listing(records, spec)
 
 
