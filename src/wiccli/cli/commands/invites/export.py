@@ -44,4 +44,4 @@ def export(
 
         state.env.stdout.write(dumps(ledger))
     else:
-        output(state.env, Format(fmt.value), export_listing(ledger, redact=redact))
+        output(state.env, Format(fmt.value), export_listing(ledger, event, redact=redact))
