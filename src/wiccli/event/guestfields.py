@@ -197,7 +197,8 @@ def _choices(checker: Checker, spec: Mapping[str, Any], path: str) -> tuple[str,
     return tuple(choices)
 
 
-def _bounds(checker: Checker, spec: Mapping[str, Any], path: str) -> tuple[int | None, ...]:
+def _bounds(checker: Checker, spec: Mapping[str, Any], path: str
+            ) -> tuple[int | None, int | None]:
     kind = spec["type"]
     allowed = {"integer": ("min", "max"), "text": ("max",)}.get(kind, ())
     found: dict[str, int | None] = {"min": None, "max": None}
