@@ -13,8 +13,8 @@ import pytest
 
 from conftest import DATA, LedgerUnderTest, Runner, need_program, need_weasyprint, write
 from wiccli.event import cache
-from wiccli.event.guestfields import RESERVED
 from wiccli.event.check import build_event
+from wiccli.event.guestfields import RESERVED
 from wiccli.event.load import parse_toml
 from wiccli.event.profiles import COLUMNS, GUEST_STATUSES
 from wiccli.invites import importcsv, schema
@@ -90,7 +90,8 @@ def test_no_field_takes_the_name_of_a_column_every_guest_has() -> None:
 def test_fields_and_profiles_come_back_from_the_cache_as_they_were() -> None:
     event = build_event(parse_toml(EVENT.read_text(encoding="utf-8"), str(EVENT)),
                         source=str(EVENT))
-    assert event.invitations.fields and event.exports
+    assert event.invitations.fields
+    assert event.exports
     again = cache.decode(json.loads(json.dumps(cache.encode(event))))
     assert again.invitations.fields == event.invitations.fields
     assert again.exports == event.exports
@@ -295,7 +296,7 @@ def test_the_database_refuses_an_empty_field_value(run: Runner, tmp_path: Path) 
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA foreign_keys = ON")
     for statement in ("UPDATE fields SET value = ''",
-                      f"INSERT INTO fields VALUES ('nobody', 'dietary', 'vegan')",
+                      "INSERT INTO fields VALUES ('nobody', 'dietary', 'vegan')",
                       f"INSERT INTO fields VALUES ('{entry}', 'dietary', 'halal')"):
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute(statement)
