@@ -103,8 +103,10 @@ class _Context:
             self.fail(path, "give columns (a list of guests) or totals (counts only), "
                       "one of the two")
             return made
-        if made.totals and ("sort" in spec or "redact" in spec):
-            self.fail(path, "a totals profile has no sort or redact: it shows counts only")
+        if made.totals:
+            if "sort" in spec or "redact" in spec:
+                self.fail(path, "a totals profile has no sort or redact: it shows counts only")
+            return made
         sort = self.names(spec, path, "sort", (*made.columns, *(f"-{c}" for c in made.columns)))
         return Profile(made.name, made.format, made.title, made.columns, made.totals,
                        made.statuses, made.categories, made.countries, made.where, sort,

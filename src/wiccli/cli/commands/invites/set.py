@@ -25,7 +25,7 @@ from wiccli.invites.model import STATUSES
 @command()
 def set_(entry_id: IdArg,
          new_status: Annotated[str | None, typer.Argument(
-             metavar="[STATUS]", help=f"One of: {', '.join(STATUSES)}.")] = None,
+             metavar="STATUS", help=f"One of: {', '.join(STATUSES)}.")] = None,
          note: NoteOpt = "", force: ForceOpt = False, field: FieldOpt = None) -> None:
     """Set an invitation's status or guest fields (each change is kept in its history)."""
     from wiccli.invites.model import resolve_status
