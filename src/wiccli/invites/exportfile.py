@@ -99,7 +99,8 @@ def _pdf(table: Table, now: datetime) -> bytes:
 
 _STYLE = """
 @page { size: A4 landscape; margin: 14mm 12mm;
-        @bottom-right { content: "page " counter(page) " of " counter(pages); font-size: 8pt; } }
+        @bottom-right { content: "page " counter(page) " of " counter(pages); font-size: 8pt;
+                        font-family: sans-serif; } }
 body { font-family: sans-serif; font-size: 9pt; }
 h1 { font-size: 14pt; margin: 0 0 2mm; }
 p.when { color: #555; margin: 0 0 4mm; }
