@@ -346,3 +346,36 @@ def test_a_subject_cannot_use_field_values(run: Runner, tmp_path: Path) -> None:
     assert "unknown placeholder 'guest.fields.hotel'; field values are not used in a " \
         "subject: it is a mail header" in result.stderr
     assert not list((tmp_path / "out").glob("*.eml")) if (tmp_path / "out").exists() else True
+
+
+def test_a_field_value_changed_behind_wics_back_is_one_error(run: Runner,
+                                                             tmp_path: Path) -> None:
+    path = tmp_path / "l.db"
+    ledger = LedgerUnderTest("sqlite", str(path))
+    entry = add(run, ledger, "Ana", "hotel=Parkhotel", "companions=2")
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE fields SET value = 'Park\nBcc: x@example.org' WHERE name = 'hotel'")
+    conn.close()
+    result = wic(run, ledger, "export", "-f", "csv")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        f"error: {path}: entry {entry!r}: fields.hotel: contains a control character (U+000A); "
+        "the ledger was changed outside wic (fix or remove that row)"]
+    with sqlite3.connect(path) as conn:  # a value the field's type refuses: shown as it is
+        conn.execute("UPDATE fields SET value = 'Parkhotel' WHERE name = 'hotel'")
+        conn.execute("UPDATE fields SET value = 'two' WHERE name = 'companions'")
+    conn.close()
+    assert listed(run, ledger)[0]["companions"] == "two"
+
+
+def test_fields_and_their_history_survive_a_toml_export_and_import(
+        run: Runner, ledger: LedgerUnderTest, tmp_path: Path) -> None:
+    entry = add(run, ledger, "Ana", "dietary=vegan", "passport=P1")
+    assert wic(run, ledger, "set", entry, "--field", "dietary=halal").code == 0
+    kept = wic(run, ledger, "export", "-f", "toml").stdout
+    write(tmp_path / "kept.toml", kept)
+    other = LedgerUnderTest("sqlite", str(tmp_path / "other.db"))
+    assert wic(run, other, "import", str(tmp_path / "kept.toml")).code == 0
+    assert wic(run, other, "export", "-f", "toml").stdout == kept
+    assert wic(run, other, "export", "-f", "json").stdout == \
+        wic(run, ledger, "export", "-f", "json").stdout

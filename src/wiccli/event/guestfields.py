@@ -118,9 +118,13 @@ _PARSERS = {"text": _text, "integer": _integer, "choice": _choice, "date": _date
 
 
 def typed(spec: GuestField, stored: str) -> Any:
-    """A kept value as templates and JSON see it: int, bool, or str (dates as text)."""
+    """A kept value as templates and JSON see it: int, bool, or str (dates as text). A value
+    the field's rules would refuse (a TOML ledger written by hand, a field whose type the
+    event changed) stays the text it is."""
     if spec.type == "integer":
-        return int(stored)
+        digits = stored[1:] if stored[:1] in "+-" else stored
+        return int(stored) if digits.isascii() and digits.isdigit() and len(digits) <= 12 \
+            else stored
     if spec.type == "boolean":
         return stored == "true"
     return stored

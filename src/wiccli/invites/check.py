@@ -203,7 +203,7 @@ class LedgerChecker(Checker):
             self.fail(path, "expected a table of field = \"value\"")
             return ()
         for name, text in value.items():
-            self.required_text(text, f"{path}.{name}")
+            self.required_name(text, f"{path}.{name}")  # one line, as a field's value is
         return tuple(sorted((k, v) for k, v in value.items() if isinstance(v, str) and v))
 
     CHECKS: dict[str, Callable[[LedgerChecker, Any, str], Any]] = {

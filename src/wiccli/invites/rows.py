@@ -101,7 +101,7 @@ def field_values(checker: RowChecker, entry_id: Any, rows: Sequence[Sequence[Any
                  ) -> tuple[tuple[str, str], ...]:
     """An entry's rows of the fields table, as :attr:`Invitation.fields`."""
     found = tuple((checker.required_text(name, "fields.name"),
-                   checker.required_text(value, f"fields.{name}")) for name, value in rows)
+                   checker.required_name(value, f"fields.{name}")) for name, value in rows)
     checker.refuse(f"entry {entry_id!r}")
     return found
 
