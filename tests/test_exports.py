@@ -15,14 +15,7 @@ import pytest
 from conftest import DATA, ROOT, LedgerUnderTest, Runner, need_program, need_weasyprint, write
 
 EVENT = DATA / "guest-fields.toml"
-GUESTS = """\
-name,organization,category,country,email,status,dietary,arrival,hotel,passport,companions,shuttle
-Ana Souza,Orquidea Labs,speakers,BR,ana.souza@orquidea.example,accepted,vegan,2025-03-28,Parkhotel,PBR445566,2,yes
-Li Wei,Tsinghua Example,speakers,CN,li.wei@tsinghua.example,accepted,vegan,2025-03-27,,PCN112233,0,yes
-Kofi Mensah,Accra Media,press,GH,kofi.mensah@accra.example,invited,halal,2025-03-29,Hotel Elbe,PGH998877,,no
-Marta Kowalska,Gazeta Example,press,PL,marta.kowalska@gazeta.example,accepted,none,,,PPL776655,1,
-=HYPERLINK("http://evil.example"),Formula Org,speakers,DE,formula@evil.example,accepted,kosher,2025-03-28,,PDE000111,,yes
-"""
+GUESTS = DATA / "guests-fields.csv"  # five guests, one named like a spreadsheet formula
 # Every piece of a guest's identity that a redacting profile must not let out (PEOPLE: all
 # but the organisations, which an address's domain may name).
 SECRETS = ["Ana Souza", "Souza", "Li Wei", "Kofi", "Mensah", "Marta", "Kowalska", "HYPERLINK",
@@ -34,8 +27,7 @@ PEOPLE = [s for s in SECRETS if s not in ("Orquidea", "Tsinghua", "Accra", "Gaze
 
 @pytest.fixture
 def guests(run: Runner, ledger: LedgerUnderTest, tmp_path: Path) -> LedgerUnderTest:
-    csv = write(tmp_path / "guests.csv", GUESTS)
-    result = run("-e", str(EVENT), *ledger.args(), "import", str(csv))
+    result = run("-e", str(EVENT), *ledger.args(), "import", str(GUESTS))
     assert result.code == 0, result.stderr
     return ledger
 
