@@ -197,6 +197,20 @@ REJECTED_BY_BOTH: dict[str, Mutation] = {
     "event start as a date-time": setter("event.start", datetime(2025, 3, 29, 9)),
     "updated as a date": setter("event.updated", date(2025, 3, 1)),
     "session end as a time": setter("sessions.0.end", time(10)),
+    "a guest field of an unknown type": setter("invitations.fields", {"x": {"type": "colour"}}),
+    "a guest field named like a column": setter("invitations.fields", {"email": {"type": "text"}}),
+    "a guest field with a capital": setter("invitations.fields", {"Diet": {"type": "text"}}),
+    "unknown key in a guest field": setter("invitations.fields", {"x": {"type": "text",
+                                                                      "colour": 1}}),
+    "a private flag as text": setter("invitations.fields", {"x": {"type": "text",
+                                                                "private": "yes"}}),
+    "unknown key in a profile": setter("exports", {"p": {"columns": ["name"], "mail": 1}}),
+    "a profile of an unknown format": setter("exports", {"p": {"columns": ["name"],
+                                                               "format": "docx"}}),
+    "a profile of an unknown status": setter("exports", {"p": {"columns": ["name"],
+                                                               "status": ["maybe"]}}),
+    "a profile redacting another way": setter("exports", {"p": {"columns": ["name"],
+                                                                "redact": {"name": "blur"}}}),
 }
 
 ACCEPTED_BY_BOTH: dict[str, Mutation] = {
@@ -221,6 +235,13 @@ ACCEPTED_BY_BOTH: dict[str, Mutation] = {
         organizer={"name": "Press Office", "email": "press@example.org"},
         reply_to="rsvp@example.org", templates="templates"),
     "a short name and tagline": setter("event.short_name", "Demo"),
+    "guest fields and a profile": lambda data: (data["invitations"].update(fields={
+        "dietary": {"type": "choice", "choices": ["none", "vegan"], "label": "Diet"},
+        "nights": {"type": "integer", "min": 0, "max": 9}, "visa": {"type": "boolean"},
+        "passport": {"type": "text", "max": 20, "private": True}}), data.update(exports={
+            "caterer": {"totals": ["dietary"], "status": ["accepted"]},
+            "hotel": {"format": "xlsx", "columns": ["name", "nights"], "where": {"visa": True},
+                      "sort": ["-nights"], "redact": {"name": "initials"}}})),
 }
 
 # Rules across keys that a JSON Schema cannot state: the loader alone checks them.
@@ -234,6 +255,10 @@ LOADER_ONLY: dict[str, Mutation] = {
     "unknown time zone": setter("event.timezone", "Europe/Atlantis"),
     # JSON has one number type: to a schema, 1.0 is an integer; TOML and the loader tell them apart.
     "an integer written as a float": setter("sessions.0.sequence", 1.0),
+    "a profile naming a column that is not there": setter("exports", {"p": {
+        "columns": ["shoe"]}}),
+    "a profile with both columns and totals": setter("exports", {"p": {
+        "columns": ["name"], "totals": ["status"]}}),
 }
 
 
