@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,7 @@ def test_the_hotel_gets_an_xlsx_of_accepted_guests_sorted_by_arrival(
     assert rows[0] == ["Name", "Organisation", "Arrival", "hotel", "companions"]
     assert [r[0] for r in rows[1:]] == ["Li Wei", "=HYPERLINK(\"http://evil.example\")",
                                         "Ana Souza", "Marta Kowalska"]
-    assert rows[3][1:] == ["Orquidea Labs", "2025-03-28", "Parkhotel", 2.0]
+    assert rows[3][1:] == ["Orquidea Labs", date(2025, 3, 28), "Parkhotel", 2.0]  # a date
 
 
 def test_an_xlsx_cell_that_looks_like_a_formula_is_text(run: Runner, guests: LedgerUnderTest,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from wiccli.errors import DataError
@@ -43,7 +43,8 @@ def _tsv(table: Table, now: datetime) -> bytes:
 
 
 def _json(table: Table, now: datetime) -> bytes:
-    rows = [{c: row[c] for c in table.columns} for row in table.rows]
+    rows = [{c: row[c].isoformat() if isinstance(row[c], date) else row[c]
+             for c in table.columns} for row in table.rows]
     return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -66,6 +67,8 @@ def _xlsx(table: Table, now: datetime) -> bytes:
         for cell in line:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, even when it starts with "=": never a formula
+            elif isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
@@ -81,7 +84,7 @@ def _xlsx(table: Table, now: datetime) -> bytes:
 def _xlsx_value(value: Any) -> Any:
     if value is None:
         return None
-    if isinstance(value, (bool, int)):
+    if isinstance(value, (bool, int, date)):
         return value
     return str(value)
 

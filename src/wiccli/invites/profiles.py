@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from wiccli.errors import NotFoundError
@@ -75,11 +76,20 @@ def _value(event: Event, entry: Invitation, column: str, base: dict[str, Any]) -
     fields = declared(event)
     if column in fields:
         stored = entry.field(column)
+        if fields[column].type == "date" and stored:  # a spreadsheet's date, not text
+            return _day(stored)
         return typed(fields[column], stored) if stored else None
     if column == "category_name":
         found = next((c for c in event.invitations.categories if c.id == entry.category), None)
         return found.name if found else entry.category
     return base[column]
+
+
+def _day(text: str) -> date | str:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # kept by a wic whose field was text: shown as it is
+        return text
 
 
 def _row(event: Event, profile: Profile, entry: Invitation,
@@ -108,9 +118,12 @@ REDACT: dict[str, Callable[[str], str]] = {"initials": initials, "domain": domai
 
 
 def _key(value: Any) -> tuple[int, Any]:
-    """Unset values last; text without case."""
+    """Unset values last; text without case; a date as its ISO text (a date field may hold
+    text a wic of another version kept)."""
     if value is None or value == "":
         return (1, "")
+    if isinstance(value, date):
+        return (0, value.isoformat())
     return (0, value.casefold() if isinstance(value, str) else value)
 
 
