@@ -10,13 +10,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import DATA, LedgerUnderTest, Runner, need_program, need_weasyprint, write
 from wiccli.event import cache
 from wiccli.event.check import build_event
-from wiccli.event.guestfields import RESERVED
+from wiccli.event.guestfields import RESERVED, GuestField, parse, typed
 from wiccli.event.load import parse_toml
 from wiccli.event.profiles import COLUMNS, GUEST_STATUSES
+from wiccli.headers import text_problem
 from wiccli.invites import importcsv, schema
 from wiccli.invites import model as core
 from wiccli.invites import sqlite as backend
@@ -379,3 +382,27 @@ def test_fields_and_their_history_survive_a_toml_export_and_import(
     assert wic(run, other, "export", "-f", "toml").stdout == kept
     assert wic(run, other, "export", "-f", "json").stdout == \
         wic(run, ledger, "export", "-f", "json").stdout
+
+
+SPECS = [GuestField("d", "choice", choices=("none", "Vegan", "halal")),
+         GuestField("n", "integer", min=-3, max=5), GuestField("t", "text", max=10),
+         GuestField("a", "date"), GuestField("b", "boolean")]
+
+
+@given(st.sampled_from(SPECS), st.text(max_size=30))
+def test_a_value_is_refused_with_a_reason_or_kept_in_a_spelling_that_parses_again(
+        spec: GuestField, text: str) -> None:
+    try:
+        kept = parse(spec, text)
+    except ValueError as exc:
+        reason = str(exc)
+        kept = None
+    if kept is None:
+        assert reason.startswith(f"{spec.name}: ")
+        return
+    assert parse(spec, kept) == kept
+    assert kept == kept.strip()
+    assert text_problem(kept, 200) is None
+    if kept:
+        assert isinstance(typed(spec, kept), {"integer": int, "boolean": bool}.get(spec.type,
+                                                                                  str))
