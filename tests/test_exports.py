@@ -195,6 +195,15 @@ def test_a_binary_profile_is_not_written_to_a_terminal(run: Runner, guests: Ledg
     assert piped.stdout.startswith("PK")
 
 
+def test_a_file_named_for_another_format_gets_a_warning(run: Runner, guests: LedgerUnderTest,
+                                                        tmp_path: Path) -> None:
+    result = export(run, guests, "hotel", "-o", "rooms.csv")
+    assert result.code == 0
+    assert result.stderr.splitlines()[0] == \
+        "warning: rooms.csv: the profile writes xlsx, not csv"
+    assert (tmp_path / "rooms.csv").read_bytes().startswith(b"PK")
+
+
 def test_an_unwritable_output_leaves_nothing_half_written(run: Runner, guests: LedgerUnderTest,
                                                           tmp_path: Path) -> None:
     (tmp_path / "folder").mkdir()

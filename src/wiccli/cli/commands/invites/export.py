@@ -78,12 +78,19 @@ def _export_profile(name: str, out: str | None) -> None:
     data = exportfile.render(chosen.format, table, now=utc_now(state))
     if out is None or out == "-":
         write_output(state, out, data)
-        return
+    else:
+        _write_file(state, out, data, chosen.format)
+        state.env.message(f"wrote {out} ({chosen.format}, {len(table.rows)} rows, "
+                          f"profile {chosen.name})")
+
+
+def _write_file(state: State, out: str, data: bytes, fmt: str) -> None:
     from wiccli.output.files import write_atomic
 
+    suffix = out.rpartition(".")[2].lower() if "." in out else ""
+    if suffix in ("csv", "tsv", "json", "xlsx", "pdf") and suffix != fmt:
+        state.env.warn(f"{out}: the profile writes {fmt}, not {suffix}")
     write_atomic(state.env.cwd / out, data, label=out, private=True)  # guests' details
-    state.env.message(f"wrote {out} ({chosen.format}, {len(table.rows)} rows, "
-                      f"profile {chosen.name})")
 
 
 def _refuse_binary_terminal(state: State, fmt: str, out: str | None) -> None:
