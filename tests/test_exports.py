@@ -116,6 +116,22 @@ def test_transport_gets_initials_of_shuttle_guests_newest_arrival_first(
     assert leaks(result.stdout.encode(), SECRETS) == []
 
 
+def test_unset_values_sort_last_also_when_descending(run: Runner, guests: LedgerUnderTest,
+                                                     tmp_path: Path) -> None:
+    text = EVENT.read_text(encoding="utf-8") + """
+[exports.late]
+format = "json"
+columns = ["name", "arrival"]
+sort = ["-arrival", "name"]
+"""
+    event = write(tmp_path / "e.toml", text)
+    result = run("-e", str(event), *guests.args(), "export", "--profile", "late")
+    assert result.code == 0, result.stderr
+    assert [(r["name"], r["arrival"]) for r in json.loads(result.stdout)] == [
+        ("Kofi Mensah", "2025-03-29"), ("=HYPERLINK(\"http://evil.example\")", "2025-03-28"),
+        ("Ana Souza", "2025-03-28"), ("Li Wei", "2025-03-27"), ("Marta Kowalska", None)]
+
+
 def test_a_domain_redaction_keeps_the_domain_alone(run: Runner, guests: LedgerUnderTest) -> None:
     result = export(run, guests, "domains")
     assert result.code == 0, result.stderr

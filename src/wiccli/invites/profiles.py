@@ -128,10 +128,12 @@ def _key(value: Any) -> tuple[int, Any]:
 
 
 def _sorted(rows: list[dict[str, Any]], sort: Sequence[str]) -> list[dict[str, Any]]:
-    """Stable sorts from the last key to the first; "-name" descends."""
+    """Stable sorts from the last key to the first; "-name" descends; unset values last
+    either way."""
     for key in reversed(sort):
         column = key.lstrip("-")
-        rows.sort(key=lambda r: _key(r[column]), reverse=key.startswith("-"))
+        rows.sort(key=lambda r: _key(r[column])[1], reverse=key.startswith("-"))
+        rows.sort(key=lambda r: _key(r[column])[0])  # stable: keeps the order just made
     return rows
 
 
