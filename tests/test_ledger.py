@@ -375,8 +375,9 @@ def test_a_toml_file_beside_the_ledger_that_is_no_ledger_is_left_alone(
 STATUS_LIST = "listed, invited, tentative, accepted, declined, withdrawn, attended, no-show"
 AT = "expected a date-time with a UTC offset, such as 2018-11-07T10:30:00Z"
 ENTRY_KEYS = ("id, name, organization, category, country, email, quantity, status, note, "
-              "created, updated, history")
-HISTORY_TABLE = "expected a table with the keys at, status, note (and message_id)"
+              "created, updated, history, fields")
+HISTORY_TABLE = ("expected a table with the keys at, status, note (and message_id, field, "
+                 "value)")
 EVERY_ERROR = [
     "extra: unknown key (known keys: schema, event, invitations)",
     "event: expected the event id (a string)",

@@ -79,9 +79,15 @@ def test_every_object_forbids_unknown_keys() -> None:
             for value in node:
                 yield from objects(value)
 
-    found = list(objects(event_schema()))
-    # the file, event, theme, venue, session, category, invitations, checks, travel, organizer
-    assert len(found) == 10
+    every = list(objects(event_schema()))
+    # Tables whose keys the user names (fields, profiles, a profile's where and redact):
+    # each value checked by a schema of its own.
+    named = [o for o in every if isinstance(o["additionalProperties"], dict)]
+    found = [o for o in every if o not in named]
+    # the file, event, theme, venue, session, category, invitations, checks, travel,
+    # organizer, a guest field, an export profile
+    assert len(found) == 12
+    assert len(named) == 4
     assert all(o["additionalProperties"] is False for o in found)
 
 
@@ -203,6 +209,20 @@ REJECTED_BY_BOTH: dict[str, Mutation] = {
         "checks", {"travel": [{"between": ["hall-a", "hall-a"], "minutes": 5}]}),
     "a travel pair without minutes": setter(
         "checks", {"travel": [{"between": ["hall-a", "hall-b"]}]}),
+    "a guest field of an unknown type": setter("invitations.fields", {"x": {"type": "colour"}}),
+    "a guest field named like a column": setter("invitations.fields", {"email": {"type": "text"}}),
+    "a guest field with a capital": setter("invitations.fields", {"Diet": {"type": "text"}}),
+    "unknown key in a guest field": setter("invitations.fields", {"x": {"type": "text",
+                                                                      "colour": 1}}),
+    "a private flag as text": setter("invitations.fields", {"x": {"type": "text",
+                                                                "private": "yes"}}),
+    "unknown key in a profile": setter("exports", {"p": {"columns": ["name"], "mail": 1}}),
+    "a profile of an unknown format": setter("exports", {"p": {"columns": ["name"],
+                                                               "format": "docx"}}),
+    "a profile of an unknown status": setter("exports", {"p": {"columns": ["name"],
+                                                               "status": ["maybe"]}}),
+    "a profile redacting another way": setter("exports", {"p": {"columns": ["name"],
+                                                                "redact": {"name": "blur"}}}),
 }
 
 ACCEPTED_BY_BOTH: dict[str, Mutation] = {
@@ -230,6 +250,13 @@ ACCEPTED_BY_BOTH: dict[str, Mutation] = {
     "an expected audience": setter("sessions.0.expected", 120),
     "every check level": setter("checks", {"person-overlap": "error", "provisional": "off",
                                            "over-capacity": "warn", "travel_minutes": 15}),
+    "guest fields and a profile": lambda data: (data["invitations"].update(fields={
+        "dietary": {"type": "choice", "choices": ["none", "vegan"], "label": "Diet"},
+        "nights": {"type": "integer", "min": 0, "max": 9}, "visa": {"type": "boolean"},
+        "passport": {"type": "text", "max": 20, "private": True}}), data.update(exports={
+            "caterer": {"totals": ["dietary"], "status": ["accepted"]},
+            "hotel": {"format": "xlsx", "columns": ["name", "nights"], "where": {"visa": True},
+                      "sort": ["-nights"], "redact": {"name": "initials"}}})),
 }
 
 # Rules across keys that a JSON Schema cannot state: the loader alone checks them.
@@ -245,6 +272,10 @@ LOADER_ONLY: dict[str, Mutation] = {
     "an integer written as a float": setter("sessions.0.sequence", 1.0),
     "a travel pair naming an unknown venue": setter(
         "checks", {"travel": [{"between": ["hall-a", "hall-z"], "minutes": 5}]}),
+    "a profile naming a column that is not there": setter("exports", {"p": {
+        "columns": ["shoe"]}}),
+    "a profile with both columns and totals": setter("exports", {"p": {
+        "columns": ["name"], "totals": ["status"]}}),
 }
 
 

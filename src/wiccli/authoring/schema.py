@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wiccli.authoring.guestschema import export_defs, field_defs
 from wiccli.event.check import MAX_FRAB_ID, SLUG_RE, URL_RE, UUID_RE
 from wiccli.event.checklevels import MAX_TRAVEL_MINUTES
 from wiccli.event.model import LEVELS, STATUSES, SUB_FORUM, WARNING_CLASSES
@@ -213,7 +214,8 @@ def _defs() -> Schema:
                                 "(`wic invites templates init`), relative to this file."),
              "authserv_id": _doc({"type": "string", "pattern": r"^[A-Za-z0-9._-]+$"},
                                  "The authserv-id of the organiser's mail server: only "
-                                 "answers its Authentication-Results vouch for are applied.")},
+                                 "answers its Authentication-Results vouch for are applied."),
+             "fields": {"$ref": "#/$defs/guest_fields"}},
             [], "Whom to invite, and who invites.",
         ),
         "checks": _checks(),
@@ -228,6 +230,7 @@ def _defs() -> Schema:
              "email": _email("The sender's address (From, ORGANIZER).")},
             ["name", "email"], "Who sends the invitations.",
         ),
+        **field_defs(), **export_defs(),
     }
 
 
@@ -246,6 +249,7 @@ def event_schema() -> Schema:
             "sessions": _array_of("session", "The sessions ([[sessions]])."),
             "invitations": {"$ref": "#/$defs/invitations"},
             "checks": {"$ref": "#/$defs/checks"},
+            "exports": {"$ref": "#/$defs/exports"},
         },
         "required": ["event"],
         "additionalProperties": False,

@@ -27,8 +27,13 @@ def _percent(value: Any) -> str:
     return "" if value is None else f"{value:.0%}"
 
 
-def entries_listing(entries: list[core.Invitation]) -> Listing:
-    records = [core.record(e, countries.name) for e in entries]
+def entries_listing(entries: list[core.Invitation], event: Event | None = None) -> Listing:
+    """The entries; JSON and CSV add the event's guest fields that are not private."""
+    from wiccli.invites import fieldvalues
+
+    names = () if event is None else fieldvalues.public_names(event)
+    records = [{**core.record(e, countries.name), **(
+        fieldvalues.values(event, e, names) if event is not None else {})} for e in entries]
     spec = TableSpec(
         columns=[
             Column("Id", "id", no_wrap=True), Column("Name", "name", min_width=12),
@@ -38,36 +43,57 @@ def entries_listing(entries: list[core.Invitation]) -> Listing:
             Column("Qty", "quantity", justify="right"), Column("Status", "status", no_wrap=True),
         ],
         empty="no invitations match",
-        fields=core.RECORD_FIELDS,
+        fields=(*core.RECORD_FIELDS, *names),
     )
     return Listing(records, spec)
 
 
-def export_listing(ledger: core.Ledger, *, redact: bool) -> Listing:
-    """Every field of every entry; json and jsonl keep each entry's history too."""
+def export_listing(ledger: core.Ledger, event: Event, *, redact: bool) -> Listing:
+    """Every field of every entry and the guest fields that are not private (``redact``:
+    not the text ones either); json and jsonl keep each entry's history too."""
+    from wiccli.invites import fieldvalues
+
+    names = tuple(n for n in fieldvalues.public_names(event)
+                  if not (redact and fieldvalues.declared(event)[n].type == "text"))
+
     def records(history: bool) -> list[dict[str, Any]]:
-        return [core.export_record(e, countries.name, redact=redact, history=history)
-                for e in ledger.invitations]
+        found = [{**core.export_record(e, countries.name, redact=redact, history=history),
+                  **fieldvalues.values(event, e, names)} for e in ledger.invitations]
+        if redact and history:  # its notes, and the values of the fields left out, too
+            for record in found:
+                record["history"] = [_redacted(line, names) for line in record["history"]]
+        return found
 
     def no_table() -> None:
         raise UsageError("export writes csv, tsv, json, jsonl or markdown; "
                          "`wic invites list` shows a table")
 
-    return Listing(records(False), TableSpec(columns=[], fields=core.export_fields(redact)),
+    return Listing(records(False), TableSpec(columns=[], fields=(*core.export_fields(redact),
+                                                                 *names)),
                    nested=records(True), view=no_table)
+
+
+def _redacted(line: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    kept = {k: v for k, v in line.items() if k != "note"}
+    if "field" in kept and kept["field"] not in names:
+        kept["value"] = None
+    return kept
 
 
 def history_listing(entry: core.Invitation,
                     bounces: Sequence[core.Message] = ()) -> Listing:
+    records = sorted([*core.history_records(entry), *map(_bounce_record, bounces)],
+                     key=lambda r: r["at"])
+    # A change of a guest field names it and the value it took (a private one's: not kept).
+    changed = [Column("Field", "field", no_wrap=True), Column("Value", "value")] \
+        if any(c.field for c in entry.history) else []
     spec = TableSpec(
         columns=[Column("When (UTC)", "at", no_wrap=True,
                         cell=lambda v: str(v)[:16].replace("T", " ")),
-                 Column("Status", "status", no_wrap=True), Column("Note", "note")],
+                 Column("Status", "status", no_wrap=True), *changed, Column("Note", "note")],
         title=f"{entry.id} · {entry.name} · now {entry.status}",
-        fields=("at", "status", "note"),
+        fields=("at", "status", "note", *(("field", "value") if changed else ())),
     )
-    records = sorted([*core.history_records(entry), *map(_bounce_record, bounces)],
-                     key=lambda r: r["at"])
     return Listing(records, spec)
 
 

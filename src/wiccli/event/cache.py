@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from wiccli import __version__
+from wiccli.event import guestfields, profiles
 from wiccli.event.model import (
     STATUSES,
     Category,
@@ -44,11 +45,12 @@ from wiccli.event.model import (
 )
 from wiccli.output.files import make_private_folder, open_regular
 
-FORMAT = 5  # bump when the layout of an entry changes
+FORMAT = 6  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
 CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/fields.py",
         "event/load.py", "event/clock.py", "event/checklevels.py", "event/tomltime.py",
         "event/values.py", "event/cache.py", "headers.py",
+        "event/guestfields.py", "event/profiles.py",
         "limits.py", "output/files.py")
 # Smaller files parse faster than the cache answers (the bundled event is 15 KB).
 MIN_SIZE = 64 * 1024
@@ -221,9 +223,11 @@ def encode(event: Event) -> dict[str, Any]:
                         [[c.id, c.name, c.target] for c in inv.categories],
                         None if inv.organizer is None
                         else [inv.organizer.name, inv.organizer.email],
-                        inv.reply_to, inv.templates, inv.authserv_id],
+                        inv.reply_to, inv.templates, inv.authserv_id,
+                        guestfields.encode(inv.fields)],
         "checks": [[list(pair) for pair in event.checks.levels], event.checks.travel_minutes,
                    [[*t.venues, t.minutes] for t in event.checks.travel]],
+        "exports": profiles.encode(event.exports),
     }
 
 
@@ -238,7 +242,7 @@ CHECKS_TYPES = (list, int, list)
 LEVEL_TYPES = (str, str)
 TRAVEL_TYPES = (str, str, int)
 CATEGORY_TYPES = (str, str, (int, N))
-INVITATION_TYPES = ((int, N), (str, N), list, (list, N), (str, N), (str, N), (str, N))
+INVITATION_TYPES = ((int, N), (str, N), list, (list, N), (str, N), (str, N), (str, N), list)
 
 
 def _row(row: Any, types: tuple[Any, ...]) -> list[Any]:
@@ -275,7 +279,7 @@ def decode(data: dict[str, Any]) -> Event:
     """The event :func:`encode` wrote; raises on anything else."""
     (eid, name, timezone, start, end, short_name, tagline, location, organizers, url,
      updated) = _row(data["event"], EVENT_TYPES)
-    target, ledger, categories, organizer, reply_to, templates, authserv_id = _row(
+    target, ledger, categories, organizer, reply_to, templates, authserv_id, fields = _row(
         data["invitations"], INVITATION_TYPES)
     return Event(
         eid, name, timezone, date.fromisoformat(start), date.fromisoformat(end), short_name,
@@ -286,6 +290,7 @@ def decode(data: dict[str, Any]) -> Event:
         Invitations(target, ledger, tuple(Category(*_row(c, CATEGORY_TYPES))
                                           for c in categories),
                     None if organizer is None else Organizer(*_texts(organizer)), reply_to,
-                    templates, authserv_id),
+                    templates, authserv_id, guestfields.decode(fields)),
         _checks(data["checks"]),
+        exports=profiles.decode(data["exports"]),
     )

@@ -23,6 +23,7 @@ from wiccli.event.fields import (
     FieldChecker,
     load_zone,
 )
+from wiccli.event.guestfields import check_fields
 from wiccli.event.model import (
     SUB_FORUM,
     Category,
@@ -34,6 +35,7 @@ from wiccli.event.model import (
     Theme,
     Venue,
 )
+from wiccli.event.profiles import Profile, check_profiles
 from wiccli.limits import MAX_EVENT_DAYS
 
 # The patterns and the zone lookup are imported from here by the schema, frab and CLI code.
@@ -89,6 +91,7 @@ class EventChecker(FieldChecker):
                 "sessions": (False, lambda v, p: v),
                 "invitations": (False, lambda v, p: v),
                 "checks": (False, lambda v, p: v),
+                "exports": (False, lambda v, p: v),
             },
         )
         if top is None:
@@ -99,6 +102,7 @@ class EventChecker(FieldChecker):
         sessions = self.items(top.get("sessions"), "sessions", self.session)
         invitations = self.invitations(top.get("invitations"))
         checks = read_checks(self, top.get("checks"), {v.id for _, v in venues})
+        exports = self.exports(top.get("exports"), invitations)
         self.check_references([t for _, t in themes], [v for _, v in venues], sessions)
         self.check_source_ids(sessions)
         if head is None:
@@ -116,6 +120,7 @@ class EventChecker(FieldChecker):
             checks=checks or Checks(),
             source=source,
             bundled=bundled,
+            exports=exports,
         )
 
     def event_table(self, value: Any) -> dict[str, Any] | None:
@@ -233,6 +238,7 @@ class EventChecker(FieldChecker):
                 "reply_to": (False, self.email),
                 "templates": (False, self.text),
                 "authserv_id": (False, self.authserv_id),
+                "fields": (False, lambda v, p: check_fields(self, v, p)),
             },
         )
         if fields is None:
@@ -240,6 +246,12 @@ class EventChecker(FieldChecker):
         categories = self.items(fields.pop("categories", None), "invitations.categories",
                                 self.category)
         return Invitations(**fields, categories=tuple(c for _, c in categories))
+
+    def exports(self, value: Any, invitations: Invitations | None) -> tuple[Profile, ...]:
+        if value is None:
+            return ()
+        known = invitations or Invitations()
+        return check_profiles(self, value, known.fields, [c.id for c in known.categories])
 
     def authserv_id(self, value: Any, path: str) -> str | None:
         """A mail server's name as RFC 8601 writes it: one token, no spaces or ';'."""

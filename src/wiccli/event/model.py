@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from wiccli.event.clock import elapsed
+from wiccli.event.guestfields import GuestField
+from wiccli.event.profiles import Profile
 
 STATUSES = ("confirmed", "tentative", "cancelled")
 SUB_FORUM = "sub-forum"
@@ -99,6 +101,8 @@ class Invitations:
     # The authserv-id of the organiser's own mail server (RFC 8601): when set, only answers
     # it vouches for in Authentication-Results are applied by `wic invites replies`.
     authserv_id: str | None = None
+    # The guest fields the event declares ([invitations.fields]), in the file's order.
+    fields: tuple[GuestField, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,7 @@ class Event:
     # Where the event was read from (a path, "<bundled>" or "<stdin>"); not part of the data.
     source: str = ""
     bundled: bool = False
+    exports: tuple[Profile, ...] = ()  # the named export profiles ([exports.NAME])
 
     @property
     def label(self) -> str:

@@ -21,8 +21,8 @@ from wiccli.limits import MAX_NAME, MAX_QUANTITY
 SCHEMA = 1  # the TOML ledger format's version; a later format migrates older files on read
 TOP_KEYS = ("schema", "event", "invitations")
 ENTRY_KEYS = ("id", "name", "organization", "category", "country", "email", "quantity",
-              "status", "note", "created", "updated", "history")
-HISTORY_KEYS = frozenset({"at", "status", "note", "message_id"})
+              "status", "note", "created", "updated", "history", "fields")
+HISTORY_KEYS = frozenset({"at", "status", "note", "message_id", "field", "value"})
 REQUIRED = frozenset({"id", "name", "category", "country", "status", "created", "updated",
                       "history"})
 
@@ -179,18 +179,32 @@ class LedgerChecker(Checker):
             where = f"{path}[{index}]"
             if not isinstance(item, dict) or set(item) - HISTORY_KEYS:
                 self.fail(where, "expected a table with the keys at, status, note "
-                          "(and message_id)")
+                          "(and message_id, field, value)")
                 continue
-            message_id = item.get("message_id")
+            message_id, field, value = (item.get(k) for k in ("message_id", "field", "value"))
             changes.append(Change(self.moment(item.get("at"), f"{where}.at"),
                                   self.status(item.get("status"), f"{where}.status"),
                                   self.text(item.get("note", ""), f"{where}.note"),
                                   None if message_id is None
-                                  else self.required_text(message_id, f"{where}.message_id")))
+                                  else self.required_text(message_id, f"{where}.message_id"),
+                                  None if field is None
+                                  else self.required_text(field, f"{where}.field"),
+                                  None if value is None else self.text(value, f"{where}.value")))
         return changes
+
+    def fields(self, value: Any, path: str) -> tuple[tuple[str, str], ...]:
+        """A guest's field values: a table of name = "value" (checked against the event's
+        fields where they are used, as in the database)."""
+        if not isinstance(value, dict):
+            self.fail(path, "expected a table of field = \"value\"")
+            return ()
+        for name, text in value.items():
+            self.required_name(text, f"{path}.{name}")  # one line, as a field's value is
+        return tuple(sorted((k, v) for k, v in value.items() if isinstance(v, str) and v))
 
     CHECKS: dict[str, Callable[[LedgerChecker, Any, str], Any]] = {
         "id": ident, "name": required_name, "organization": name, "category": ident,
         "country": country, "email": email, "quantity": quantity, "status": status,
         "note": text, "created": moment, "updated": moment, "history": history,
+        "fields": fields,
     }

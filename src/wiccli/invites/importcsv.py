@@ -7,7 +7,7 @@ whose name and organisation, match an entry updates that entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +15,7 @@ from pathlib import Path
 from wiccli.errors import DataError, WicError
 from wiccli.event.model import Event
 from wiccli.invites import countries
+from wiccli.invites.fieldvalues import check_value, declared, private_names, set_fields
 from wiccli.invites.model import (
     FORMULA_START,
     Invitation,
@@ -57,8 +58,9 @@ class Plan:
 # --------------------------------------------------------------------------- reading
 
 
-def read_rows(path: Path) -> list[Row]:
-    """The data rows of a guest CSV, each with the line it starts on."""
+def read_rows(path: Path, fields: Collection[str] = ()) -> list[Row]:
+    """The data rows of a guest CSV, each with the line it starts on; ``fields``: the
+    guest fields the event declares, each a column too."""
     import csv
     import io
 
@@ -70,7 +72,7 @@ def read_rows(path: Path) -> list[Row]:
         if header is None:
             raise DataError(f"{path}: the file is empty; the first row must name the columns "
                             f"({', '.join(COLUMNS)})")
-        columns = _columns(path, header)
+        columns = _columns(path, header, fields)
         rows, line = [], reader.line_num
         for cells in reader:
             start, line = line + 1, reader.line_num
@@ -100,12 +102,15 @@ def _delimiter(header: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _columns(path: Path, header: list[str]) -> list[str]:
+def _columns(path: Path, header: list[str], fields: Collection[str]) -> list[str]:
     names = [h.strip().casefold() for h in header]
-    unknown = [h for h, n in zip(header, names, strict=True) if n not in COLUMNS + EXPORT_COLUMNS]
+    known = (*COLUMNS, *EXPORT_COLUMNS, *fields)
+    unknown = [h for h, n in zip(header, names, strict=True) if n not in known]
     if unknown:
+        also = f", and the event's fields: {', '.join(fields)}" if fields else \
+            " (a guest field is a column once the event declares it in [invitations.fields])"
         raise DataError(f"{path}:1: unknown column(s) {', '.join(map(repr, unknown))}; "
-                        f"the columns are: {', '.join(COLUMNS)}")
+                        f"the columns are: {', '.join(COLUMNS)}{also}")
     doubled = sorted({n for n in names if names.count(n) > 1})
     if doubled:
         raise DataError(f"{path}:1: column(s) named twice: {', '.join(doubled)}")
@@ -209,7 +214,7 @@ def _apply(result: Plan, index: _Index, event: Event, row: Row, now: datetime,
         result.created += 1
         return
     index.seen[entry.id] = row.line
-    changed = _updated(entry, fields, now, force)
+    changed = _updated(entry, fields, now, force, private_names(event))
     if changed is entry:
         result.unchanged += 1
     else:
@@ -238,11 +243,16 @@ def _fields(event: Event, cells: Mapping[str, str]) -> dict[str, object]:
         fields["status"] = resolve_status(cells["status"])
     if cells.get("quantity"):
         fields["quantity"] = check_quantity(cells["quantity"])
+    values = {name: check_value(event, name, cells[name]) for name in declared(event)
+              if cells.get(name)}
+    if values:
+        fields["fields"] = values
     return fields
 
 
 def _updated(entry: Invitation, fields: dict[str, object], now: datetime,
-             force: bool) -> Invitation:
+             force: bool, private: Collection[str]) -> Invitation:
+    values = fields.pop("fields", {})
     plain = {k: v for k, v in fields.items()
              if k != "status" and v != getattr(entry, k)}
     changed = replace(entry, **plain, updated=now) if plain else entry  # type: ignore[arg-type]
@@ -250,4 +260,5 @@ def _updated(entry: Invitation, fields: dict[str, object], now: datetime,
     if isinstance(status, str) and status != entry.status:
         note = str(plain.get("note", ""))
         changed = change_status(changed, status, note=note, now=now, force=force)
-    return changed
+    assert isinstance(values, dict)
+    return set_fields(changed, values, private=private, now=now)

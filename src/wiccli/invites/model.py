@@ -61,6 +61,10 @@ class Change:
     status: str
     note: str = ""
     message_id: str | None = None  # the Message-ID of the message that caused it, if any
+    # A change of a guest field (the status stays): its name, and the value it took ("" when
+    # cleared; None for a private field, whose values are kept in one place only).
+    field: str | None = None
+    value: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +113,16 @@ class Invitation:
     quantity: int = 1
     note: str = ""
     history: tuple[Change, ...] = ()
+    # The values of the event's guest fields, (name, value) sorted by name; never "".
+    fields: tuple[tuple[str, str], ...] = ()
 
     @property
     def name_key(self) -> tuple[str, str]:
         return name_key(self.name, self.organization)
+
+    def field(self, name: str) -> str:
+        """The value of a guest field, "" when unset."""
+        return next((v for k, v in self.fields if k == name), "")
 
 
 def name_key(name: str, organization: str) -> tuple[str, str]:
@@ -275,6 +285,7 @@ def new_entry(taken: Collection[str], fields: Mapping[str, Any], *, now: datetim
         organization=fields.get("organization") or "", email=fields.get("email") or "",
         quantity=fields.get("quantity") or 1, note=note,
         history=(Change(now, status, note),),
+        fields=tuple(sorted((k, v) for k, v in (fields.get("fields") or {}).items() if v)),
     )
 
 
@@ -348,7 +359,9 @@ def record(entry: Invitation, country_name: Callable[[str], str]) -> dict[str, A
 
 def history_records(entry: Invitation) -> list[dict[str, Any]]:
     return [{"at": c.at.isoformat(), "status": c.status, "note": c.note,
-             **({"message_id": c.message_id} if c.message_id else {})} for c in entry.history]
+             **({"message_id": c.message_id} if c.message_id else {}),
+             **({"field": c.field, "value": c.value} if c.field else {})}
+            for c in entry.history]
 
 
 def export_fields(redact: bool) -> tuple[str, ...]:

@@ -74,24 +74,36 @@ class RowChecker(LedgerChecker):
                             "ledger was changed outside wic (fix or remove that row)")
 
 
-def entry(checker: RowChecker, row: Sequence[Any], history: list[core.Change]
-          ) -> core.Invitation:
+def entry(checker: RowChecker, row: Sequence[Any], history: list[core.Change],
+          fields: tuple[tuple[str, str], ...] = ()) -> core.Invitation:
     values = dict(zip(ENTRY_COLUMNS, row, strict=True))
     checked: dict[str, Any] = {key: getattr(checker, _ENTRY_CHECKS[key])(value, key)
                                for key, value in values.items()}
     checker.refuse(f"entry {values['id']!r}")
-    return core.Invitation(**checked, history=tuple(history))
+    return core.Invitation(**checked, history=tuple(history), fields=fields)
 
 
 def change(checker: RowChecker, entry_id: Any, row: Sequence[Any]) -> core.Change:
-    at, status, note, message_id = row
+    at, status, note, message_id, field, value = row
     checked = core.Change(checker.stamp(at, "history.at"),
                           checker.status(status, "history.status"),
                           checker.text(note, "history.note"),
                           None if message_id is None
-                          else checker.required_text(message_id, "history.message_id"))
+                          else checker.required_text(message_id, "history.message_id"),
+                          None if field is None else checker.required_text(field,
+                                                                           "history.field"),
+                          None if value is None else checker.text(value, "history.value"))
     checker.refuse(f"entry {entry_id!r}")
     return checked
+
+
+def field_values(checker: RowChecker, entry_id: Any, rows: Sequence[Sequence[Any]]
+                 ) -> tuple[tuple[str, str], ...]:
+    """An entry's rows of the fields table, as :attr:`Invitation.fields`."""
+    found = tuple((checker.required_text(name, "fields.name"),
+                   checker.required_name(value, f"fields.{name}")) for name, value in rows)
+    checker.refuse(f"entry {entry_id!r}")
+    return found
 
 
 def message(checker: RowChecker, row: Sequence[Any]) -> core.Message:

@@ -112,7 +112,21 @@ CREATE INDEX scans_entry ON scans (entry_id, session, direction, at);
 CREATE INDEX scans_at ON scans (at);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
+# Guest fields the event declares ([invitations.fields]): one row per guest and field that
+# has a value. A change of a field is a line of the history that names the field and the
+# value it took (NULL for a private field: its value is kept in this table only).
+V5 = """
+CREATE TABLE fields (
+    entry_id TEXT {collate} NOT NULL REFERENCES entries (id) ON DELETE CASCADE,
+    name TEXT {collate} NOT NULL CHECK (name <> ''),
+    value TEXT NOT NULL CHECK (value <> ''),
+    PRIMARY KEY (entry_id, name)
+);
+ALTER TABLE history ADD COLUMN field TEXT CHECK (field <> '');
+ALTER TABLE history ADD COLUMN value TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
 SCHEMA = len(MIGRATIONS)
 
 SQLITE = {"collate": "", "row_id": "INTEGER"}

@@ -35,6 +35,7 @@ from wiccli.invites.rows import ENTRY_COLUMNS
 from wiccli.invites.summary import Counted
 
 URL_SCHEMES = ("postgresql://", "postgres://")
+_CHANGE = "at, status, note, message_id, field, value"  # a history line, as rows_.change reads
 
 
 # --------------------------------------------------------------------------- locating
@@ -233,10 +234,15 @@ class Tx(MessageLog):
         check = self.check()
         if history:
             for entry_id, *change in self.db.rows(
-                    "SELECT entry_id, at, status, note, message_id FROM history "
-                    "ORDER BY entry_id, seq"):
+                    f"SELECT entry_id, {_CHANGE} FROM history ORDER BY entry_id, seq"):
                 changes.setdefault(entry_id, []).append(rows_.change(check, entry_id, change))
-        return [rows_.entry(check, row, changes.get(row[0], [])) for row in rows]
+        values: dict[str, list[tuple[str, str]]] = {}
+        for entry_id, name, value in self.db.rows(
+                "SELECT entry_id, name, value FROM fields ORDER BY entry_id, name"):
+            values.setdefault(entry_id, []).append((name, value))
+        return [rows_.entry(check, row, changes.get(row[0], []),
+                            rows_.field_values(check, row[0], values.get(row[0], [])))
+                for row in rows]
 
     def ledger(self, event_id: str) -> core.Ledger:
         return core.Ledger(event_id, tuple(self.entries()))
@@ -271,9 +277,10 @@ class Tx(MessageLog):
             raise NotFoundError(f"no invitation with id {entry_id!r}")
         check = self.check()
         changes = [rows_.change(check, entry_id, c) for c in self.db.rows(
-            "SELECT at, status, note, message_id FROM history WHERE entry_id = ? ORDER BY seq",
-            (entry_id,))]
-        return rows_.entry(check, row[0], changes)
+            f"SELECT {_CHANGE} FROM history WHERE entry_id = ? ORDER BY seq", (entry_id,))]
+        values = rows_.field_values(check, entry_id, self.db.rows(
+            "SELECT name, value FROM fields WHERE entry_id = ? ORDER BY name", (entry_id,)))
+        return rows_.entry(check, row[0], changes, values)
 
     def tally(self) -> list[Counted]:
         """What ``status`` counts, summed in the database per category, country, status."""
@@ -324,6 +331,7 @@ class Tx(MessageLog):
             f"INSERT INTO entries ({', '.join(ENTRY_COLUMNS)}, email_key, name_key) "
             f"VALUES ({', '.join('?' * (len(ENTRY_COLUMNS) + 2))})",
             [_entry_row(e) for e in entries])
+        self._fields([e for e in entries if e.fields])
         self._history([(e, 0) for e in entries])
 
     def put(self, old: core.Invitation, new: core.Invitation) -> None:
@@ -336,13 +344,20 @@ class Tx(MessageLog):
             f"UPDATE entries SET {', '.join(f'{c} = ?' for c in columns)}, email_key = ?, "
             "name_key = ? WHERE id = ?",
             [(*_entry_row(new)[1:], new.id) for _, new in pairs])
+        moved = [new for old, new in pairs if old.fields != new.fields]
+        self.db.many("DELETE FROM fields WHERE entry_id = ?", [(e.id,) for e in moved])
+        self._fields(moved)
         self._history([(new, len(old.history)) for old, new in pairs])
+
+    def _fields(self, entries: Sequence[core.Invitation]) -> None:
+        self.db.many("INSERT INTO fields (entry_id, name, value) VALUES (?, ?, ?)",
+                     [(e.id, name, value) for e in entries for name, value in e.fields])
 
     def _history(self, items: Sequence[tuple[core.Invitation, int]]) -> None:
         self.db.many(
-            "INSERT INTO history (entry_id, seq, at, status, note, message_id) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(e.id, seq, c.at.isoformat(), c.status, c.note, c.message_id)
+            "INSERT INTO history (entry_id, seq, at, status, note, message_id, field, value) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(e.id, seq, c.at.isoformat(), c.status, c.note, c.message_id, c.field, c.value)
              for e, start in items for seq, c in enumerate(e.history) if seq >= start])
 
     def claim(self, entry_id: str) -> None:

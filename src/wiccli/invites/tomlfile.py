@@ -62,9 +62,13 @@ def entry_table(entry: Invitation) -> dict[str, Any]:
     table.update(quantity=entry.quantity, status=entry.status)
     if entry.note:
         table["note"] = entry.note
+    if entry.fields:
+        table["fields"] = dict(entry.fields)
     table.update(created=entry.created, updated=entry.updated, history=[
         {"at": c.at, "status": c.status, **({"note": c.note} if c.note else {}),
-         **({"message_id": c.message_id} if c.message_id else {})}
+         **({"message_id": c.message_id} if c.message_id else {}),
+         **({"field": c.field} if c.field else {}),
+         **({"value": c.value} if c.value is not None else {})}
         for c in entry.history
     ])
     return table

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from wiccli.event.guestfields import GuestField, typed
 from wiccli.event.model import Event, Organizer, Session
 from wiccli.invites.model import Invitation
 
@@ -25,11 +26,13 @@ _SPACES = re.compile(r"\s+")
 
 
 class Scope(dict[str, Any]):
-    """A dict that knows its own name (``guest``) for error messages."""
+    """A dict that knows its own name (``guest``) for error messages, and why a name is
+    missing from it when that is on purpose (``hint``)."""
 
-    def __init__(self, scope_name: str, values: Mapping[str, Any]) -> None:
+    def __init__(self, scope_name: str, values: Mapping[str, Any], hint: str = "") -> None:
         super().__init__(values)
         self.scope_name = scope_name
+        self.hint = hint
 
 
 def day_text(day: date) -> str:
@@ -62,6 +65,7 @@ class Shared:
     rsvp: Scope
     roles: Mapping[str, tuple[Scope, ...]]  # person key -> the sessions they host or speak at
     today: str
+    fields: tuple[GuestField, ...] = ()  # the event's guest fields: guest.fields.NAME
 
 
 def shared_context(event: Event, organizer: Organizer, zone: tzinfo, today: date,
@@ -77,6 +81,7 @@ def shared_context(event: Event, organizer: Organizer, zone: tzinfo, today: date
         event=event_scope(event),
         organizer=Scope("organizer", {"name": organizer.name, "email": organizer.email}),
         rsvp=rsvp, roles=session_roles(event, zone), today=day_text(today),
+        fields=event.invitations.fields,
     )
 
 
@@ -124,6 +129,7 @@ def guest_context(shared: Shared, entry: Invitation, *, category_name: str, coun
         "category": entry.category, "category_name": category_name,
         "country": entry.country, "country_name": country_name, "email": entry.email,
         "quantity": entry.quantity, "status": entry.status,
+        "fields": field_scope(shared.fields, entry),
     })
     return {
         "guest": guest, "event": shared.event, "organizer": shared.organizer,
@@ -132,3 +138,20 @@ def guest_context(shared: Shared, entry: Invitation, *, category_name: str, coun
         "today": shared.today,
     }
 
+
+
+def field_scope(fields: tuple[GuestField, ...], entry: Invitation) -> Scope:
+    """``guest.fields``: every field the event declares (private ones too: a visa letter
+    needs the passport number), typed; an unset one is "" (false for a boolean)."""
+    kept = dict(entry.fields)
+    empty = {"boolean": False}
+    return Scope("guest.fields", {
+        f.name: typed(f, kept[f.name]) if f.name in kept else empty.get(f.type, "")
+        for f in fields})
+
+
+def subject_context(context: dict[str, Any]) -> dict[str, Any]:
+    """The context of a subject: a mail header, so without the guest's field values."""
+    guest = Scope("guest", {**context["guest"], "fields": Scope(
+        "guest.fields", {}, "field values are not used in a subject: it is a mail header")})
+    return {**context, "guest": guest}

@@ -24,7 +24,7 @@ from wiccli.event.model import Organizer
 from wiccli.headers import address, text_problem
 from wiccli.invites.model import Invitation, Message
 from wiccli.limits import MAX_NAME, MAX_SUBJECT
-from wiccli.mail.context import Shared, guest_context
+from wiccli.mail.context import Shared, guest_context, subject_context
 from wiccli.mail.imip import UID_BYTES, Request, RequestBuilder, new_invitation_uid
 from wiccli.mail.templating import TemplateSet
 
@@ -312,7 +312,7 @@ class Composer:
             raise UnsafeMessage(entry.id, f"name: {problem}")
         parts = self.templates.message(kind, entry.category)
         context = self.context(entry, kind=kind, sequence=sequence)
-        subject = self.templates.render(parts.subject, context)
+        subject = self.templates.render(parts.subject, subject_context(context))
         problem = text_problem(one_line(subject), MAX_SUBJECT)
         if problem is not None:
             where = self.templates.label(parts.subject.filename or parts.subject.name or "")

@@ -161,7 +161,8 @@ def _environment(roots: list[Path]) -> Environment:
             if self._undefined_hint:
                 return str(self._undefined_hint)
             if isinstance(owner, Scope):
-                return repr(f"{owner.scope_name}.{name}")
+                hint = f"; {owner.hint}" if owner.hint else ""
+                return repr(f"{owner.scope_name}.{name}") + hint
             if owner is missing:
                 return repr(name)
             return f"{name!r} (of a {type(owner).__name__})"

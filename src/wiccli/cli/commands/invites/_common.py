@@ -23,6 +23,9 @@ IdArg = Annotated[str, typer.Argument(metavar="ID", help="The invitation's id (o
                                       "start of it).")]
 NoteOpt = Annotated[str, typer.Option("--note", "-n", metavar="TEXT",
                                       help="Why (kept in the history).")]
+FieldOpt = Annotated[list[str] | None, typer.Option(
+    "--field", metavar="NAME=VALUE", help="A guest field the event declares "
+    "([invitations.fields]); repeatable; an empty VALUE clears it.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Record a change that the status rules "
                                         "would refuse.")]
 

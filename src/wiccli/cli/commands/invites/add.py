@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from wiccli.cli.commands.invites._common import (
+    FieldOpt,
     NoteOpt,
     country_code,
     open_ledger,
@@ -30,10 +31,12 @@ def add(
     quantity: Annotated[int, typer.Option(
         "--quantity", "-q", metavar="N", help="Number of people (a delegation is one entry).")] = 1,
     note: NoteOpt = "",
+    field: FieldOpt = None,
 ) -> None:
     """Add an invitation; prints its new id."""
     from wiccli.invites import countries
     from wiccli.invites import model as core
+    from wiccli.invites.fieldvalues import check_assignments
 
     if not name.strip():
         raise UsageError("NAME must not be empty")
@@ -45,6 +48,7 @@ def add(
         "organization": core.check_name("--org", org.strip()),
         "email": core.check_email(email, "--email"), "quantity": core.check_quantity(quantity),
         "note": core.check_text("--note", note.strip()),
+        "fields": check_assignments(event, field or []),
     }
     with open_ledger() as (state, _, store):
         with store.transaction() as tx:

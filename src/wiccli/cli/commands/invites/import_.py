@@ -45,7 +45,7 @@ def _import_csv(state: State, event: Event, file: Path, *, dry_run: bool, force:
     from wiccli.invites.importcsv import read_rows
     from wiccli.invites.store import apply
 
-    rows = read_rows(file)
+    rows = read_rows(file, [f.name for f in event.invitations.fields])
     options = {"force": force, "new_status": "listed" if listed else "invited"}
     result = None
     # A guest list with bad rows creates no ledger, and a dry run writes nothing: the

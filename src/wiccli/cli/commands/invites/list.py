@@ -49,5 +49,5 @@ def list_(
         if bounced:
             failed = {e.id for e in tx.bounced()}  # as `send` and `status` count them
             entries = [e for e in entries if e.id in failed]
-    output(state.env, fmt, entries_listing(entries))
+    output(state.env, fmt, entries_listing(entries, event))
 
