@@ -12,7 +12,7 @@ from datetime import date, tzinfo
 
 from wiccli.errors import DataError
 from wiccli.event.model import Event, Session
-from wiccli.event.query import local_day
+from wiccli.event.days import session_day
 from wiccli.output.fonts import font_hint, uncovered
 from wiccli.publish import pages
 from wiccli.publish.site import TEMPLATES, _common, _span, templates
@@ -27,7 +27,7 @@ def programme_html(event: Event, zone: tzinfo) -> str:
     env = templates()
     starting: dict[date, list[Session]] = {page.day: [] for page in site.days}
     for s in sorted(event.sessions, key=lambda s: (s.start, s.end, s.id)):
-        starting.setdefault(local_day(s, zone), []).append(s)
+        starting.setdefault(session_day(event, s, zone), []).append(s)
     return env.get_template("programme.html").render(
         **_common(event, site, zone), root="", sessions_starting=starting,
         grid_pages=[part for page in site.days for part in pages.venue_parts(page, MAX_LANES)],
