@@ -22,16 +22,17 @@ sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur
 vi vo wa wo xh yi yo za zh zu
 """.split())
 MAX_TAG = 35  # RFC 5646 4.4.1: 35 characters hold any tag that matters in practice
-_TAG_RE = re.compile(
-    r"^(?P<language>[a-z]{2,3})"
-    r"(?:-[a-z]{3}){0,3}"  # extended language subtags
-    r"(?:-[a-z]{4})?"  # script
-    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
-    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"  # variants
-    r"(?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*"  # extensions
-    r"(?:-x(?:-[a-z0-9]{1,8})+)?$",  # private use
-    re.IGNORECASE,
+# RFC 5646 2.1's langtag, in either case (the JSON Schema of `wic schema` uses it as is).
+TAG_PATTERN = (
+    r"^[A-Za-z]{2,3}"  # the language
+    r"(-[A-Za-z]{3}){0,3}"  # extended language subtags
+    r"(-[A-Za-z]{4})?"  # script
+    r"(-([A-Za-z]{2}|[0-9]{3}))?"  # region
+    r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"  # variants
+    r"(-[0-9A-WY-Za-wy-z](-[A-Za-z0-9]{2,8})+)*"  # extensions
+    r"(-[Xx](-[A-Za-z0-9]{1,8})+)?$"  # private use
 )
+_TAG_RE = re.compile(TAG_PATTERN)
 
 
 def tag_problem(tag: str) -> str | None:
@@ -40,7 +41,7 @@ def tag_problem(tag: str) -> str | None:
     if match is None:
         return (f"{tag[:40]!r} is not a language tag (BCP 47: 'en', 'de', 'pt-BR', "
                 "'zh-Hans')")
-    language = match["language"].lower()
+    language = tag.split("-", 1)[0].lower()
     if not _known_language(language):
         return f"{tag!r}: {language!r} is not an ISO 639 language code"
     return None

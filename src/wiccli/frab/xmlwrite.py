@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from wiccli.frab.conventions import PLACEHOLDER_ROOM
+
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
@@ -93,7 +95,8 @@ def _room_id(room: Element, known: dict[str, Any]) -> None:
 
     if known.get("guid"):
         room.set("guid", known["guid"])
-    if known.get("slug") and VENUE_PI_SLUG_RE.match(known["slug"]):
+    if known.get("slug") and VENUE_PI_SLUG_RE.match(known["slug"]) and \
+            known.get("name") != PLACEHOLDER_ROOM:
         room.append(ProcessingInstruction(VENUE_PI, f'venue="{known["slug"]}"'))
 
 
