@@ -80,8 +80,8 @@ def test_every_object_forbids_unknown_keys() -> None:
                 yield from objects(value)
 
     found = list(objects(event_schema()))
-    # the file, event, theme, venue, session, category, invitations, organizer
-    assert len(found) == 8
+    # the file, event, theme, venue, session, day, category, invitations, organizer
+    assert len(found) == 9
     assert all(o["additionalProperties"] is False for o in found)
 
 
