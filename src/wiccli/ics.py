@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from wiccli import __version__
 from wiccli.errors import UsageError
 from wiccli.event.clock import at_change
-from wiccli.event.ids import session_uid
 from wiccli.event.days import session_days
+from wiccli.event.ids import session_uid
 from wiccli.event.model import Event, Session, Theme, Venue
 from wiccli.event.query import Filters, sort_sessions
 

@@ -78,7 +78,7 @@ def as_rule(raw: RawSchedule, days: list[dict[str, Any]], zone: tzinfo) -> time 
     if not days:
         return None
     first = days[0]["start"].astimezone(zone)
-    clock = first.time().replace(tzinfo=None)
+    clock: time = first.time()
     dates = [d["date"] for d in days]
     if (raw.start or dates[0]) != dates[0] or (raw.end or dates[-1]) != dates[-1]:
         return None

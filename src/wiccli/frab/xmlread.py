@@ -60,7 +60,7 @@ def read_xml(data: bytes, label: str) -> RawSchedule:
 
 
 def parse(data: bytes, label: str) -> Element:
-    from xml.etree.ElementTree import ParseError
+    from xml.etree.ElementTree import ParseError, TreeBuilder
 
     import defusedxml.ElementTree as SafeTree
     from defusedxml.common import (
@@ -68,8 +68,6 @@ def parse(data: bytes, label: str) -> Element:
         EntitiesForbidden,
         ExternalReferenceForbidden,
     )
-
-    from xml.etree.ElementTree import TreeBuilder
 
     # Processing instructions kept: wic's own <?wic venue="ID"?> names a room's venue.
     parser = SafeTree.XMLParser(target=TreeBuilder(insert_pis=True), forbid_dtd=False,
@@ -180,7 +178,7 @@ def _venue_id(room: Element) -> str:
 
     for child in room:
         text = child.text or ""
-        if child.tag is ProcessingInstruction and text.startswith("wic "):
+        if child.tag is ProcessingInstruction and text.startswith("wic "):  # type: ignore[comparison-overlap]
             match = _VENUE_RE.match(text[4:].strip())
             if match:
                 return match[1]

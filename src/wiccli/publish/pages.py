@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 
-from wiccli.event.model import Event, Session
 from wiccli.event.days import session_day
+from wiccli.event.model import Event, Session
 from wiccli.event.query import sort_sessions
 from wiccli.ics import day_label
 from wiccli.output.files import unique_file_names

@@ -11,15 +11,15 @@ import unicodedata
 from datetime import date, tzinfo
 
 from wiccli.errors import DataError
-from wiccli.event.model import Event, Session
 from wiccli.event.days import session_day
+from wiccli.event.model import Event, Session
 from wiccli.output.fonts import font_hint, uncovered
 from wiccli.publish import pages
 from wiccli.publish.site import TEMPLATES, _common, _span, templates
 
 PAPERS = {"a4": "A4", "letter": "letter"}
-MAX_LANES = 10
-REPLACEMENT = "\ufffd"  # printed for a character no installed font has  # lanes on one landscape page; more venues go on further pages
+MAX_LANES = 10  # lanes on one landscape page; more venues go on further pages
+REPLACEMENT = "\ufffd"  # printed for a character no installed font has
 
 
 def programme_html(event: Event, zone: tzinfo) -> str:
