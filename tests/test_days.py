@@ -267,3 +267,59 @@ def test_import_drops_a_bad_language(run: Runner, tmp_path: Path) -> None:
     result = run("import", "bad.json", "-o", "again.toml")
     assert "had a language that is not a BCP 47 tag" in result.stderr
     assert 'language = "deutsch!"' not in event.read_text(encoding="utf-8")
+
+
+def test_the_cache_keeps_days_and_languages(run: Runner, tmp_path: Path) -> None:
+    import dataclasses
+
+    from wiccli.event import cache
+    from wiccli.event.load import load_event
+
+    text, _, _ = congress()
+    write(tmp_path / "late.toml", DAY_STARTS)
+    for path in (imported(run, tmp_path, "congress.json", text), tmp_path / "late.toml"):
+        event = dataclasses.replace(load_event(path), source="")
+        assert event.day_list or event.day_starts.hour == 6
+        back = cache.decode(json.loads(json.dumps(cache.encode(event))))
+        assert repr(back) == repr(event)
+
+
+EMOJI = ("🎉", "✨", "🇩🇪", "❤\u200d🔥")
+
+
+def test_a_big_programme_with_emoji_is_searchable(run: Runner, tmp_path: Path) -> None:
+    """One character no installed font has (an emoji, with no emoji font) made WeasyPrint
+    give the text font its own encoding, and pypdf read nothing but garbage back."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT, need_weasyprint
+
+    need_weasyprint()
+    pypdf = pytest.importorskip("pypdf")
+    source = tmp_path / "big.toml"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "event",
+                    "--sessions", "150", "--days", "3", "--venues", "6", "-o", str(source)],
+                   check=True, capture_output=True)
+    lines = source.read_text(encoding="utf-8").splitlines()
+    titled = [i for i, line in enumerate(lines) if line.startswith('title = "')]
+    for n, index in enumerate(titled[::10]):
+        lines[index] = lines[index].replace('title = "', f'title = "{EMOJI[n % 4]} ', 1)
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("-e", str(source), "programme", "-o", "big.pdf")
+    assert result.code == 0, result.stderr
+    reader = pypdf.PdfReader(tmp_path / "big.pdf")
+    assert len(reader.pages) > 30
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            assert font.get_object()["/Encoding"] == "/Identity-H"
+    everything = re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
+    from wiccli.event.load import load_event
+
+    from wiccli.output.fonts import uncovered
+
+    missing = set(uncovered("".join(EMOJI)))  # all of them where no emoji font is installed
+    everything = everything.replace("\u200d", "")
+    for session in load_event(source).sessions[::7]:
+        title = "".join("\ufffd" if c in missing else c for c in session.title)
+        assert re.sub(r"[\s\u200d]+", "", title) in everything, session.id
