@@ -315,7 +315,6 @@ def test_a_big_programme_with_emoji_is_searchable(run: Runner, tmp_path: Path) -
             assert font.get_object()["/Encoding"] == "/Identity-H"
     everything = re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
     from wiccli.event.load import load_event
-
     from wiccli.output.fonts import uncovered
 
     missing = set(uncovered("".join(EMOJI)))  # all of them where no emoji font is installed
