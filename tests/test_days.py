@@ -322,3 +322,12 @@ def test_a_big_programme_with_emoji_is_searchable(run: Runner, tmp_path: Path) -
     for session in load_event(source).sessions[::7]:
         title = "".join("\ufffd" if c in missing else c for c in session.title)
         assert re.sub(r"[\s\u200d]+", "", title) in everything, session.id
+
+
+def test_now_speaks_of_the_night_as_its_evening(run: Runner, tmp_path: Path) -> None:
+    write(tmp_path / "wic.toml", DAY_STARTS)
+    result = run("now", "--at", "2024-06-01T23:30")
+    assert result.code == 0, result.stderr
+    assert "Night owls  at 01:00, in 1 h 30 min" in result.stdout
+    result = run("now", "--at", "2024-06-02T01:30")
+    assert "Morgen  at Sun 2 Jun 09:00" in result.stdout
