@@ -333,3 +333,15 @@ def test_now_speaks_of_the_night_as_its_evening(run: Runner, tmp_path: Path) -> 
     assert "Night owls  at 01:00, in 1 h 30 min" in result.stdout
     result = run("now", "--at", "2024-06-02T01:30")
     assert "Morgen  at Sun 2 Jun 09:00" in result.stdout
+
+
+def test_pentabarf_day_change_is_the_day_start(run: Runner, tmp_path: Path) -> None:
+    from conftest import DATA
+
+    result = run("import", str(DATA / "frab-pentabarf.xml"), "-o", "p.toml")
+    assert result.code == 0, result.stderr
+    assert "after midnight" not in result.stderr
+    assert 'day_starts = "04:00"' in (tmp_path / "p.toml").read_text(encoding="utf-8")
+    records = {r["id"]: r["day"] for r in
+               json.loads(run("-e", "p.toml", "agenda", "-f", "json").stdout)}
+    assert records["midnight-hacking"] == "2009-02-07"

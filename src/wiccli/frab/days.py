@@ -21,8 +21,8 @@ from wiccli.frab.raw import RawSchedule
 def source_days(raw: RawSchedule, zone: tzinfo,
                 sessions: list[dict[str, Any]]) -> list[dict[str, Any]] | str:
     """The schedule's days as ``[[days]]`` tables (aware times), or why they cannot be."""
-    if not raw.days:
-        return []
+    if all(d.start is None and d.end is None for d in raw.days):
+        return []  # pentabarf: dates only (its day_change, if any, is the rule)
     days = []
     for index, day in enumerate(raw.days, 1):
         if day.date is None or day.start is None or day.end is None:
@@ -89,3 +89,13 @@ def as_rule(raw: RawSchedule, days: list[dict[str, Any]], zone: tzinfo) -> time 
                 day["end"] != datetime.combine(expected + timedelta(days=1), clock, zone):
             return None
     return clock
+
+
+def fitting_rule(clock: time | None, head: dict[str, Any], sessions: list[dict[str, Any]],
+                 zone: tzinfo) -> time | None:
+    """A pentabarf ``day_change`` as ``day_starts``, when every session starts on or after
+    the first day's start under it (else the calendar days, as before)."""
+    if clock is None or clock == time(0):
+        return None
+    opens = datetime.combine(head["start"], clock, zone)
+    return clock if all(s["start"] >= opens for s in sessions) else None

@@ -29,7 +29,7 @@ from wiccli.frab.conventions import (
     event_id,
     session_id_from_slug,
 )
-from wiccli.frab.days import as_rule, other_days, source_days
+from wiccli.frab.days import as_rule, fitting_rule, other_days, source_days
 from wiccli.frab.raw import RawEvent, RawSchedule
 from wiccli.frab.text import UniqueIds, html_to_text, looks_like_html, tidy, trim
 from wiccli.frab.zones import choose_zone
@@ -131,9 +131,10 @@ class _Converter:
             self.day_note, days = days, []
         self.count_other_days(days, sessions, zone)
         head = self.head(zone_name, zone, sessions, days)
-        rule = as_rule(self.raw, days, zone)
+        rule = as_rule(self.raw, days, zone) if days else \
+            fitting_rule(self.raw.day_change, head, sessions, zone)
         if rule is not None:  # the same days, said shortly: day_starts = "06:00"
-            days = []
+            days, self.changed["after_midnight"] = [], 0
             if rule != time(0):
                 head["day_starts"] = rule.isoformat("minutes" if not rule.second else "seconds")
         for item in [*sessions, *days]:

@@ -63,6 +63,7 @@ class RawSchedule:
     rooms: list[tuple[str, str]] = field(default_factory=list)  # (name, slug)
     events: list[RawEvent] = field(default_factory=list)
     days: list[RawDay] = field(default_factory=list)  # in the file's order
+    day_change: time | None = None  # pentabarf: when one day turns into the next
     # Element or key names the format does not define: name -> count.
     unknown: Counter[str] = field(default_factory=Counter)
     # Events left out, by reason.

@@ -53,7 +53,7 @@ def read_xml(data: bytes, label: str) -> RawSchedule:
     conference = _first(root, "conference")
     day_change = None
     if conference is not None:
-        day_change = _conference(raw, conference)
+        day_change = raw.day_change = _conference(raw, conference)
     for day in _children(root, "day"):
         _day(raw, day, day_change)
     return raw
