@@ -345,3 +345,17 @@ def test_pentabarf_day_change_is_the_day_start(run: Runner, tmp_path: Path) -> N
     records = {r["id"]: r["day"] for r in
                json.loads(run("-e", "p.toml", "agenda", "-f", "json").stdout)}
     assert records["midnight-hacking"] == "2009-02-07"
+
+
+def test_day_problems_name_the_days_as_written(run: Runner, tmp_path: Path) -> None:
+    """A broken day in the middle does not shift the index of the ones after it."""
+    text = LISTED.replace("DAY2", "2024-06-02").replace("END2", "2024-06-03T02:00:00")
+    text = text.replace("[[days]]\ndate = 2024-06-02", '[[days]]\ndate = "broken"\n\n'
+                        "[[days]]\ndate = 2024-06-02", 1)
+    text = text.replace("start = 2024-06-02T10:00:00", "start = 2024-06-02T05:00:00")
+    write(tmp_path / "wic.toml", text)
+    result = run("validate")
+    assert result.code == 1
+    assert "days[1].date: expected a date" in result.stderr
+    assert "days[2].start: 2024-06-02T05:00:00+02:00 is before the day before it ends" \
+        in result.stderr

@@ -94,9 +94,9 @@ class EventChecker(FieldChecker):
         if top is None:
             return None
         head = self.event_table(top.get("event"))
-        days = [d for d in (self.day_entry(item, f"days[{i}]")
-                            for i, item in enumerate(self.array(top.get("days"), "days")))
-                if d is not None]
+        listed = [(i, self.day_entry(item, f"days[{i}]"))
+                  for i, item in enumerate(self.array(top.get("days"), "days"))]
+        days = [d for _, d in listed if d is not None]
         themes = self.items(top.get("themes"), "themes", self.theme)
         venues = self.items(top.get("venues"), "venues", self.venue)
         sessions = self.items(top.get("sessions"), "sessions", self.session)
@@ -106,7 +106,7 @@ class EventChecker(FieldChecker):
         if head is None:
             return None
         if days:
-            self.check_days(head, days)
+            self.check_days(head, [(i, d) for i, d in listed if d is not None])
         if self.tz is not None and not any(
                 p.path.startswith(("days", "event.day_starts")) for p in self.problems):
             self.check_dates(Event(**head, day_list=tuple(days)), sessions)
@@ -241,11 +241,12 @@ class EventChecker(FieldChecker):
             self.fail(f"{path}.start", f"{day.start.isoformat()} is not on {day.date}")
         return day
 
-    def check_days(self, head: dict[str, Any], days: list[Day]) -> None:
+    def check_days(self, head: dict[str, Any], days: list[tuple[int, Day]]) -> None:
         """Listed days: in order, apart, inside the event's dates, not with day_starts."""
         if "day_starts" in head:
             self.fail("event.day_starts", "give day_starts or [[days]], not both")
-        for index, (before, day) in enumerate(zip([None, *days], days, strict=False)):
+        before: Day | None = None
+        for index, day in days:
             path = f"days[{index}]"
             if {"start", "end"} <= head.keys() and not head["start"] <= day.date <= head["end"]:
                 self.fail(f"{path}.date", f"{day.date} is outside the event "
@@ -256,6 +257,7 @@ class EventChecker(FieldChecker):
             elif before is not None and day.start < before.end:
                 self.fail(f"{path}.start", f"{day.start.isoformat()} is before the day "
                           f"before it ends ({before.end.isoformat()})")
+            before = day
 
     def invitations(self, value: Any) -> Invitations | None:
         if value is None:
