@@ -80,8 +80,9 @@ def test_every_object_forbids_unknown_keys() -> None:
                 yield from objects(value)
 
     found = list(objects(event_schema()))
-    # the file, event, theme, venue, session, day, category, invitations, organizer
-    assert len(found) == 9
+    # the file, event, theme, venue, session, day, category, invitations, checks, travel,
+    # organizer
+    assert len(found) == 11
     assert all(o["additionalProperties"] is False for o in found)
 
 
@@ -191,6 +192,18 @@ REJECTED_BY_BOTH: dict[str, Mutation] = {
     "event start as a date-time": setter("event.start", datetime(2025, 3, 29, 9)),
     "updated as a date": setter("event.updated", date(2025, 3, 1)),
     "session end as a time": setter("sessions.0.end", time(10)),
+    "expected a string": setter("sessions.0.expected", "many"),
+    "expected below zero": setter("sessions.0.expected", -1),
+    "an unknown check level": setter("checks", {"person-overlap": "fatal"}),
+    "an unknown check": setter("checks", {"speaker-overlap": "error"}),
+    "travel minutes below zero": setter("checks", {"travel_minutes": -5}),
+    "travel minutes over a day": setter("checks", {"travel_minutes": 24 * 60 + 1}),
+    "a travel pair of one venue": setter(
+        "checks", {"travel": [{"between": ["hall-a"], "minutes": 5}]}),
+    "a travel pair of the same venue twice": setter(
+        "checks", {"travel": [{"between": ["hall-a", "hall-a"], "minutes": 5}]}),
+    "a travel pair without minutes": setter(
+        "checks", {"travel": [{"between": ["hall-a", "hall-b"]}]}),
 }
 
 ACCEPTED_BY_BOTH: dict[str, Mutation] = {
@@ -215,6 +228,9 @@ ACCEPTED_BY_BOTH: dict[str, Mutation] = {
         organizer={"name": "Press Office", "email": "press@example.org"},
         reply_to="rsvp@example.org", templates="templates"),
     "a short name and tagline": setter("event.short_name", "Demo"),
+    "an expected audience": setter("sessions.0.expected", 120),
+    "every check level": setter("checks", {"person-overlap": "error", "provisional": "off",
+                                           "over-capacity": "warn", "travel_minutes": 15}),
 }
 
 # Rules across keys that a JSON Schema cannot state: the loader alone checks them.
@@ -228,6 +244,8 @@ LOADER_ONLY: dict[str, Mutation] = {
     "unknown time zone": setter("event.timezone", "Europe/Atlantis"),
     # JSON has one number type: to a schema, 1.0 is an integer; TOML and the loader tell them apart.
     "an integer written as a float": setter("sessions.0.sequence", 1.0),
+    "a travel pair naming an unknown venue": setter(
+        "checks", {"travel": [{"between": ["hall-a", "hall-z"], "minutes": 5}]}),
 }
 
 

@@ -136,6 +136,8 @@ def test_bad_time_zone(run: Runner) -> None:
 @pytest.mark.parametrize(("code", "path", "marker", "subject"), [
     ("venue-overlap", "sessions[1].venue", "# venue overlap", "'clash'"),
     ("person-overlap", "sessions[2].speakers", "# person overlap", "'ada  lovelace'"),
+    ("travel-time", "sessions[6].speakers", "# travel time", "'grace hopper' has 5 min"),
+    ("over-capacity", "sessions[6].expected", "# over capacity", "'annex-talk' expects 80"),
     ("theme-without-sub-forum", "themes[1]", 'id = "data"', "theme 'data'"),
     ("sub-forum-without-venue", "sessions[4]", "# sub-forum without a venue", "'web-forum'"),
     ("provisional", "sessions[4].provisional", "# provisional time", "'web-forum'"),
@@ -156,7 +158,7 @@ def test_each_warning_class(run: Runner, code: str, path: str, marker: str, subj
 def test_cancelled_sessions_do_not_clash(run: Runner) -> None:
     report = json.loads(run("validate", "-f", "json", str(EVERY_WARNING)).stdout)
     assert all("cancelled-clash" not in w["message"] for w in report["warnings"])
-    assert len(report["warnings"]) == 5
+    assert len(report["warnings"]) == 7
 
 
 def test_warning_lines_in_table_mode(run: Runner) -> None:
@@ -190,7 +192,7 @@ def test_default_file_is_the_one_wic_would_load(run: Runner, tmp_path: Path) -> 
 def test_stdin(run: Runner) -> None:
     result = run("validate", "-", stdin=EVERY_WARNING.read_text())
     assert result.code == 0
-    assert "<stdin>: valid, 5 warnings" in result.stderr
+    assert "<stdin>: valid, 7 warnings" in result.stderr
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -11,24 +11,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 from typing import Any
 
 from wiccli.event.check import load_zone
-from wiccli.event.model import SUB_FORUM, Event, Session
+from wiccli.event.model import SUB_FORUM, WARNING_CLASSES, Checks, Event, Session
 from wiccli.text import span
 
 # A local time in a fold or gap of the clocks (found by the loader, which resolves it).
 CLOCK_CHANGE = "clock-change"
 VENUE_OVERLAP = "venue-overlap"
 PERSON_OVERLAP = "person-overlap"
+TRAVEL_TIME = "travel-time"
+OVER_CAPACITY = "over-capacity"
 THEME_WITHOUT_SUB_FORUM = "theme-without-sub-forum"
 SUB_FORUM_WITHOUT_VENUE = "sub-forum-without-venue"
 PROVISIONAL = "provisional"
 
-# Warning classes in the order they are reported.
-CODES = (CLOCK_CHANGE, VENUE_OVERLAP, PERSON_OVERLAP, THEME_WITHOUT_SUB_FORUM,
-         SUB_FORUM_WITHOUT_VENUE, PROVISIONAL)
+# Warning classes in the order they are reported (the event's [checks] names them too).
+CODES = WARNING_CLASSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,8 @@ def lint(event: Event) -> list[Finding]:
     findings = [
         *_venue_overlaps(event, zone),
         *_person_overlaps(event, zone),
+        *_travel_times(event, zone),
+        *_over_capacity(event),
         *_unused_themes(event),
         *_forums_without_venue(event),
         *_provisional(event),
@@ -120,6 +123,71 @@ def _person_overlaps(event: Event, zone: tzinfo) -> Iterator[Finding]:
                 PERSON_OVERLAP, f"sessions[{index}].{field}",
                 f"{name!r} is booked in {session.id!r} ({when(session, zone)}) and "
                 f"{_others(clashing, zone)} at once",
+                session.id,
+            )
+
+
+def _travel_times(event: Event, zone: tzinfo) -> Iterator[Finding]:
+    """A person's session in one venue that starts too soon after one in another: less
+    time between them than it takes to get there (overlaps are person-overlap's)."""
+    checks = event.checks
+    if not checks.travel_minutes and not checks.travel:
+        return
+    by_person: dict[str, list[tuple[int, Session]]] = defaultdict(list)
+    for index, session in _indexed(event):
+        if session.venue is not None:
+            for key in _people(session):
+                by_person[key].append((index, session))
+    for key, items in by_person.items():
+        for index, after, before, need in _too_soon(items, checks):
+            name, field = _people(after)[key]
+            yield Finding(
+                TRAVEL_TIME, f"sessions[{index}].{field}",
+                f"{name!r} has {_minutes(after.start - before.end)} min from {before.id!r} "
+                f"({when(before, zone)}) at {before.venue!r} to {after.id!r} "
+                f"({when(after, zone)}) at {after.venue!r}; getting there takes {need} min",
+                after.id,
+            )
+
+
+def _too_soon(items: list[tuple[int, Session]],
+              checks: Checks) -> Iterator[tuple[int, Session, Session, int]]:
+    """(index, session, the one before it, minutes needed) for each session too soon after
+    one in another venue: the latest such one, once per session."""
+    longest = timedelta(minutes=max([checks.travel_minutes, *(t.minutes for t in checks.travel)]))
+    recent: list[Session] = []
+    for index, session in sorted(items, key=lambda pair: (pair[1].start, pair[0])):
+        recent = [s for s in recent if s.end + longest > session.start]
+        late = [(other, need) for other in recent
+                if (need := _short_by(other, session, checks))]
+        if late:
+            before, need = max(late, key=lambda pair: pair[0].end)
+            yield index, session, before, need
+        recent.append(session)
+
+
+def _short_by(before: Session, after: Session, checks: Checks) -> int:
+    """The minutes it takes from ``before``'s venue to ``after``'s when that is more
+    than the time between them; else 0 (the same venue, an overlap, time enough)."""
+    if before.venue == after.venue or before.end > after.start:
+        return 0
+    need = checks.travel_time(str(before.venue), str(after.venue))
+    return need if after.start - before.end < timedelta(minutes=need) else 0
+
+
+def _minutes(gap: timedelta) -> int:
+    return int(gap.total_seconds() // 60)
+
+
+def _over_capacity(event: Event) -> Iterator[Finding]:
+    capacity = {v.id: v.capacity for v in event.venues}
+    for index, session in _indexed(event):
+        room = capacity.get(session.venue or "")
+        if session.expected is not None and room is not None and session.expected > room:
+            yield Finding(
+                OVER_CAPACITY, f"sessions[{index}].expected",
+                f"{session.id!r} expects {session.expected:,} people; venue "
+                f"{session.venue!r} holds {room:,}",
                 session.id,
             )
 

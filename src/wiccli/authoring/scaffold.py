@@ -77,8 +77,10 @@ def render(s: Scaffold) -> str:
 # {s.name}: the event file read by wic (https://toml.io).
 #
 # Check it with `wic validate`; see docs/event-format.md for every key.
-# Dates are YYYY-MM-DD; times are local to the event's time zone
-# (YYYY-MM-DDTHH:MM:SS). Ids are lower-case letters, digits, '-' and '_'.
+# Dates are YYYY-MM-DD. Times are date-times, always with seconds (TOML 1.0
+# has no time without them): {first}T09:30:00 is local to the event's
+# time zone; {first}T07:30:00Z (UTC) and {first}T09:30:00+02:00 carry
+# their offset. Ids are lower-case letters, digits, '-' and '_'.
 # For checks while typing, run `wic schema > wic.schema.json` and make the
 # first line of this file:  #:schema ./wic.schema.json
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from wiccli.event.check import MAX_FRAB_ID, SLUG_RE, URL_RE, UUID_RE
+from wiccli.event.checklevels import MAX_TRAVEL_MINUTES
 from wiccli.event.langtag import MAX_TAG, TAG_PATTERN
-from wiccli.event.model import STATUSES, SUB_FORUM
+from wiccli.event.model import LEVELS, STATUSES, SUB_FORUM, WARNING_CLASSES
 from wiccli.headers import EMAIL_RE
 from wiccli.limits import MAX_NAME
 
@@ -163,12 +164,33 @@ def _session() -> Schema:
                          "The session's frab guid (a UUID), kept from an imported schedule."),
             "frab_id": _doc({"type": "integer", "minimum": 1, "maximum": MAX_FRAB_ID},
                             "The session's numeric frab id, kept from an imported schedule."),
+            "expected": _count("How many people are expected; `wic validate` warns when it "
+                               "is more than the venue's capacity."),
             "language": _language("The language the session is held in."),
         },
         ["id", "title", "kind", "start", "end"],
         "One session of the programme.",
         **{"if": {"properties": {"kind": {"const": SUB_FORUM}}, "required": ["kind"]},
            "then": {"required": ["theme"]}},
+    )
+
+
+def _minutes(text: str) -> Schema:
+    return _doc({"type": "integer", "minimum": 0, "maximum": MAX_TRAVEL_MINUTES}, text)
+
+
+def _checks() -> Schema:
+    level = {"type": "string", "enum": list(LEVELS)}
+    levels = {code: _doc(level, f"How `wic validate` takes {code} warnings: warn (the "
+                                "default), error (the file fails) or off.")
+              for code in WARNING_CLASSES}
+    return _object(
+        {**levels,
+         "travel_minutes": _minutes("Minutes a person needs between sessions in two venues "
+                                    "(travel-time warnings); 0, the default, checks nothing."),
+         "travel": _array_of("travel", "Travel times for pairs of venues, instead of "
+                                       "travel_minutes.")},
+        [], "What `wic validate` checks, and how seriously.",
     )
 
 
@@ -216,6 +238,13 @@ def _defs() -> Schema:
                                  "answers its Authentication-Results vouch for are applied.")},
             [], "Whom to invite, and who invites.",
         ),
+        "checks": _checks(),
+        "travel": _object(
+            {"between": _doc({"type": "array", "items": {"type": "string"}, "minItems": 2,
+                              "maxItems": 2, "uniqueItems": True}, "Two venue ids."),
+             "minutes": _minutes("How long it takes from one to the other, either way.")},
+            ["between", "minutes"], "The travel time between two venues.",
+        ),
         "organizer": _object(
             {"name": _name("The sender's name (From, ORGANIZER CN)."),
              "email": _email("The sender's address (From, ORGANIZER).")},
@@ -240,6 +269,7 @@ def event_schema() -> Schema:
             "days": _array_of("day", "The event's days with their own hours ([[days]]), in "
                                      "order; without them, every date from start to end."),
             "invitations": {"$ref": "#/$defs/invitations"},
+            "checks": {"$ref": "#/$defs/checks"},
         },
         "required": ["event"],
         "additionalProperties": False,

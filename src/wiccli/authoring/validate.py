@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wiccli.authoring import lint
@@ -68,7 +68,7 @@ def check_text(text: str, source: str) -> Report:
         # In the file's order, so an editor can walk them top to bottom.
         errors.sort(key=lambda e: e.line or 0)
         return Report(source, errors=errors)
-    warnings = [
+    found = [
         Issue(n.path, n.message, locator.line(n.path), code=lint.CLOCK_CHANGE,
               subject=n.path.split(".")[0])
         for n in checked.notes
@@ -76,7 +76,13 @@ def check_text(text: str, source: str) -> Report:
         Issue(f.path, f.message, locator.line(f.path), code=f.code, subject=f.subject)
         for f in lint.lint(event)
     ]
-    return Report(source, warnings=warnings, summary=lint.summary(event))
+    # The event's [checks] say which classes fail validation and which stay quiet.
+    levels = [event.checks.level(str(issue.code)) for issue in found]
+    errors = [replace(issue, message=f"{issue.message} ({issue.code} is an error here: "
+                                     "see [checks])")
+              for issue, level in zip(found, levels, strict=True) if level == "error"]
+    warnings = [issue for issue, level in zip(found, levels, strict=True) if level == "warn"]
+    return Report(source, errors=errors, warnings=warnings, summary=lint.summary(event))
 
 
 def report_record(report: Report, strict: bool) -> dict[str, Any]:
@@ -86,7 +92,8 @@ def report_record(report: Report, strict: bool) -> dict[str, Any]:
         "valid": report.passed(strict),
         "strict": strict,
         "errors": [
-            {"path": e.path, "line": e.line, "column": e.column, "message": e.message}
+            {"path": e.path, "line": e.line, "column": e.column, "message": e.message,
+             "code": e.code}
             for e in report.errors
         ],
         "warnings": [

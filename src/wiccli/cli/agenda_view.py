@@ -56,7 +56,7 @@ def session_table(title: str | None, records: list[dict[str, Any]]) -> TableSpec
         columns=[
             Column("Time", "when", no_wrap=True),
             Column("Session · theme", "label", min_width=30),
-            Column("Kind", "kind", no_wrap=True),
+            Column("Kind", "kind", role="code"),
             Column("Venue", "venue_name", min_width=12, max_width=22),
         ],
         title=title,

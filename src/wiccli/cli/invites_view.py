@@ -33,7 +33,7 @@ def entries_listing(entries: list[core.Invitation]) -> Listing:
         columns=[
             Column("Id", "id", no_wrap=True), Column("Name", "name", min_width=12),
             Column("Organisation", "organization", min_width=12),
-            Column("Category", "category", max_width=16),
+            Column("Category", "category", role="code"),
             Column("Country", "country", max_width=18, cell=countries.label),
             Column("Qty", "quantity", justify="right"), Column("Status", "status", no_wrap=True),
         ],

@@ -26,9 +26,10 @@ def replies_listing(env: Env, result: Result) -> Listing:
     rows = records(result)
     counts = result.plan.counts()
     spec = TableSpec(columns=[
-        Column("Msg", "message", no_wrap=True), Column("Outcome", "outcome", no_wrap=True),
+        Column("Msg", "message", role="code"), Column("Outcome", "outcome", no_wrap=True),
         Column("Entry", "entry", no_wrap=True), Column("Status", "status", no_wrap=True),
-        Column("From", "from", max_width=30), Column("Detail", "detail", min_width=20),
+        Column("From", "from", max_width=30, role="address"),
+        Column("Detail", "detail", min_width=20),
     ], empty=f"no messages in {result.source}", fields=FIELDS)
     summary = TableSpec(columns=[Column("Outcome", "outcome"),
                                  Column("Messages", "count", justify="right")],

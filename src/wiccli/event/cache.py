@@ -33,21 +33,23 @@ from wiccli import __version__
 from wiccli.event.model import (
     STATUSES,
     Category,
+    Checks,
     Day,
     Event,
     Invitations,
     Organizer,
     Session,
     Theme,
+    TravelTime,
     Venue,
 )
 from wiccli.output.files import make_private_folder, open_regular
 
-FORMAT = 5  # bump when the layout of an entry changes
+FORMAT = 6  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
 CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/fields.py",
-        "event/load.py", "event/clock.py", "event/values.py", "event/cache.py", "event/days.py",
-        "event/langtag.py", "headers.py",
+        "event/load.py", "event/clock.py", "event/checklevels.py", "event/tomltime.py",
+        "event/values.py", "event/cache.py", "event/days.py", "event/langtag.py", "headers.py",
         "limits.py", "output/files.py")
 # Smaller files parse faster than the cache answers (the bundled event is 15 KB).
 MIN_SIZE = 64 * 1024
@@ -217,13 +219,16 @@ def encode(event: Event) -> dict[str, Any]:
         "venues": [[v.id, v.name, v.address, v.lat, v.lon, v.capacity] for v in event.venues],
         "sessions": [[s.id, s.title, s.kind, s.start.isoformat(), s.end.isoformat(), s.theme,
                       s.venue, s.status, s.provisional, s.description, list(s.hosts),
-                      list(s.speakers), s.url, s.sequence, s.guid, s.frab_id, s.language]
+                      list(s.speakers), s.url, s.sequence, s.guid, s.frab_id, s.expected,
+                      s.language]
                      for s in event.sessions],
         "invitations": [inv.target, inv.ledger,
                         [[c.id, c.name, c.target] for c in inv.categories],
                         None if inv.organizer is None
                         else [inv.organizer.name, inv.organizer.email],
                         inv.reply_to, inv.templates, inv.authserv_id],
+        "checks": [[list(pair) for pair in event.checks.levels], event.checks.travel_minutes,
+                   [[*t.venues, t.minutes] for t in event.checks.travel]],
     }
 
 
@@ -234,7 +239,10 @@ DAY_TYPES = (str, str, str)
 THEME_TYPES = (str, str, str)
 VENUE_TYPES = (str, str, str, (float, int, N), (float, int, N), (int, N))
 SESSION_TYPES = (str, str, str, str, str, (str, N), (str, N), str, bool, str, list, list,
-                 (str, N), int, (str, N), (int, N), (str, N))
+                 (str, N), int, (str, N), (int, N), (int, N), (str, N))
+CHECKS_TYPES = (list, int, list)
+LEVEL_TYPES = (str, str)
+TRAVEL_TYPES = (str, str, int)
 CATEGORY_TYPES = (str, str, (int, N))
 INVITATION_TYPES = ((int, N), (str, N), list, (list, N), (str, N), (str, N), (str, N))
 
@@ -254,12 +262,19 @@ def _texts(values: list[Any]) -> tuple[str, ...]:
 
 def _session(row: list[Any]) -> Session:
     (sid, title, kind, start, end, theme, venue, status, provisional, description, hosts,
-     speakers, url, sequence, guid, frab_id, language) = _row(row, SESSION_TYPES)
+     speakers, url, sequence, guid, frab_id, expected, language) = _row(row, SESSION_TYPES)
     if status not in STATUSES:
         raise ValueError("not an entry this wic wrote")
     return Session(sid, title, kind, _when(start), _when(end), theme, venue,  # type: ignore[arg-type]
                    status, provisional, description, _texts(hosts), _texts(speakers), url,
-                   sequence, guid, frab_id, language)
+                   sequence, guid, frab_id, expected, language)
+
+
+def _checks(row: list[Any]) -> Checks:
+    levels, minutes, travel = _row(row, CHECKS_TYPES)
+    pairs = [_row(t, TRAVEL_TYPES) for t in travel]
+    return Checks(tuple((code, level) for code, level in (_row(x, LEVEL_TYPES) for x in levels)),
+                  minutes, tuple(TravelTime((a, b), n) for a, b, n in pairs))
 
 
 def decode(data: dict[str, Any]) -> Event:
@@ -278,6 +293,7 @@ def decode(data: dict[str, Any]) -> Event:
                                           for c in categories),
                     None if organizer is None else Organizer(*_texts(organizer)), reply_to,
                     templates, authserv_id),
+        _checks(data["checks"]),
         time.fromisoformat(day_starts),
         tuple(_day(d) for d in data["days"]),
         language,

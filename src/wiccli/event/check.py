@@ -14,6 +14,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from wiccli.errors import EventFileError, Problem
+from wiccli.event.checklevels import read_checks
 from wiccli.event.fields import (
     MAX_FRAB_ID,
     SLUG_RE,
@@ -25,6 +26,7 @@ from wiccli.event.fields import (
 from wiccli.event.model import (
     SUB_FORUM,
     Category,
+    Checks,
     Day,
     Event,
     Invitations,
@@ -88,6 +90,7 @@ class EventChecker(FieldChecker):
                 "venues": (False, lambda v, p: v),
                 "sessions": (False, lambda v, p: v),
                 "invitations": (False, lambda v, p: v),
+                "checks": (False, lambda v, p: v),
                 "days": (False, lambda v, p: v),
             },
         )
@@ -101,6 +104,7 @@ class EventChecker(FieldChecker):
         venues = self.items(top.get("venues"), "venues", self.venue)
         sessions = self.items(top.get("sessions"), "sessions", self.session)
         invitations = self.invitations(top.get("invitations"))
+        checks = read_checks(self, top.get("checks"), {v.id for _, v in venues})
         self.check_references([t for _, t in themes], [v for _, v in venues], sessions)
         self.check_source_ids(sessions)
         if head is None:
@@ -119,6 +123,7 @@ class EventChecker(FieldChecker):
             venues=tuple(v for _, v in venues),
             sessions=tuple(s for _, s in sessions),
             invitations=invitations or Invitations(),
+            checks=checks or Checks(),
             source=source,
             bundled=bundled,
         )
@@ -214,6 +219,7 @@ class EventChecker(FieldChecker):
                 "sequence": (False, self.sequence),
                 "guid": (False, self.guid),
                 "frab_id": (False, self.frab_id),
+                "expected": (False, self.count),
                 "language": (False, self.language),
             },
         )

@@ -15,6 +15,7 @@ from typing import IO, Any, AnyStr
 from wiccli.errors import DataError
 from wiccli.event.check import build_event
 from wiccli.event.model import Event
+from wiccli.event.tomltime import time_hint
 from wiccli.limits import MAX_DEPTH, human_size, long_number, nesting_depth, size_limit
 
 BUNDLED_NAME = "wic2018.toml"
@@ -103,7 +104,8 @@ def read_text(path: Path, what: str = "event file") -> str:
 
 
 class TomlRefused(ValueError):
-    """TOML that wic will not parse (nested too deep, a number too long), and where."""
+    """TOML that wic will not parse (nested too deep, a number too long), or a syntax
+    error wic can say more about (a time without seconds), and where."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
         super().__init__(message)
@@ -115,7 +117,8 @@ class TomlRefused(ValueError):
 
 
 def loads(text: str) -> dict[str, Any]:
-    """``tomllib.loads`` within wic's limits: raises TOMLDecodeError or :class:`TomlRefused`.
+    """``tomllib.loads`` within wic's limits: raises TOMLDecodeError or :class:`TomlRefused`
+    (also for a time without seconds, with what to write instead).
 
     Arrays and inline tables nested deeper than :data:`MAX_DEPTH` are refused
     before tomllib (which recurses once per level) sees them.
@@ -125,11 +128,14 @@ def loads(text: str) -> dict[str, Any]:
         raise TomlRefused(_TOO_DEEP, *deep)
     try:
         return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        hint = time_hint(text, *syntax_position(str(exc))[1:])
+        if hint is None:
+            raise
+        raise TomlRefused(*hint) from None
     except RecursionError:  # the scan above missed a level (it should not)
         raise TomlRefused(_TOO_DEEP) from None
-    except ValueError as exc:
-        if isinstance(exc, tomllib.TOMLDecodeError):
-            raise
+    except ValueError:
         # Python refuses to convert an integer of over 4,300 digits.
         raise TomlRefused("a number with thousands of digits; integers must fit in 64 bits",
                           *(long_number(text) or (None, None))) from None

@@ -14,6 +14,12 @@ from wiccli.event.clock import elapsed
 
 STATUSES = ("confirmed", "tentative", "cancelled")
 SUB_FORUM = "sub-forum"
+# The classes of warning `wic validate` gives, in the order it reports them; the event's
+# [checks] table sets each to warn (the default), to fail validation, or to stay quiet.
+WARNING_CLASSES = ("clock-change", "venue-overlap", "person-overlap", "travel-time",
+                   "over-capacity", "theme-without-sub-forum", "sub-forum-without-venue",
+                   "provisional")
+LEVELS = ("warn", "error", "off")
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ class Session:
     # What a frab / pretalx schedule calls the session (kept by import, written by export).
     guid: str | None = None
     frab_id: int | None = None
+    # How many people are expected (compared with the venue's capacity by `wic validate`).
+    expected: int | None = None
     # The language the session is held in (a BCP 47 tag such as "de"), when known.
     language: str | None = None
 
@@ -106,6 +114,33 @@ class Invitations:
 
 
 @dataclass(frozen=True)
+class TravelTime:
+    """How many minutes it takes to get from one venue to the other, either way."""
+
+    venues: tuple[str, str]
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Checks:
+    """The event's [checks]: how seriously `wic validate` takes each class of warning,
+    and the time people need to get from one venue to another."""
+
+    levels: tuple[tuple[str, str], ...] = ()  # (warning class, level) as written
+    travel_minutes: int = 0  # between any two venues; 0: no travel-time check
+    travel: tuple[TravelTime, ...] = ()  # for a pair of venues, instead
+
+    def level(self, code: str) -> str:
+        return dict(self.levels).get(code, "warn")
+
+    def travel_time(self, one: str, other: str) -> int:
+        """Minutes from venue ``one`` to ``other``: the pair's own, else the default."""
+        pair = {one, other}
+        return next((t.minutes for t in self.travel if set(t.venues) == pair),
+                    self.travel_minutes)
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     name: str
@@ -122,6 +157,7 @@ class Event:
     venues: tuple[Venue, ...] = ()
     sessions: tuple[Session, ...] = ()
     invitations: Invitations = field(default_factory=Invitations)
+    checks: Checks = field(default_factory=Checks)
     # When each day begins (``[event] day_starts``): a day runs until that time the next day.
     day_starts: time = time(0)
     # Each day's own start and end (``[[days]]``, as schedules list them); () for the rule.

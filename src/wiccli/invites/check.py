@@ -6,13 +6,12 @@ Every problem is collected and reported at once with its key path
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from wiccli.errors import Checker, DataError, ProblemsError
-from wiccli.event.load import toml_error_message
+from wiccli.event.load import parse_toml
 from wiccli.headers import address, text_problem
 from wiccli.headers import shown as shown_value
 from wiccli.invites import countries
@@ -35,10 +34,7 @@ def parse(raw: bytes, source: str) -> Ledger:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(f"{source}:{line}: the ledger is not UTF-8 text") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(toml_error_message(exc, source)) from None
+    data = parse_toml(text, source)  # with line and column, and what to write for a time
     version = data.get("schema")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise DataError(f"{source}: schema: expected the ledger's schema version "

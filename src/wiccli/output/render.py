@@ -29,6 +29,9 @@ class Column:
     no_wrap: bool = False
     min_width: int | None = None
     max_width: int | None = None
+    # How the column gives way to a narrow screen: prose, address, code or fixed
+    # (table.py); by default fixed when no_wrap, else prose.
+    role: str = ""
     # Turns the record's value into the cell text; default: plain str.
     cell: Callable[[Any], str] | None = None
 

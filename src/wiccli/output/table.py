@@ -5,18 +5,55 @@ cells. Done here once, a row costs a few microseconds (Rich takes about a
 millisecond), and a table reads the same wherever it goes: a terminal gets the
 very lines a pipe gets, with a bold title and header, a rule under the header and
 each row's style as ANSI codes around its lines. No Rich, no Typer.
+
+A column's role says how it gives way when the table is wider than the screen, so that
+one long value (a 60-letter slug) never squeezes the column people read:
+
+- ``prose`` (titles, names, notes) wraps at spaces and gets the room;
+- ``address`` (e-mail addresses, URLs) wraps at spaces too, but a word is never broken:
+  one longer than the column is cut, with ``…`` at its end;
+- ``code`` (slugs, ids, kinds) stays on one line and is cut with ``…``;
+- ``fixed`` (times, numbers, statuses) is never wrapped nor cut.
+
+``no_wrap=True`` without a role means ``fixed``; no role, ``prose``. Where everything
+fits, every column has its natural width and no role changes a thing.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from wiccli.output.cells import (
+    ELLIPSIS,
+    READABLE_ADDRESS,
+    clean,
+    cut_columns,
+    ellipsize,
+    longest_kept,
+    longest_word,
+    text_width,
+    wrap,
+)
+
+# What other modules take from here (the cell functions live in cells.py).
+__all__ = ["ELLIPSIS", "READABLE_ADDRESS", "ROLES", "Column", "ColumnLike", "Laid", "clean",
+           "ellipsize", "fit", "lay_out", "plain", "role_of", "sgr", "styled", "text_width",
+           "wrap"]
+
 GAP = "  "
 RULE = "─"
+ROLES = ("prose", "address", "code", "fixed")
+# A code (an address) gives way first, down to this many columns: a slug is still told
+# apart by its start. Once prose is down to its longest word, one longer than that gives
+# way further, to SHORT_CODE (SHORT_ADDRESS); a shorter code is kept whole until the
+# prose has folded its words and the table is still too wide.
+READABLE_CODE = 16
+SHORT_CODE = 8
+SHORT_ADDRESS = 12
+FOLD = 4  # the narrowest a wrapping column gets, folding (or cutting) its words
 
 
 class ColumnLike(Protocol):
@@ -32,6 +69,8 @@ class ColumnLike(Protocol):
     def min_width(self) -> int | None: ...
     @property
     def max_width(self) -> int | None: ...
+    @property
+    def role(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +80,15 @@ class Column:
     no_wrap: bool = False
     min_width: int | None = None
     max_width: int | None = None
+    role: str = ""
+
+
+def role_of(column: ColumnLike) -> str:
+    """The column's role: its own, else ``fixed`` for a no-wrap column, else ``prose``."""
+    role = column.role or ("fixed" if column.no_wrap else "prose")
+    if role not in ROLES:
+        raise ValueError(f"unknown column role {role!r}")
+    return role
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,107 +107,62 @@ class Laid:
         return sum(self.widths) + len(GAP) * (len(self.widths) - 1)
 
 
-# --------------------------------------------------------------------------- text
-
-
-class _Widths(dict[str, int]):
-    """Each character's width, worked out once: lookups of known ones stay in C."""
-
-    def __missing__(self, ch: str) -> int:
-        width = 0 if unicodedata.combining(ch) else (
-            2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1)
-        self[ch] = width
-        return width
-
-
-_WIDTHS = _Widths()
-
-# Control characters would move the cursor or recolour the terminal (an ESC in a
-# title starts an escape sequence): each becomes a visible mark, a tab a space. Both
-# take one column, as the character they replace was counted, so lines are cleaned
-# after they are laid out, once per distinct cell.
-_CONTROLS = {code: "\N{REPLACEMENT CHARACTER}"
-             for code in [*range(0x20), *range(0x7F, 0xA0)] if code != 0x0A}
-_CONTROLS[0x09] = " "
-
-
-def clean(text: str) -> str:
-    """Text safe to show: every control character but the line break replaced."""
-    return text if text.isprintable() else text.translate(_CONTROLS)
-
-
-@lru_cache(maxsize=8192)  # cells repeat a lot: kinds, venues, themes, times
-def text_width(text: str) -> int:
-    """Columns a string takes on a terminal: wide East Asian characters take two."""
-    if text.isascii():
-        return len(text)
-    return sum(map(_WIDTHS.__getitem__, text))
-
-
-@lru_cache(maxsize=8192)
-def wrap(text: str, width: int) -> tuple[str, ...]:
-    """Greedy word wrap to ``width`` columns; a word longer than that is folded."""
-    measure = len if text.isascii() else text_width
-    if "\n" not in text and measure(text) <= width:
-        return (text,)
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line, used = "", 0
-        for word in paragraph.split():
-            size = measure(word)
-            if line and used + 1 + size <= width:
-                line, used = f"{line} {word}", used + 1 + size
-                continue
-            if line:
-                lines.append(line)
-            while size > width:
-                head, word = _fold(word, width)
-                lines.append(head)
-                size = measure(word)
-            line, used = word, size
-        lines.append(line)
-    return tuple(lines)
-
-
-def _fold(word: str, width: int) -> tuple[str, str]:
-    used = 0
-    for index, ch in enumerate(word):
-        used += _WIDTHS[ch]
-        if used > width:
-            return word[: max(index, 1)], word[max(index, 1):]
-    return word, ""
-
-
-def _longest_word(text: str) -> int:
-    return max(map(len if text.isascii() else text_width, text.split()), default=0)
-
-
 # --------------------------------------------------------------------------- widths
 
 
 def fit(columns: Sequence[ColumnLike], rows: Sequence[Sequence[str]], width: int) -> list[int]:
-    """Column widths that fit ``width``: natural sizes, then wrapping columns give way."""
+    """Column widths that fit ``width``: natural sizes, then columns give way by role.
+
+    In turn, each step only while the table is too wide: codes and addresses down to a
+    readable length; wrapping columns down to their longest word; long codes and addresses
+    shorter still; wrapping columns below that, folding (prose) or cutting (address) their
+    words; at last every code to SHORT_CODE. Within a step the widest column gives way
+    first, so the prose people read keeps the most room.
+    """
+    naturals = _naturals(columns, rows)
+    widths = [max(n, c.min_width or 0) for n, c in zip(naturals, columns, strict=True)]
+    budget = width - len(GAP) * (len(columns) - 1)
+    if sum(widths) <= budget:
+        return widths
+    roles = [role_of(c) for c in columns]
+    heads = [max(map(text_width, c.header.split("\n"))) if role == "code"
+             else longest_word(c.header) for c, role in zip(columns, roles, strict=True)]
+    # A wrapping column gives way down to its longest word, the header's included.
+    words = [min(natural, max(column.min_width or 0, longest_word(column.header),
+                              *(longest_kept(row[index], role == "address") for row in rows)))
+             for index, (column, natural, role) in enumerate(zip(columns, naturals, roles,
+                                                                 strict=True))]
+    # Only a value already cut gives way further: a short code is kept whole.
+    long = [role in _READABLE and n > _READABLE[role] for role, n in zip(roles, naturals,
+                                                                        strict=True)]
+    steps: list[Callable[[int, int], int]] = [
+        lambda i, w: min(w, max(_READABLE[roles[i]], heads[i])) if roles[i] in _READABLE else w,
+        lambda i, w: min(w, words[i]) if roles[i] in _WRAPPING else w,
+        lambda i, w: min(w, max(_SHORT[roles[i]], heads[i])) if long[i] else w,
+        lambda i, w: FOLD if roles[i] in _WRAPPING else w,
+        # The last resort, before a line runs past the width: even a short code is cut.
+        lambda i, w: min(w, max(SHORT_CODE, heads[i])) if roles[i] == "code" else w,
+    ]
+    for step in steps:
+        if sum(widths) <= budget:
+            break
+        _shrink(widths, [step(i, w) for i, w in enumerate(widths)], budget)
+    return widths
+
+
+def _naturals(columns: Sequence[ColumnLike], rows: Sequence[Sequence[str]]) -> list[int]:
+    """Each column's width with nothing wrapped (up to its ``max_width``)."""
     naturals = []
     for index, column in enumerate(columns):
         cells = [column.header, *(row[index] for row in rows)]
         natural = max(text_width(line) for cell in cells for line in cell.split("\n"))
         naturals.append(min(natural, column.max_width) if column.max_width else natural)
-    widths = [max(n, c.min_width or 0) for n, c in zip(naturals, columns, strict=True)]
-    budget = width - len(GAP) * (len(columns) - 1)
-    if sum(widths) <= budget:
-        return widths
-    # A wrapping column gives way down to its longest word, the header's included.
-    floors = [
-        natural if column.no_wrap else min(natural, max(
-            column.min_width or 0, _longest_word(column.header),
-            *(_longest_word(row[index]) for row in rows)))
-        for index, (column, natural) in enumerate(zip(columns, naturals, strict=True))
-    ]
-    _shrink(widths, floors, budget)
-    if sum(widths) > budget:  # still too wide: fold words in the wrapping columns
-        _shrink(widths, [w if c.no_wrap else 4 for w, c in zip(widths, columns, strict=True)],
-                budget)
-    return widths
+    return naturals
+
+
+_WRAPPING = ("prose", "address")
+_READABLE = {"code": READABLE_CODE, "address": READABLE_ADDRESS}
+_SHORT = {"code": SHORT_CODE, "address": SHORT_ADDRESS}
 
 
 def _shrink(widths: list[int], floors: list[int], budget: int) -> None:
@@ -182,9 +185,14 @@ def _lines(cell: str, size: int) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=8192)
-def _block(cell: str, size: int, right: bool, no_wrap: bool) -> tuple[str, ...]:
+def _block(cell: str, size: int, right: bool, role: str) -> tuple[str, ...]:
     """A cell as the padded lines it takes in its column (the same cells recur a lot)."""
-    lines = _lines(cell, size) if no_wrap else wrap(cell, size)
+    if role == "fixed":
+        lines = _lines(cell, size)
+    elif role == "code":
+        lines = tuple(ellipsize(line, size) for line in cell.split("\n"))
+    else:
+        lines = wrap(cell, size, role == "address")
     return tuple(_pad(clean(line), size, right) for line in lines)
 
 
@@ -215,7 +223,7 @@ def lay_out(
 ) -> Laid:
     """Lay the table out in ``width`` columns: the one layout of every table wic draws."""
     widths = fit(columns if header else [_headless(c) for c in columns], rows, width)
-    layout = [(size, c.justify == "right", c.no_wrap)
+    layout = [(size, c.justify == "right", role_of(c))
               for c, size in zip(columns, widths, strict=True)]
     blanks = [" " * size for size in widths]
 
@@ -237,7 +245,8 @@ def lay_out(
 
 
 def _headless(column: ColumnLike) -> Column:
-    return Column("", column.justify, column.no_wrap, column.min_width, column.max_width)
+    return Column("", column.justify, column.no_wrap, column.min_width, column.max_width,
+                  column.role)
 
 
 # --------------------------------------------------------------------------- drawing
@@ -313,21 +322,9 @@ def _columns_styled(line: str, widths: Sequence[int], codes: Sequence[str]) -> s
     """A line with each column's text wrapped in that column's code."""
     out, rest = [], line
     for index, (size, code) in enumerate(zip(widths, codes, strict=True)):
-        cell, rest = _cut(rest, size)
+        cell, rest = cut_columns(rest, size)
         out.append(f"{code}{cell}{RESET}" if code and cell.strip() else cell)
         if index < len(widths) - 1:
             gap, rest = rest[:len(GAP)], rest[len(GAP):]
             out.append(gap)
     return "".join(out)
-
-
-def _cut(text: str, size: int) -> tuple[str, str]:
-    """The first ``size`` display columns of ``text``, and the rest."""
-    if text.isascii():
-        return text[:size], text[size:]
-    used = 0
-    for index, ch in enumerate(text):
-        used += _WIDTHS[ch]
-        if used > size:
-            return text[:index], text[index:]
-    return text, ""

@@ -75,7 +75,7 @@ def _show_diff(env: Env, fmt: Format, changes: list[Any], plan: list[Any],
             for c in changes]
     spec = TableSpec(
         title=f"{names[0]} → {names[1]} (times in {new.timezone})",
-        columns=[Column("Change", "change", no_wrap=True), Column("Id", "what"),
+        columns=[Column("Change", "change", no_wrap=True), Column("Id", "what", role="code"),
                  Column("Title", "title"), Column("Details", "details")],
         fields=("change", "what", "title", "details"),
     )

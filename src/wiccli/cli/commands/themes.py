@@ -19,7 +19,7 @@ def themes(fmt: FormatOpt = Format.table) -> None:
     records = [{"id": t.id, "name": t.name, "sub_forums": counts[t.id],
                 "description": t.description} for t in event.themes]
     spec = TableSpec(
-        columns=[Column("Id", "id", no_wrap=True), Column("Theme", "name"),
+        columns=[Column("Id", "id", role="code"), Column("Theme", "name"),
                  Column("Sub-forums", "sub_forums", justify="right")],
         title=f"Themes of {event.label}",
         empty="this event has no themes",
