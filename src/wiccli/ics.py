@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from wiccli import __version__
 from wiccli.errors import UsageError
 from wiccli.event.clock import at_change
+from wiccli.event.days import session_days
 from wiccli.event.ids import session_uid
 from wiccli.event.model import Event, Session, Theme, Venue
-from wiccli.event.query import Filters, local_days, sort_sessions
+from wiccli.event.query import Filters, sort_sessions
 
 if TYPE_CHECKING:
     from icalendar import Component
@@ -133,7 +134,7 @@ def split_sessions(
     if by == "day":
         days: dict[date, list[Session]] = {}
         for s in sessions:
-            for day in sorted(local_days(s, zone)):
+            for day in session_days(event, s, zone):
                 days.setdefault(day, []).append(s)
         return [Part(d.isoformat(), day_label(d), days[d]) for d in sorted(days)]
     if by == "session":
@@ -276,8 +277,13 @@ class _EventBuilder:
         theme = self.themes.get(session.theme or "")
         venue = self.venues.get(session.venue or "")
         vevent = VEvent()
+        language = session.language or self.event.language
         for key, value in self._properties(session, theme, venue):
-            vevent.add(key, value)
+            if language and key in ("summary", "description"):
+                # RFC 5545 3.2.10: the language of the text (an imported German talk).
+                vevent.add(key, value, parameters={"LANGUAGE": language})
+            else:
+                vevent.add(key, value)
         if self.alarm is not None and not session.cancelled:
             vevent.add_component(self._alarm(session))
         return vevent

@@ -15,12 +15,15 @@ from typing import Any
 from wiccli.authoring.guestschema import export_defs, field_defs
 from wiccli.event.check import MAX_FRAB_ID, SLUG_RE, URL_RE, UUID_RE
 from wiccli.event.checklevels import MAX_TRAVEL_MINUTES
+from wiccli.event.langtag import MAX_TAG, TAG_PATTERN
 from wiccli.event.model import LEVELS, STATUSES, SUB_FORUM, WARNING_CLASSES
 from wiccli.headers import EMAIL_RE
 from wiccli.limits import MAX_NAME
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+CLOCK_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
+LANGUAGE_PATTERN = TAG_PATTERN
 # An offset date-time (1979-05-27T07:32:00Z) or a local one, in the event's zone.
 LOCAL_DATE_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
 OFFSET_DATE_TIME_PATTERN = (
@@ -92,6 +95,11 @@ def _date_time(text: str) -> Schema:
     )
 
 
+def _language(text: str) -> Schema:
+    return _doc({"type": "string", "pattern": LANGUAGE_PATTERN, "maxLength": MAX_TAG},
+                f"{text} A BCP 47 language tag: en, de, pt-BR, zh-Hans.")
+
+
 def _object(properties: Schema, required: list[str], text: str, **extra: Any) -> Schema:
     return {
         "type": "object",
@@ -122,6 +130,11 @@ def _event() -> Schema:
             "organizers": _strings("Who organises the event."),
             "url": _url("The event's web site (http or https)."),
             "updated": _date_time("When the file was last revised."),
+            "day_starts": _doc({"type": "string", "pattern": CLOCK_PATTERN},
+                               "When each day begins (HH:MM, default 00:00): a day runs "
+                               "until that time the next day, so a talk at 01:00 is the "
+                               "evening's. Not with [[days]]."),
+            "language": _language("The language of the event's own texts (default en)."),
         },
         ["id", "name", "timezone", "start", "end"],
         "What the event is and when.",
@@ -154,6 +167,7 @@ def _session() -> Schema:
                             "The session's numeric frab id, kept from an imported schedule."),
             "expected": _count("How many people are expected; `wic validate` warns when it "
                                "is more than the venue's capacity."),
+            "language": _language("The language the session is held in."),
         },
         ["id", "title", "kind", "start", "end"],
         "One session of the programme.",
@@ -199,6 +213,14 @@ def _defs() -> Schema:
             dependentRequired={"lat": ["lon"], "lon": ["lat"]},
         ),
         "session": _session(),
+        "day": _object(
+            {"date": _date("The day's date."),
+             "start": _date_time("When the day begins (on its date)."),
+             "end": _date_time("When it ends: after its start, at most 48 hours later, "
+                               "not after the next day begins.")},
+            ["date", "start", "end"],
+            "One day of the event with its own hours, as a schedule lists them.",
+        ),
         "category": _object(
             {"id": _slug("The category's id."), "name": _text("The category's name."),
              "target": _count("How many guests of this category to invite.")},
@@ -247,6 +269,8 @@ def event_schema() -> Schema:
             "themes": _array_of("theme", "The themes ([[themes]])."),
             "venues": _array_of("venue", "The venues ([[venues]])."),
             "sessions": _array_of("session", "The sessions ([[sessions]])."),
+            "days": _array_of("day", "The event's days with their own hours ([[days]]), in "
+                                     "order; without them, every date from start to end."),
             "invitations": {"$ref": "#/$defs/invitations"},
             "checks": {"$ref": "#/$defs/checks"},
             "exports": {"$ref": "#/$defs/exports"},

@@ -15,11 +15,14 @@ PROVISIONAL_NOTE = "* provisional: title or time not published or not final"
 
 
 def when(record: Mapping[str, Any]) -> str:
-    """``09:00–12:00``; a session that ends on a later day names its days."""
+    """``09:00–12:00``; a session that ends on a later day names its days, and one after
+    midnight of its day (a night talk at 01:00, listed under its evening) its weekday."""
     start, end = record["start"], record["end"]  # ISO 8601: the clock is [11:16]
+    first, last = datetime.fromisoformat(start), datetime.fromisoformat(end)
     if start[:10] != end[:10] and end[11:16] != "00:00":
-        first, last = datetime.fromisoformat(start), datetime.fromisoformat(end)
         return f"{start[11:16]}–{end[11:16]}\n{first:%a}–{last:%a}"
+    if start[:10] != record.get("day", start[:10]):
+        return f"{start[11:16]}–{end[11:16]}\n{first:%a}"
     return f"{start[11:16]}–{end[11:16]}"
 
 

@@ -25,7 +25,7 @@ import stat
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from wiccli.event.model import (
     STATUSES,
     Category,
     Checks,
+    Day,
     Event,
     Invitations,
     Organizer,
@@ -45,11 +46,11 @@ from wiccli.event.model import (
 )
 from wiccli.output.files import make_private_folder, open_regular
 
-FORMAT = 6  # bump when the layout of an entry changes
+FORMAT = 7  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
 CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/fields.py",
         "event/load.py", "event/clock.py", "event/checklevels.py", "event/tomltime.py",
-        "event/values.py", "event/cache.py", "headers.py",
+        "event/values.py", "event/cache.py", "event/days.py", "event/langtag.py", "headers.py",
         "event/guestfields.py", "event/profiles.py",
         "limits.py", "output/files.py")
 # Smaller files parse faster than the cache answers (the bundled event is 15 KB).
@@ -212,12 +213,16 @@ def encode(event: Event) -> dict[str, Any]:
     return {
         "event": [event.id, event.name, event.timezone, event.start.isoformat(),
                   event.end.isoformat(), event.short_name, event.tagline, event.location,
-                  list(event.organizers), event.url, _moment(event.updated)],
+                  list(event.organizers), event.url, _moment(event.updated),
+                  event.day_starts.isoformat(), event.language],
+        "days": [[d.date.isoformat(), d.start.isoformat(), d.end.isoformat()]
+                 for d in event.day_list],
         "themes": [[t.id, t.name, t.description] for t in event.themes],
         "venues": [[v.id, v.name, v.address, v.lat, v.lon, v.capacity] for v in event.venues],
         "sessions": [[s.id, s.title, s.kind, s.start.isoformat(), s.end.isoformat(), s.theme,
                       s.venue, s.status, s.provisional, s.description, list(s.hosts),
-                      list(s.speakers), s.url, s.sequence, s.guid, s.frab_id, s.expected]
+                      list(s.speakers), s.url, s.sequence, s.guid, s.frab_id, s.expected,
+                      s.language]
                      for s in event.sessions],
         "invitations": [inv.target, inv.ledger,
                         [[c.id, c.name, c.target] for c in inv.categories],
@@ -233,11 +238,12 @@ def encode(event: Event) -> dict[str, Any]:
 
 N = type(None)
 # The type of each value in an entry's rows: an entry that differs anywhere is a miss.
-EVENT_TYPES = (str, str, str, str, str, str, str, str, list, (str, N), (str, N))
+EVENT_TYPES = (str, str, str, str, str, str, str, str, list, (str, N), (str, N), str, (str, N))
+DAY_TYPES = (str, str, str)
 THEME_TYPES = (str, str, str)
 VENUE_TYPES = (str, str, str, (float, int, N), (float, int, N), (int, N))
 SESSION_TYPES = (str, str, str, str, str, (str, N), (str, N), str, bool, str, list, list,
-                 (str, N), int, (str, N), (int, N), (int, N))
+                 (str, N), int, (str, N), (int, N), (int, N), (str, N))
 CHECKS_TYPES = (list, int, list)
 LEVEL_TYPES = (str, str)
 TRAVEL_TYPES = (str, str, int)
@@ -260,12 +266,12 @@ def _texts(values: list[Any]) -> tuple[str, ...]:
 
 def _session(row: list[Any]) -> Session:
     (sid, title, kind, start, end, theme, venue, status, provisional, description, hosts,
-     speakers, url, sequence, guid, frab_id, expected) = _row(row, SESSION_TYPES)
+     speakers, url, sequence, guid, frab_id, expected, language) = _row(row, SESSION_TYPES)
     if status not in STATUSES:
         raise ValueError("not an entry this wic wrote")
     return Session(sid, title, kind, _when(start), _when(end), theme, venue,  # type: ignore[arg-type]
                    status, provisional, description, _texts(hosts), _texts(speakers), url,
-                   sequence, guid, frab_id, expected)
+                   sequence, guid, frab_id, expected, language)
 
 
 def _checks(row: list[Any]) -> Checks:
@@ -278,7 +284,7 @@ def _checks(row: list[Any]) -> Checks:
 def decode(data: dict[str, Any]) -> Event:
     """The event :func:`encode` wrote; raises on anything else."""
     (eid, name, timezone, start, end, short_name, tagline, location, organizers, url,
-     updated) = _row(data["event"], EVENT_TYPES)
+     updated, day_starts, language) = _row(data["event"], EVENT_TYPES)
     target, ledger, categories, organizer, reply_to, templates, authserv_id, fields = _row(
         data["invitations"], INVITATION_TYPES)
     return Event(
@@ -292,5 +298,13 @@ def decode(data: dict[str, Any]) -> Event:
                     None if organizer is None else Organizer(*_texts(organizer)), reply_to,
                     templates, authserv_id, guestfields.decode(fields)),
         _checks(data["checks"]),
+        time.fromisoformat(day_starts),
+        tuple(_day(d) for d in data["days"]),
+        language,
         exports=profiles.decode(data["exports"]),
     )
+
+
+def _day(row: list[Any]) -> Day:
+    day, start, end = _row(row, DAY_TYPES)
+    return Day(date.fromisoformat(day), _when(start), _when(end))  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from wiccli.errors import EventFileError, Problem
@@ -28,6 +28,7 @@ from wiccli.event.model import (
     SUB_FORUM,
     Category,
     Checks,
+    Day,
     Event,
     Invitations,
     Organizer,
@@ -42,6 +43,7 @@ from wiccli.limits import MAX_EVENT_DAYS
 __all__ = ["MAX_FRAB_ID", "SLUG_RE", "URL_RE", "UUID_RE", "Checked", "EventChecker",
            "build_event", "check", "check_event", "load_zone"]
 
+MAX_DAY = timedelta(days=2)  # one listed day, from its start to its end
 AUTHSERV_RE = re.compile(r"^[A-Za-z0-9._-]+$")  # RFC 8601 authserv-id, as mail servers write it
 
 
@@ -92,11 +94,15 @@ class EventChecker(FieldChecker):
                 "invitations": (False, lambda v, p: v),
                 "checks": (False, lambda v, p: v),
                 "exports": (False, lambda v, p: v),
+                "days": (False, lambda v, p: v),
             },
         )
         if top is None:
             return None
         head = self.event_table(top.get("event"))
+        listed = [(i, self.day_entry(item, f"days[{i}]"))
+                  for i, item in enumerate(self.array(top.get("days"), "days"))]
+        days = [d for _, d in listed if d is not None]
         themes = self.items(top.get("themes"), "themes", self.theme)
         venues = self.items(top.get("venues"), "venues", self.venue)
         sessions = self.items(top.get("sessions"), "sessions", self.session)
@@ -107,12 +113,16 @@ class EventChecker(FieldChecker):
         self.check_source_ids(sessions)
         if head is None:
             return None
-        if self.tz is not None:
-            self.check_dates(head, sessions)
+        if days:
+            self.check_days(head, [(i, d) for i, d in listed if d is not None])
+        if self.tz is not None and not any(
+                p.path.startswith(("days", "event.day_starts")) for p in self.problems):
+            self.check_dates(Event(**head, day_list=tuple(days)), sessions)
         if self.problems:
             return None
         return Event(
             **head,
+            day_list=tuple(days),
             themes=tuple(t for _, t in themes),
             venues=tuple(v for _, v in venues),
             sessions=tuple(s for _, s in sessions),
@@ -145,6 +155,8 @@ class EventChecker(FieldChecker):
                 "organizers": (False, self.strings),
                 "url": (False, self.url),
                 "updated": (False, self.moment),
+                "day_starts": (False, self.clock_time),
+                "language": (False, self.language),
             },
         )
         if head is None:
@@ -213,6 +225,7 @@ class EventChecker(FieldChecker):
                 "guid": (False, self.guid),
                 "frab_id": (False, self.frab_id),
                 "expected": (False, self.count),
+                "language": (False, self.language),
             },
         )
         if fields is None:
@@ -223,6 +236,39 @@ class EventChecker(FieldChecker):
             self.fail(f"{path}.end", f"{fields['end'].isoformat()} is not after the start, "
                       f"{fields['start'].isoformat()}" + "".join(f" ({w})" for w in why))
         return Session(**fields)
+
+    def day_entry(self, value: Any, path: str) -> Day | None:
+        fields = self.item(value, path, {"date": (True, self.day), "start": (True, self.moment),
+                                         "end": (True, self.moment)})
+        if fields is None:
+            return None
+        day = Day(fields["date"], fields["start"], fields["end"])
+        if day.end <= day.start:
+            self.fail(f"{path}.end", f"{day.end.isoformat()} is not after the day's start, "
+                      f"{day.start.isoformat()}")
+        elif day.end - day.start > MAX_DAY:
+            self.fail(f"{path}.end", f"the day lasts more than {MAX_DAY.days * 24} hours")
+        if day.start.astimezone(self.tz or UTC).date() != day.date:
+            self.fail(f"{path}.start", f"{day.start.isoformat()} is not on {day.date}")
+        return day
+
+    def check_days(self, head: dict[str, Any], days: list[tuple[int, Day]]) -> None:
+        """Listed days: in order, apart, inside the event's dates, not with day_starts."""
+        if "day_starts" in head:
+            self.fail("event.day_starts", "give day_starts or [[days]], not both")
+        before: Day | None = None
+        for index, day in days:
+            path = f"days[{index}]"
+            if {"start", "end"} <= head.keys() and not head["start"] <= day.date <= head["end"]:
+                self.fail(f"{path}.date", f"{day.date} is outside the event "
+                          f"({head['start']} to {head['end']})")
+            if before is not None and day.date <= before.date:
+                self.fail(f"{path}.date", f"{day.date} is not after the day before it, "
+                          f"{before.date}: list the days in order, each once")
+            elif before is not None and day.start < before.end:
+                self.fail(f"{path}.start", f"{day.start.isoformat()} is before the day "
+                          f"before it ends ({before.end.isoformat()})")
+            before = day
 
     def invitations(self, value: Any) -> Invitations | None:
         if value is None:
@@ -308,16 +354,19 @@ class EventChecker(FieldChecker):
                               f"(first used at sessions[{seen[folded]}])")
                 seen.setdefault(folded, index)
 
-    def check_dates(self, head: dict[str, Any], sessions: list[tuple[int, Session]]) -> None:
-        first, last, zone = head["start"], head["end"], self.tz
+    def check_dates(self, event: Event, sessions: list[tuple[int, Session]]) -> None:
+        """Each session starts once the first day has begun and ends by a day after the
+        last day ends (a last evening may run late: a party until 02:00 is no other day)."""
+        from wiccli.event.days import event_days
+
+        zone = self.tz or UTC
+        days = event_days(event, zone)
+        opens, closes = days[0].start, days[-1].end + timedelta(days=1)
         for index, session in sessions:
-            path = f"sessions[{index}]"
-            start = session.start.astimezone(zone).date()
-            end = (session.end.astimezone(zone) - timedelta(microseconds=1)).date()
-            # The last evening may run past midnight (a party until 02:00): not another day.
-            if start < first or end > last + timedelta(days=1):
-                self.fail(f"{path}.start", f"{session.start.isoformat()} – "
-                          f"{session.end.isoformat()} is outside the event ({first} to {last})")
+            if session.start < opens or session.end > closes:
+                self.fail(f"sessions[{index}].start", f"{session.start.isoformat()} – "
+                          f"{session.end.isoformat()} is outside the event ({event.start} "
+                          f"to {event.end})")
 
 
 def _known(ids: set[str]) -> str:

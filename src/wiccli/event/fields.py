@@ -203,6 +203,31 @@ class FieldChecker(Checker):
             self.notes.append(Problem(path, clock.note(value, resolved, self.zone_name)))
         return resolved.moment
 
+    def clock_time(self, value: Any, path: str) -> time | None:
+        """A time of day: ``"06:00"`` or a TOML local time (``06:00:00``)."""
+        parsed = value
+        if isinstance(value, str):
+            try:
+                parsed = time.fromisoformat(value) if value.isascii() else None
+            except ValueError:
+                parsed = None
+        if isinstance(parsed, time) and parsed.tzinfo is None and not parsed.microsecond:
+            return parsed
+        got = shown(value) if isinstance(value, str) else _type_name(value)
+        self.fail(path, f"expected a time of day such as \"06:00\", got {got}")
+        return None
+
+    def language(self, value: Any, path: str) -> str | None:
+        """A BCP 47 language tag (``de``, ``pt-BR``), kept as written."""
+        from wiccli.event.langtag import tag_problem
+
+        result = self.string(value, path)
+        problem = None if result is None else tag_problem(result)
+        if problem is not None:
+            self.fail(path, problem)
+            return None
+        return result
+
     def guid(self, value: Any, path: str) -> str | None:
         """A UUID in its usual form (frab guids), kept as written."""
         result = self.string(value, path)

@@ -8,7 +8,7 @@ here is built by :mod:`wiccli.event.load` after validation, so code that receive
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from wiccli.event.clock import elapsed
 from wiccli.event.guestfields import GuestField
@@ -63,6 +63,8 @@ class Session:
     frab_id: int | None = None
     # How many people are expected (compared with the venue's capacity by `wic validate`).
     expected: int | None = None
+    # The language the session is held in (a BCP 47 tag such as "de"), when known.
+    language: str | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -72,6 +74,16 @@ class Session:
     def duration(self) -> timedelta:
         """Elapsed time: an hour more or less than the clock says across a DST change."""
         return elapsed(self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """One day of the event: its date and the instants it begins and ends (a conference
+    day may run past midnight: 10:00 to 06:00 the next morning)."""
+
+    date: date
+    start: datetime
+    end: datetime
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,12 @@ class Event:
     sessions: tuple[Session, ...] = ()
     invitations: Invitations = field(default_factory=Invitations)
     checks: Checks = field(default_factory=Checks)
+    # When each day begins (``[event] day_starts``): a day runs until that time the next day.
+    day_starts: time = time(0)
+    # Each day's own start and end (``[[days]]``, as schedules list them); () for the rule.
+    day_list: tuple[Day, ...] = ()
+    # The language of the event's own texts (BCP 47), when the file gives it.
+    language: str | None = None
     # Where the event was read from (a path, "<bundled>" or "<stdin>"); not part of the data.
     source: str = ""
     bundled: bool = False
@@ -160,7 +178,14 @@ class Event:
         return self.short_name or self.name
 
     @property
+    def lang(self) -> str:
+        """The event's language: its own, or English."""
+        return self.language or "en"
+
+    @property
     def days(self) -> list[date]:
+        if self.day_list:
+            return [d.date for d in self.day_list]
         n = (self.end - self.start).days + 1
         return [self.start + timedelta(days=i) for i in range(n)]
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 
 from wiccli.errors import NotFoundError, UsageError
+from wiccli.event.days import session_days
 from wiccli.event.model import SUB_FORUM, Event, Session
 
 
@@ -121,35 +122,18 @@ def build_filters(
     )
 
 
-def local_day(session: Session, zone: tzinfo) -> date:
-    return session.start.astimezone(zone).date()
-
-
-def local_days(session: Session, zone: tzinfo) -> set[date]:
-    """Every local day a session runs on (an expo over three days is on all three)."""
-    first = local_day(session, zone)
-    last = (session.end.astimezone(zone) - timedelta(microseconds=1)).date()
-    return {first + timedelta(days=i) for i in range((last - first).days + 1)}
-
-
 def select(event: Event, filters: Filters, zone: tzinfo) -> list[Session]:
-    """The sessions that pass every filter, in time order then id."""
-    spans = [_day_span(day, zone) for day in filters.days]
+    """The sessions that pass every filter, in time order then id; with days, a session
+    is kept on each day it runs (event/days.py says which: a night talk is its evening's)."""
     kept = [
         s for s in event.sessions
-        if (not spans or any(s.start < end and s.end > start for start, end in spans))
+        if (not filters.days or not filters.days.isdisjoint(session_days(event, s, zone)))
         and (not filters.themes or s.theme in filters.themes)
         and (not filters.venues or s.venue in filters.venues)
         and (not filters.kinds or s.kind in filters.kinds)
         and (not filters.ids or s.id in filters.ids)
     ]
     return sort_sessions(kept)
-
-
-def _day_span(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
-    """Midnight to midnight of a local day, as aware datetimes (23 or 25 hours on a DST day)."""
-    return (datetime.combine(day, time(0), zone),
-            datetime.combine(day + timedelta(days=1), time(0), zone))
 
 
 def sort_sessions(sessions: Iterable[Session]) -> list[Session]:

@@ -10,6 +10,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
+from wiccli.event.days import session_day
 from wiccli.event.model import Event, Session
 from wiccli.event.query import count_by_kind
 
@@ -32,7 +33,7 @@ def session_record(event: Event, session: Session, zone: tzinfo) -> dict[str, An
         "theme_name": theme.name if theme else None,
         "venue": session.venue,
         "venue_name": venue.name if venue else None,
-        "day": start.date().isoformat(),
+        "day": session_day(event, session, zone).isoformat(),
         "start": start.isoformat(),
         "end": session.end.astimezone(zone).isoformat(),
         "duration_minutes": int(session.duration.total_seconds() // 60),

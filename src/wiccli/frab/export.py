@@ -15,11 +15,12 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import Any
 
+from wiccli.event.days import event_days, session_day
 from wiccli.event.ids import WIC_NAMESPACE, session_guid
-from wiccli.event.model import Event, Session
+from wiccli.event.model import Day, Event, Session
 from wiccli.frab.conventions import (
     CANCELLED_PREFIX,
     NOTE_CANCELLED,
@@ -39,7 +40,8 @@ _TRACK_SLUG_RE = re.compile(r"^[a-z][a-z0-9-]+$")  # XML: both patterns hold
 
 @dataclass(frozen=True, slots=True)
 class ExportOptions:
-    language: str = "en"
+    # The language of sessions without their own (None: the event's, else English).
+    language: str | None = None
     keep_cancelled: bool = True
     # The days to list (--day); empty: every day of the event.
     days: frozenset[date] = frozenset()
@@ -53,8 +55,10 @@ def build_schedule(event: Event, sessions: Sequence[Session], options: ExportOpt
     numbers = numeric_ids(event)
     rooms = room_names(event)
     # The days asked for, and any day a kept session starts on (an expo that began earlier).
-    starts = {s.start.astimezone(zone).date() for s in kept}
-    days = [d for d in event.days if not options.days or d in options.days or d in starts]
+    day_of = {s.id: session_day(event, s, zone) for s in kept}
+    starts = set(day_of.values())
+    days = [d for d in event_days(event, zone)
+            if not options.days or d.date in options.days or d.date in starts]
     conference: dict[str, Any] = {
         "acronym": acronym(event.id),
         "title": event.name,
@@ -71,8 +75,7 @@ def build_schedule(event: Event, sessions: Sequence[Session], options: ExportOpt
     conference["rooms"] = [_room(event, name, venue_id) for venue_id, name in rooms.items()]
     entries = {s.id: event_entry(event, s, zone, numbers[s.id], rooms, options) for s in kept}
     conference["days"] = [
-        _day(event, day, zone, [s for s in kept if s.start.astimezone(zone).date() == day],
-             entries, rooms)
+        _day(event, day, [s for s in kept if day_of[s.id] == day.date], entries, rooms)
         for day in days
     ]
     schedule = {"version": "", "conference": conference}
@@ -151,21 +154,20 @@ def _track(name: str, theme_id: str) -> dict[str, Any]:
     return track
 
 
-def _day(event: Event, day: date, zone: tzinfo, sessions: list[Session],
+def _day(event: Event, day: Day, sessions: list[Session],
          entries: dict[str, dict[str, Any]], rooms: dict[str, str]) -> dict[str, Any]:
-    """A calendar day, local midnight to midnight; a session belongs to the day it starts."""
-    start = datetime.combine(day, time(0), zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), zone)
+    """A day of the event (event/days.py: a night talk is its evening's), from its start to
+    its end; a session belongs to the day it starts on."""
     by_room: dict[str, list[dict[str, Any]]] = {}
     for venue_id, name in rooms.items():
         items = [entries[s.id] for s in sessions if (s.venue or "") == venue_id]
         if items:
             by_room[name] = items
     return {
-        "index": event.days.index(day) + 1,
-        "date": day.isoformat(),
-        "day_start": start.isoformat(),
-        "day_end": end.isoformat(),
+        "index": event.days.index(day.date) + 1,
+        "date": day.date.isoformat(),
+        "day_start": day.start.isoformat(),
+        "day_end": day.end.isoformat(),
         "rooms": by_room,
     }
 
@@ -191,7 +193,7 @@ def event_entry(event: Event, session: Session, zone: tzinfo, number: int,
         "subtitle": "",
         "track": theme.name if theme else None,
         "type": session.kind,
-        "language": options.language,
+        "language": session.language or options.language or event.lang,
         "abstract": session.description,
         "description": "\n\n".join(status_notes(session)),
         "do_not_record": session.cancelled,

@@ -11,12 +11,13 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from wiccli.errors import DataError
 from wiccli.event.check import MAX_FRAB_ID, SLUG_RE, UUID_RE
 from wiccli.event.clock import NORMAL, elapsed, fixed, resolve
+from wiccli.event.langtag import tag_problem
 from wiccli.event.model import SUB_FORUM
 from wiccli.frab.conventions import (
     CANCELLED_TITLE_RE,
@@ -28,6 +29,7 @@ from wiccli.frab.conventions import (
     event_id,
     session_id_from_slug,
 )
+from wiccli.frab.days import as_rule, fitting_rule, other_days, source_days
 from wiccli.frab.raw import RawEvent, RawSchedule
 from wiccli.frab.text import UniqueIds, html_to_text, looks_like_html, tidy, trim
 from wiccli.frab.zones import choose_zone
@@ -107,6 +109,7 @@ class _Converter:
         self.theme_ids: dict[str, str] = {}
         self.venue_ids: dict[str, str] = {}
         self.guids: set[str] = set()
+        self.day_note = ""  # why the schedule's own days could not be kept
         self.numbers: set[int] = set()
 
     # ---- the whole event
@@ -123,11 +126,23 @@ class _Converter:
                 sessions.append(built)
             if index % 100 == 0 or index == total:
                 progress(index, total)
-        head = self.head(zone_name, zone, sessions)
-        for item in sessions:
+        days = source_days(self.raw, zone, sessions)
+        if isinstance(days, str):
+            self.day_note, days = days, []
+        self.count_other_days(days, sessions, zone)
+        head = self.head(zone_name, zone, sessions, days)
+        rule = as_rule(self.raw, days, zone) if days else \
+            fitting_rule(self.raw.day_change, head, sessions, zone)
+        if rule is not None:  # the same days, said shortly: day_starts = "06:00"
+            days, self.changed["after_midnight"] = [], 0
+            if rule != time(0):
+                head["day_starts"] = rule.isoformat("minutes" if not rule.second else "seconds")
+        for item in [*sessions, *days]:
             item["start"] = _local(item["start"], zone)
             item["end"] = _local(item["end"], zone)
         data: dict[str, Any] = {"event": head}
+        if days:
+            data["days"] = days
         if themes:
             data["themes"] = themes
         if venues:
@@ -136,7 +151,15 @@ class _Converter:
             data["sessions"] = sessions
         return data
 
-    def head(self, zone_name: str, zone: tzinfo, sessions: list[dict[str, Any]]) -> dict[str, Any]:
+    def count_other_days(self, days: list[dict[str, Any]], sessions: list[dict[str, Any]],
+                         zone: tzinfo) -> None:
+        listed = [item.pop("_day") for item in sessions]
+        if days:  # after midnight is no other day then: only a start outside its <day> is
+            self.changed["after_midnight"] = 0
+            self.changed["other_day"] = other_days(days, sessions, listed)
+
+    def head(self, zone_name: str, zone: tzinfo, sessions: list[dict[str, Any]],
+             listed: list[dict[str, Any]]) -> dict[str, Any]:
         raw = self.raw
         head: dict[str, Any] = {"id": event_id(raw.acronym) or slugify(raw.title) or "imported",
                                 "name": raw.title or raw.acronym or "Imported schedule",
@@ -144,13 +167,15 @@ class _Converter:
         # The schedule's own days; a session past midnight of the last day is not another
         # day (the event file allows it), one outside them widens the event.
         days = [s["start"].astimezone(zone).date() for s in sessions]
+        if listed:  # the schedule's days, kept: they hold every session
+            days = [d["date"] for d in listed]
         if raw.start and raw.end and raw.start <= raw.end:
             days += [raw.start, raw.end]
         if not days:
             raise DataError(f"{self.label}: not a usable schedule: it has no events and no "
                             "conference dates")
-        ends = [(s["end"].astimezone(zone) - timedelta(microseconds=1)).date()
-                - timedelta(days=1) for s in sessions]
+        ends = [] if listed else [(s["end"].astimezone(zone) - timedelta(microseconds=1)).date()
+                                  - timedelta(days=1) for s in sessions]
         head["start"], head["end"] = min(days), max(days + ends)
         if _URL_RE.match(raw.url):
             head["url"] = raw.url
@@ -195,6 +220,7 @@ class _Converter:
             status = "tentative"
         theme = self.theme_ids.get(event.track)
         session: dict[str, Any] = {
+            "_day": event.day,  # the <day> it is listed under; taken out by run()
             "id": self.ids.claim(self.session_id(event, title)),
             "title": title,
             "kind": self.kind(event.type, theme),
@@ -219,6 +245,11 @@ class _Converter:
         url = self.url(event)
         if url:
             session["url"] = url
+        if event.language:
+            if tag_problem(event.language) is None:
+                session["language"] = event.language
+            else:
+                self.changed["language"] += 1
         return session
 
     def start(self, event: RawEvent, zone: tzinfo) -> datetime | None:
@@ -331,6 +362,15 @@ class _Converter:
 
     def _changes(self) -> list[str]:
         changed, lines = self.changed, []
+        if self.day_note:
+            lines.append(f"kept calendar days (midnight to midnight): {self.day_note}")
+        if changed["other_day"]:
+            lines.append(f"{plural(changed['other_day'], 'event')} start outside the hours of "
+                         "the <day> they are listed under: each is on the day its start "
+                         "falls in")
+        if changed["language"]:
+            lines.append(f"{plural(changed['language'], 'event')} had a language that is not "
+                         "a BCP 47 tag (such as 'de' or 'pt-BR'): left out")
         if self.ids.renamed:
             lines.append(f"renamed {plural(self.ids.renamed, 'session')} whose id was taken "
                          "already (duplicate slugs or titles get -2, -3…)")
@@ -380,6 +420,6 @@ def to_toml(data: dict[str, Any], label: str) -> str:
     parts = [f"# Imported by `wic import` from {label} (a frab / c3voc schedule).\n"
              "# Check it with `wic -e FILE info`; edit it freely.\n",
              table("[event]", data["event"])]
-    for key in ("themes", "venues", "sessions"):
+    for key in ("days", "themes", "venues", "sessions"):
         parts += [table(f"[[{key}]]", item) for item in data.get(key, [])]
     return "\n".join(parts)

@@ -11,6 +11,7 @@ from typing import Any
 
 from wiccli.errors import DataError
 from wiccli.frab.raw import (
+    RawDay,
     RawEvent,
     RawSchedule,
     parse_clock,
@@ -120,6 +121,7 @@ def _list(value: Any) -> list[Any]:
 def _day(raw: RawSchedule, day: dict[str, Any]) -> None:
     date = parse_date(_str(day.get("date")))
     day_start = parse_moment(_str(day.get("day_start")))
+    raw.days.append(RawDay(date, day_start, parse_moment(_str(day.get("day_end")))))
     for room, events in day.get("rooms", {}).items():
         if str(room).strip() and str(room).strip() not in (r[0] for r in raw.rooms):
             raw.rooms.append((str(room).strip(), ""))
@@ -149,6 +151,7 @@ def _event(raw: RawSchedule, item: dict[str, Any], room: str, day: Any,
     event.room = _str(item.get("room")) or room.strip()
     event.track = _str(item.get("track"))
     event.type = _str(item.get("type"))
+    event.language = _str(item.get("language"))
     event.slug = _str(item.get("slug"))
     event.subtitle = _str(item.get("subtitle"))
     event.abstract = _str(item.get("abstract"))

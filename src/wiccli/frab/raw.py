@@ -38,6 +38,16 @@ class RawEvent:
     where: str = ""  # how messages name it: "event 25"
     guid: str = ""  # as the file gives it
     number: int | None = None  # the numeric id, when the file gives a positive integer
+    language: str = ""  # as the file gives it ("de", "en", "de-en"…)
+
+
+@dataclass
+class RawDay:
+    """A ``<day>`` / ``days[]`` entry: its date and the instants it begins and ends."""
+
+    date: date | None = None
+    start: datetime | None = None
+    end: datetime | None = None
 
 
 @dataclass
@@ -52,6 +62,8 @@ class RawSchedule:
     tracks: list[tuple[str, str]] = field(default_factory=list)  # (name, slug)
     rooms: list[tuple[str, str]] = field(default_factory=list)  # (name, slug)
     events: list[RawEvent] = field(default_factory=list)
+    days: list[RawDay] = field(default_factory=list)  # in the file's order
+    day_change: time | None = None  # pentabarf: when one day turns into the next
     # Element or key names the format does not define: name -> count.
     unknown: Counter[str] = field(default_factory=Counter)
     # Events left out, by reason.

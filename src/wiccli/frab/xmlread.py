@@ -6,12 +6,14 @@ before anything is expanded or fetched.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from wiccli.errors import DataError
 from wiccli.frab.raw import (
+    RawDay,
     RawEvent,
     RawSchedule,
     parse_clock,
@@ -26,6 +28,7 @@ from wiccli.limits import MAX_DEPTH
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
+_VENUE_RE = re.compile(r'^venue="([a-z0-9][a-z0-9_-]{0,99})"$')
 # What the c3voc XSD defines, plus what older pentabarf files carry.
 SCHEDULE_TAGS = frozenset({"generator", "url", "version", "conference", "day"})
 CONFERENCE_TAGS = frozenset({
@@ -50,14 +53,14 @@ def read_xml(data: bytes, label: str) -> RawSchedule:
     conference = _first(root, "conference")
     day_change = None
     if conference is not None:
-        day_change = _conference(raw, conference)
+        day_change = raw.day_change = _conference(raw, conference)
     for day in _children(root, "day"):
         _day(raw, day, day_change)
     return raw
 
 
 def parse(data: bytes, label: str) -> Element:
-    from xml.etree.ElementTree import ParseError
+    from xml.etree.ElementTree import ParseError, TreeBuilder
 
     import defusedxml.ElementTree as SafeTree
     from defusedxml.common import (
@@ -66,9 +69,12 @@ def parse(data: bytes, label: str) -> Element:
         ExternalReferenceForbidden,
     )
 
+    # Processing instructions kept: wic's own <?wic venue="ID"?> names a room's venue.
+    parser = SafeTree.XMLParser(target=TreeBuilder(insert_pis=True), forbid_dtd=False,
+                                forbid_entities=True, forbid_external=True)
     try:
-        root: Element = SafeTree.fromstring(data, forbid_dtd=False, forbid_entities=True,
-                                            forbid_external=True)
+        parser.feed(data)
+        root: Element = parser.close()
     except EntitiesForbidden as exc:
         if exc.sysid or exc.pubid:
             raise DataError(f"{label}: refused: the XML declares an external entity "
@@ -124,7 +130,8 @@ def _text(node: Element, tag: str) -> str:
         return ""
     if len(child) == 0:
         return (child.text or "").strip()
-    inner = (child.text or "") + "".join(tostring(c, encoding="unicode") for c in child)
+    inner = (child.text or "") + "".join(tostring(c, encoding="unicode") for c in child
+                                         if isinstance(c.tag, str))
     return inner.strip()
 
 
@@ -156,12 +163,26 @@ def _day(raw: RawSchedule, node: Element, day_change: time | None) -> None:
     day_start = parse_moment(node.get("start"))
     if day is None and day_start is not None:
         day = day_start.date()
+    raw.days.append(RawDay(day, day_start, parse_moment(node.get("end"))))
     for room in _children(node, "room"):
         name = (room.get("name") or "").strip()
         if name and name not in (r[0] for r in raw.rooms):
-            raw.rooms.append((name, ""))
+            raw.rooms.append((name, _venue_id(room)))
         for event in _children(room, "event"):
             raw.events.append(_event(raw, event, name, day, day_start, day_change))
+
+
+def _venue_id(room: Element) -> str:
+    """The venue id wic wrote into a room (``<?wic venue="ID"?>``), else ''."""
+    from xml.etree.ElementTree import ProcessingInstruction
+
+    for child in room:
+        text = child.text or ""
+        if child.tag is ProcessingInstruction and text.startswith("wic "):  # type: ignore[comparison-overlap]
+            match = _VENUE_RE.match(text[4:].strip())
+            if match:
+                return match[1]
+    return ""
 
 
 def _event(raw: RawSchedule, node: Element, room: str, day: date | None,
@@ -177,6 +198,7 @@ def _event(raw: RawSchedule, node: Element, room: str, day: date | None,
     event.room = _text(node, "room") or room
     event.track = _text(node, "track")
     event.type = _text(node, "type")
+    event.language = _text(node, "language")
     event.slug = _text(node, "slug")
     event.subtitle = _text(node, "subtitle")
     event.abstract = _text(node, "abstract")

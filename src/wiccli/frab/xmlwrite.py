@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from wiccli.frab.conventions import PLACEHOLDER_ROOM
+
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
@@ -18,7 +20,9 @@ _XML_SLUG_RE = re.compile(r"^[a-z0-9_]{4,}-[a-z0-9\-_]{4,}$")
 _XML_TRACK_SLUG_RE = re.compile(r"^[a-z][a-z0-9-]+$")
 # Characters XML 1.0 cannot carry at all (control characters, lone surrogates).
 _NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-MAX_DURATION = "99:59"  # the XSD allows two digits of hours
+MAX_DURATION = "99:59"
+VENUE_PI = "wic"  # <?wic venue="convention-center"?> inside a <room>
+VENUE_PI_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # the XSD allows two digits of hours
 
 
 def to_xml(document: dict[str, Any]) -> str:
@@ -31,8 +35,9 @@ def to_xml(document: dict[str, Any]) -> str:
     SubElement(root, "generator", {k: str(v) for k, v in generator.items() if v})
     _text(root, "version", schedule["version"])
     _conference(SubElement(root, "conference"), conference)
+    rooms = {room["name"]: room for room in conference.get("rooms", [])}
     for day in conference["days"]:
-        _day(SubElement(root, "day"), day)
+        _day(SubElement(root, "day"), day, rooms)
     indent(root, space="  ")
     body = tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
@@ -70,15 +75,29 @@ def _conference(node: Element, conference: dict[str, Any]) -> None:
         _text(node, "track", "", attrs)
 
 
-def _day(node: Element, day: dict[str, Any]) -> None:
+def _day(node: Element, day: dict[str, Any], rooms: dict[str, dict[str, Any]]) -> None:
     from xml.etree.ElementTree import SubElement
 
     node.attrib.update({"index": str(day["index"]), "date": day["date"],
                         "start": day["day_start"], "end": day["day_end"]})
     for name, events in day["rooms"].items():
         room = SubElement(node, "room", {"name": name})
+        _room_id(room, rooms.get(name, {}))
         for entry in events:
             _event(room, entry)
+
+
+def _room_id(room: Element, known: dict[str, Any]) -> None:
+    """The room's guid, and its venue id as ``<?wic venue="ID"?>``: the XSD gives a room
+    no slug (schedule.json has one), and a processing instruction is what XML has for
+    one program's data (readers and the XSD pass over it), so `wic import` keeps the id."""
+    from xml.etree.ElementTree import ProcessingInstruction
+
+    if known.get("guid"):
+        room.set("guid", known["guid"])
+    if known.get("slug") and VENUE_PI_SLUG_RE.match(known["slug"]) and \
+            known.get("name") != PLACEHOLDER_ROOM:
+        room.append(ProcessingInstruction(VENUE_PI, f'venue="{known["slug"]}"'))
 
 
 def _event(room: Element, entry: dict[str, Any]) -> None:

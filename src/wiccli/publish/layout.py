@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from wiccli.errors import UsageError
-from wiccli.event.model import Event, Session
-from wiccli.event.query import local_days, sort_sessions
+from wiccli.event.days import day_span, session_days
+from wiccli.event.model import Day, Event, Session
+from wiccli.event.query import sort_sessions
 
 DEFAULT_SLOT = 30
 NO_VENUE = ""  # the column id of sessions without a venue
@@ -79,10 +80,11 @@ def check_slot(text: str) -> int:
 
 def day_sessions(event: Event, day: date, zone: tzinfo,
                  venues: frozenset[str] = frozenset()) -> list[Session]:
-    """The sessions running on a local day, optionally only in some venues."""
+    """The sessions running on a day of the event (event/days.py: a night talk at 01:00
+    is its evening's), optionally only in some venues."""
     return sort_sessions(
         s for s in event.sessions
-        if day in local_days(s, zone) and (not venues or (s.venue or NO_VENUE) in venues)
+        if day in session_days(event, s, zone) and (not venues or (s.venue or NO_VENUE) in venues)
     )
 
 
@@ -90,9 +92,11 @@ def day_grid(event: Event, day: date, zone: tzinfo, slot: int = DEFAULT_SLOT,
              venues: frozenset[str] = frozenset()) -> DayGrid:
     """The grid of ``day``: rows from the first start to the last end, one column a venue."""
     sessions = day_sessions(event, day, zone, venues)
-    midnight = datetime.combine(day, time(0), zone)
-    window = _window(sessions, midnight, zone)
-    first = _floor(window[0], midnight, slot)
+    span = day_span(event, day, zone)
+    window = _window(sessions, span, zone) or \
+        _window(day_sessions(event, day, zone), span, zone) or _hours(sessions, span, zone)
+    origin = datetime.combine(day, time(0), zone)
+    first = _floor(window[0], origin, slot)
     rows = max(1, _ceil_rows(window[1] - first, slot))
     last = first + timedelta(minutes=slot * rows)
     sessions = [s for s in sessions if s.start < last and s.end > first]
@@ -104,22 +108,36 @@ def day_grid(event: Event, day: date, zone: tzinfo, slot: int = DEFAULT_SLOT,
     return DayGrid(day, slot, first, rows, columns, blocks)
 
 
-def _window(sessions: Sequence[Session], midnight: datetime,
-            zone: tzinfo) -> tuple[datetime, datetime]:
-    """From the earliest start to the latest end on this day, cut at midnight.
+def _window(sessions: Sequence[Session], span: Day,
+            zone: tzinfo) -> tuple[datetime, datetime] | None:
+    """From the earliest start to the latest end of the sessions shorter than a day, cut
+    to the day's span; None when there are none.
 
-    Sessions longer than a day (a three-day expo) do not stretch the grid to
-    midnight: the day's other sessions set it, and the long ones are cut to fit.
+    Sessions longer than a day (a three-day expo) do not stretch the grid to the day's
+    end: the day's other sessions set it (those of every venue when the venues shown have
+    none), and the long ones are cut to fit.
     """
-    end_of_day = midnight + timedelta(days=1)
     short = [s for s in sessions if s.end - s.start < timedelta(days=1)]
-    chosen = short or sessions
-    if not chosen:
-        nine = midnight.replace(hour=9)
+    if not short:
+        return None
+    start = max(min(s.start for s in short), span.start).astimezone(zone)
+    end = min(max(s.end for s in short), span.end).astimezone(zone)
+    return (start, end) if end > start else None
+
+
+def _hours(sessions: Sequence[Session], span: Day, zone: tzinfo) -> tuple[datetime, datetime]:
+    """A day of long sessions only: their daily hours (an expo 09:00 to 17:00 shows
+    09:00 to 17:00), else the day's span; 09:00 to 10:00 for an empty day."""
+    if not sessions:
+        nine = datetime.combine(span.date, time(9), zone)
         return nine, nine + timedelta(hours=1)
-    start = max(min(s.start for s in chosen), midnight).astimezone(zone)
-    end = min(max(s.end for s in chosen), end_of_day).astimezone(zone)
-    return start, end
+    start = min(s.start.astimezone(zone).time() for s in sessions)
+    end = max(s.end.astimezone(zone).time() for s in sessions)
+    opens = datetime.combine(span.date, start, zone)
+    closes = datetime.combine(span.date, end, zone)
+    if span.start <= opens < closes <= span.end:
+        return opens, closes
+    return span.start.astimezone(zone), span.end.astimezone(zone)
 
 
 def _floor(moment: datetime, midnight: datetime, slot: int) -> datetime:

@@ -11,6 +11,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from wiccli.errors import UsageError
+from wiccli.event.days import day_of
 from wiccli.event.model import Event, Session
 from wiccli.event.query import sort_sessions
 from wiccli.limits import calendar_range, in_calendar
@@ -122,10 +123,11 @@ def long_time(moment: datetime) -> str:
     return f"{moment:%A} {moment.day} {moment:%B %Y %H:%M}"
 
 
-def _clock(moment: datetime, at: datetime, zone: tzinfo) -> str:
-    """``14:00`` on the day of ``at``, else ``Fri 17:00``."""
+def _clock(event: Event, moment: datetime, at: datetime, zone: tzinfo) -> str:
+    """``14:00`` on the event's day of ``at`` (00:30 after a congress evening is that
+    evening's), else ``Fri 17:00``."""
     local = moment.astimezone(zone)
-    same_day = local.date() == at.astimezone(zone).date()
+    same_day = day_of(event, moment, zone) == day_of(event, at, zone)
     return f"{local:%H:%M}" if same_day else f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
@@ -154,11 +156,11 @@ def now_lines(event: Event, result: NowNext, zone: tzinfo) -> list[list[tuple[st
         for s in venue.now:
             left = duration_text(minutes_between(at, s.end))
             lines.append([("  now   ", "green"), (_title(s), ""),
-                          (f"  until {_clock(s.end, at, zone)}, {left} left", "dim")])
+                          (f"  until {_clock(event, s.end, at, zone)}, {left} left", "dim")])
         for s in venue.next:
             until = duration_text(minutes_between(at, s.start))
             lines.append([("  next  ", "cyan"), (_title(s), ""),
-                          (f"  at {_clock(s.start, at, zone)}, in {until}", "dim")])
+                          (f"  at {_clock(event, s.start, at, zone)}, in {until}", "dim")])
     if any(s.provisional for v in result.venues for s in (*v.now, *v.next)):
         lines.append([])
         lines.append([("* provisional: title or time not published or not final", "dim")])

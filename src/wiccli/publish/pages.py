@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 
+from wiccli.event.days import session_day
 from wiccli.event.model import Event, Session
-from wiccli.event.query import local_day, sort_sessions
+from wiccli.event.query import sort_sessions
 from wiccli.ics import day_label
 from wiccli.output.files import unique_file_names
 from wiccli.publish.layout import Block, Column, DayGrid, day_grid
@@ -108,10 +109,10 @@ def grid_rows(grid: DayGrid) -> tuple[GridRow, ...]:
 
 
 def sessions_by_day(site: Site, sessions: Sequence[Session]) -> list[tuple[str, list[Session]]]:
-    """Sessions grouped under the label of the local day they start on."""
+    """Sessions grouped under the label of the day they start on (a night talk: its evening's)."""
     groups: dict[date, list[Session]] = {}
     for s in sessions:
-        groups.setdefault(local_day(s, site.zone), []).append(s)
+        groups.setdefault(session_day(site.event, s, site.zone), []).append(s)
     return [(f"{d:%A} {day_label(d)}", items) for d, items in sorted(groups.items())]
 
 

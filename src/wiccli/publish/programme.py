@@ -11,14 +11,15 @@ import unicodedata
 from datetime import date, tzinfo
 
 from wiccli.errors import DataError
+from wiccli.event.days import session_day
 from wiccli.event.model import Event, Session
-from wiccli.event.query import local_day
 from wiccli.output.fonts import font_hint, uncovered
 from wiccli.publish import pages
 from wiccli.publish.site import TEMPLATES, _common, _span, templates
 
 PAPERS = {"a4": "A4", "letter": "letter"}
 MAX_LANES = 10  # lanes on one landscape page; more venues go on further pages
+REPLACEMENT = "\ufffd"  # printed for a character no installed font has
 
 
 def programme_html(event: Event, zone: tzinfo) -> str:
@@ -27,7 +28,7 @@ def programme_html(event: Event, zone: tzinfo) -> str:
     env = templates()
     starting: dict[date, list[Session]] = {page.day: [] for page in site.days}
     for s in sorted(event.sessions, key=lambda s: (s.start, s.end, s.id)):
-        starting.setdefault(local_day(s, zone), []).append(s)
+        starting.setdefault(session_day(event, s, zone), []).append(s)
     return env.get_template("programme.html").render(
         **_common(event, site, zone), root="", sessions_starting=starting,
         grid_pages=[part for page in site.days for part in pages.venue_parts(page, MAX_LANES)],
@@ -40,20 +41,26 @@ def print_css(paper: str) -> str:
                                                                          PAPERS[paper])
 
 
-def missing_fonts(event: Event) -> list[str]:
-    """One line per script of the event's text that no installed font can draw."""
-    texts = [event.name, event.tagline, event.location, *event.organizers]
-    texts += [t.name + t.description for t in event.themes]
-    texts += [v.name + v.address for v in event.venues]
-    for s in event.sessions:
-        texts += [s.title, s.description, *s.hosts, *s.speakers]
+def missing_fonts(html: str) -> tuple[str, list[str]]:
+    """The booklet with every character no installed font can draw replaced by U+FFFD,
+    and one line per script it replaced.
+
+    One glyph missing from a font makes WeasyPrint give that font its own encoding (a
+    CMap that sends the missing glyph to .notdef), which pypdf, pdfminer and most PDF
+    viewers cannot read back: a single emoji in a title, with no emoji font installed,
+    left a whole 389-page programme unsearchable. U+FFFD is in every text font, so each
+    font keeps the Identity-H encoding whose text every reader extracts.
+    """
     lines: dict[str, str] = {}
-    for char in uncovered("".join(texts)):
+    missing = uncovered(html)
+    for char in missing:
         hint = font_hint(char)
         lines.setdefault(hint, f"no installed font can draw {char!r} (U+{ord(char):04X}, "
-                               f"{unicodedata.name(char, 'unnamed').lower()}): it shows as a "
-                               f"box; install {hint}")
-    return list(lines.values())
+                               f"{unicodedata.name(char, 'unnamed').lower()}): it is printed "
+                               f"as {REPLACEMENT}; install {hint}")
+    if missing:
+        html = html.translate(dict.fromkeys(map(ord, missing), REPLACEMENT))
+    return html, list(lines.values())
 
 
 def render_pdf(html: str, css: str) -> bytes:

@@ -139,7 +139,7 @@ def _common(event: Event, site: pages.Site, zone: tzinfo) -> dict[str, Any]:
 
     dates = (day_label(event.start) if event.start == event.end
              else f"{day_label(event.start)} – {day_label(event.end)}")
-    return {"event": event, "site": site, "lang": "en", "zone_name": str(zone),
+    return {"event": event, "site": site, "lang": event.lang, "zone_name": str(zone),
             "dates": dates, "provisional_note": any(s.provisional for s in event.sessions)}
 
 

@@ -46,9 +46,10 @@ def export_frab(
     kind: KindsOpt = None,
     session: SessionsOpt = None,
     pick: PickOpt = None,
-    language: Annotated[str, typer.Option("--language", metavar="CODE",
-                                          help="Language of every session (frab field).")]
-    = "en",
+    language: Annotated[str | None, typer.Option(
+        "--language", metavar="CODE",
+        help="Language of sessions without their own (default: the event's, else en).")]
+    = None,
     cancelled: Annotated[Cancelled, typer.Option(
         "--cancelled", case_sensitive=False,
         help="keep: listed as 'CANCELLED: title', not recorded; drop: left out.")]
@@ -58,8 +59,12 @@ def export_frab(
     from wiccli import __version__
     from wiccli.frab.export import ExportOptions, build_schedule, to_json
 
-    if not language.strip() or any(c.isspace() for c in language):
-        raise UsageError("--language: give a language code such as 'en' or 'zh'")
+    if language is not None:
+        from wiccli.event.langtag import tag_problem
+
+        problem = tag_problem(language)
+        if problem is not None:
+            raise UsageError(f"--language: {problem}")
     check_output(output)
     state = current()
     filters, sessions = select_sessions(state, days=day, themes=theme, venues=venue,

@@ -42,8 +42,9 @@ def programme(output: OutputOpt, paper: PaperOpt = Paper.a4, tz: TzOpt = None) -
 
         writable(state.env.cwd / output, output)
     event = state.event()
-    for line in missing_fonts(event):
+    html, lines = missing_fonts(programme_html(event, state.zone(tz)))
+    for line in lines:
         state.env.warn(line)
-    data = render_pdf(programme_html(event, state.zone(tz)), print_css(paper.value))
+    data = render_pdf(html, print_css(paper.value))
     where = write_output(state, output, data)
     state.env.message(f"wrote the programme of {event.label} ({len(data):,} bytes) to {where}")
