@@ -359,3 +359,12 @@ def test_day_problems_name_the_days_as_written(run: Runner, tmp_path: Path) -> N
     assert "days[1].date: expected a date" in result.stderr
     assert "days[2].start: 2024-06-02T05:00:00+02:00 is before the day before it ends" \
         in result.stderr
+
+
+def test_validate_counts_sessions_per_day_as_the_source_does(run: Runner, tmp_path: Path) -> None:
+    text, listed, _ = congress()
+    event = imported(run, tmp_path, "congress.json", text)
+    result = run("validate", str(event), "-f", "json")
+    assert result.code == 0, result.stderr
+    counted = [d["sessions"] for d in json.loads(result.stdout)["summary"]["days"]]
+    assert counted == [len(titles) for titles in listed.values()]

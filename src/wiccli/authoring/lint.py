@@ -15,6 +15,7 @@ from datetime import timedelta, tzinfo
 from typing import Any
 
 from wiccli.event.check import load_zone
+from wiccli.event.days import session_day
 from wiccli.event.model import SUB_FORUM, WARNING_CLASSES, Checks, Event, Session
 from wiccli.text import span
 
@@ -224,7 +225,7 @@ def summary(event: Event) -> dict[str, Any]:
     assert zone is not None
     per_day: dict[str, list[Session]] = {d.isoformat(): [] for d in event.days}
     for session in event.sessions:
-        per_day.setdefault(session.start.astimezone(zone).date().isoformat(), []).append(session)
+        per_day.setdefault(session_day(event, session, zone).isoformat(), []).append(session)
     return {
         "event": event.id,
         "name": event.name,
