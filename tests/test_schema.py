@@ -155,7 +155,12 @@ REJECTED_BY_BOTH: dict[str, Mutation] = {
     "unknown key in a venue": setter("venues.0.rooms", 3),
     "unknown key in a session": setter("sessions.0.room", "A"),
     "unknown key in invitations": setter("invitations.budget", 3),
-    "unknown key in a category": setter("invitations.categories.0.colour", "red"),
+    "unknown key in a category": setter("invitations.categories.0.color", "red"),
+    "a category colour that is a name": setter("invitations.categories.0.colour", "red"),
+    "a category colour of 4 digits": setter("invitations.categories.0.colour", "#abcd"),
+    "a zone with a space": setter("invitations.categories.0.zones", ["press room"]),
+    "a zone named twice": setter("invitations.categories.0.zones", ["vip", "vip"]),
+    "zones not an array": setter("invitations.categories.0.zones", "vip"),
     "an organizer without e-mail": setter("invitations.organizer", {"name": "Org"}),
     "an organizer address that is not one": setter(
         "invitations.organizer", {"name": "Org", "email": "org at example.org"}),
@@ -243,6 +248,9 @@ ACCEPTED_BY_BOTH: dict[str, Mutation] = {
     "no themes, venues or sessions": lambda data: [data.pop(k) for k in
                                                    ("themes", "venues", "sessions")],
     "a category target": setter("invitations.categories.0.target", 4),
+    "a category colour and zones": lambda data: data["invitations"]["categories"][0].update(
+        colour="#C0392B", zones=["plenary", "press-room"]),
+    "a short category colour": setter("invitations.categories.0.colour", "#c33"),
     "the sender, reply-to and templates": lambda data: data["invitations"].update(
         organizer={"name": "Press Office", "email": "press@example.org"},
         reply_to="rsvp@example.org", templates="templates"),

@@ -13,7 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from wiccli.authoring.guestschema import export_defs, field_defs
-from wiccli.event.check import MAX_FRAB_ID, SLUG_RE, URL_RE, UUID_RE
+from wiccli.event.check import (
+    COLOUR_RE,
+    MAX_FRAB_ID,
+    MAX_ZONE,
+    SLUG_RE,
+    URL_RE,
+    UUID_RE,
+    ZONE_RE,
+)
 from wiccli.event.checklevels import MAX_TRAVEL_MINUTES
 from wiccli.event.langtag import MAX_TAG, TAG_PATTERN
 from wiccli.event.model import LEVELS, STATUSES, SUB_FORUM, WARNING_CLASSES
@@ -223,7 +231,14 @@ def _defs() -> Schema:
         ),
         "category": _object(
             {"id": _slug("The category's id."), "name": _text("The category's name."),
-             "target": _count("How many guests of this category to invite.")},
+             "target": _count("How many guests of this category to invite."),
+             "colour": _doc({"type": "string", "pattern": COLOUR_RE.pattern},
+                            "The colour of the category's band on a badge: CSS hex, "
+                            "\"#c0392b\"."),
+             "zones": _doc({"type": "array", "uniqueItems": True,
+                            "items": {"type": "string", "pattern": ZONE_RE.pattern,
+                                      "maxLength": MAX_ZONE}},
+                           "The access zones its badges show, such as \"press-room\".")},
             ["id", "name"], "A category of guests.",
         ),
         "invitations": _object(

@@ -225,7 +225,8 @@ def encode(event: Event) -> dict[str, Any]:
                       s.language]
                      for s in event.sessions],
         "invitations": [inv.target, inv.ledger,
-                        [[c.id, c.name, c.target] for c in inv.categories],
+                        [[c.id, c.name, c.target, c.colour, list(c.zones)]
+                         for c in inv.categories],
                         None if inv.organizer is None
                         else [inv.organizer.name, inv.organizer.email],
                         inv.reply_to, inv.templates, inv.authserv_id,
@@ -247,7 +248,7 @@ SESSION_TYPES = (str, str, str, str, str, (str, N), (str, N), str, bool, str, li
 CHECKS_TYPES = (list, int, list)
 LEVEL_TYPES = (str, str)
 TRAVEL_TYPES = (str, str, int)
-CATEGORY_TYPES = (str, str, (int, N))
+CATEGORY_TYPES = (str, str, (int, N), (str, N), list)
 INVITATION_TYPES = ((int, N), (str, N), list, (list, N), (str, N), (str, N), (str, N), list)
 
 
@@ -281,6 +282,11 @@ def _checks(row: list[Any]) -> Checks:
                   minutes, tuple(TravelTime((a, b), n) for a, b, n in pairs))
 
 
+def _category(row: list[Any]) -> Category:
+    cid, name, target, colour, zones = _row(row, CATEGORY_TYPES)
+    return Category(cid, name, target, colour, _texts(zones))
+
+
 def decode(data: dict[str, Any]) -> Event:
     """The event :func:`encode` wrote; raises on anything else."""
     (eid, name, timezone, start, end, short_name, tagline, location, organizers, url,
@@ -293,8 +299,7 @@ def decode(data: dict[str, Any]) -> Event:
         tuple(Theme(*_row(t, THEME_TYPES)) for t in data["themes"]),
         tuple(Venue(*_row(v, VENUE_TYPES)) for v in data["venues"]),
         tuple(_session(s) for s in data["sessions"]),
-        Invitations(target, ledger, tuple(Category(*_row(c, CATEGORY_TYPES))
-                                          for c in categories),
+        Invitations(target, ledger, tuple(_category(c) for c in categories),
                     None if organizer is None else Organizer(*_texts(organizer)), reply_to,
                     templates, authserv_id, guestfields.decode(fields)),
         _checks(data["checks"]),

@@ -40,10 +40,13 @@ from wiccli.event.profiles import Profile, check_profiles
 from wiccli.limits import MAX_EVENT_DAYS
 
 # The patterns and the zone lookup are imported from here by the schema, frab and CLI code.
-__all__ = ["MAX_FRAB_ID", "SLUG_RE", "URL_RE", "UUID_RE", "Checked", "EventChecker",
-           "build_event", "check", "check_event", "load_zone"]
+__all__ = ["COLOUR_RE", "MAX_FRAB_ID", "MAX_ZONE", "SLUG_RE", "URL_RE", "UUID_RE", "ZONE_RE",
+           "Checked", "EventChecker", "build_event", "check", "check_event", "load_zone"]
 
 MAX_DAY = timedelta(days=2)  # one listed day, from its start to its end
+COLOUR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")  # CSS hex: #c0392b or #c33
+ZONE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a zone is a short name, as an id
+MAX_ZONE = 24  # a zone's name has to fit on a badge beside others
 AUTHSERV_RE = re.compile(r"^[A-Za-z0-9._-]+$")  # RFC 8601 authserv-id, as mail servers write it
 
 
@@ -316,11 +319,33 @@ class EventChecker(FieldChecker):
         fields = self.item(
             value,
             path,
-            {"id": (True, self.slug), "name": (True, self.text), "target": (False, self.count)},
+            {"id": (True, self.slug), "name": (True, self.text), "target": (False, self.count),
+             "colour": (False, self.colour), "zones": (False, self.zones)},
         )
         if fields is None:
             return None
         return Category(**fields)
+
+    def colour(self, value: Any, path: str) -> str | None:
+        result = self.string(value, path)
+        if result is not None and not COLOUR_RE.match(result):
+            self.fail(path, f"{result!r} is not a colour: use CSS hex such as \"#c0392b\"")
+            return None
+        return None if result is None else result.lower()
+
+    def zones(self, value: Any, path: str) -> tuple[str, ...] | None:
+        names = self.strings(value, path)
+        if names is None or len(names) < len(value):  # a value that is no text was named
+            return None
+        for index, name in enumerate(names):
+            if not ZONE_RE.match(name) or len(name) > MAX_ZONE:
+                self.fail(f"{path}[{index}]", f"{name!r} is not a zone: use at most {MAX_ZONE} "
+                          "lower-case letters, digits, '-' and '_', such as \"press-room\"")
+                return None
+        if len(set(names)) < len(names):
+            self.fail(path, "names a zone twice")
+            return None
+        return names
 
     # ---- consistency
 

@@ -91,6 +91,10 @@ class Category:
     id: str
     name: str
     target: int | None = None
+    # The colour of the category's band on a badge (CSS hex, "#c0392b"), and the access
+    # zones its badges show (short names such as "plenary").
+    colour: str | None = None
+    zones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
