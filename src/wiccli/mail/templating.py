@@ -48,11 +48,12 @@ def default_files() -> list[Path]:
 class TemplateSet:
     """The templates of one run: the user's folder (if any) over wic's defaults."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, names: frozenset[str] = NAMES) -> None:
         if folder is not None and not folder.is_dir():
             raise DataError(f"{folder}: the templates folder ([invitations] templates) "
                             "does not exist; `wic invites templates init` writes one")
         self.roots = [p for p in (folder, DEFAULTS) if p is not None]
+        self.names = names  # the top-level names its templates may use (badges have others)
         self.env = _environment(self.roots)
         self._cache: dict[str, Template] = {}
         self._messages: dict[tuple[str, str], MessageTemplates] = {}
@@ -80,7 +81,7 @@ class TemplateSet:
         try:
             source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
             where = filename or name
-            check_names(self.env, source, name, where, self.label(where))
+            check_names(self.env, source, name, where, self.label(where), self.names)
             return self.env.get_template(name)
         except TemplateSyntaxError as exc:
             where = self.label(exc.filename or name)
@@ -115,9 +116,10 @@ class TemplateSet:
     def letter(self, variant: str, category: str) -> Template:
         return self.find([f"{category}/{variant}.html", f"{variant}.html"])
 
-    def stylesheet(self, category: str) -> str:
-        """The letter's CSS (not a template: CSS braces would fight Jinja's)."""
-        for name in (f"{category}/letter.css", "letter.css"):
+    def stylesheet(self, category: str | None, sheet: str = "letter.css") -> str:
+        """A letter's CSS, or another ``sheet`` (not a template: CSS braces would fight
+        Jinja's); the category's own first, unless ``category`` is None."""
+        for name in ([f"{category}/{sheet}"] if category else []) + [sheet]:
             where = self._where(name)
             if where is not None:
                 from wiccli.output.files import open_regular
@@ -176,17 +178,18 @@ def _environment(roots: list[Path]) -> Environment:
     )
 
 
-def check_names(env: Environment, source: str, name: str, filename: str, label: str) -> None:
+def check_names(env: Environment, source: str, name: str, filename: str, label: str,
+                names: frozenset[str] = NAMES) -> None:
     """Refuse a top-level name the context does not have, naming its first line."""
     from jinja2 import meta, nodes
 
     tree = env.parse(source, name, filename)
-    unknown = sorted(meta.find_undeclared_variables(tree) - NAMES - set(env.globals))
+    unknown = sorted(meta.find_undeclared_variables(tree) - names - set(env.globals))
     if not unknown:
         return
     lines = {n.name: n.lineno for n in reversed(list(tree.find_all(nodes.Name)))}
     first = min(unknown, key=lambda name: lines.get(name, 0))
-    known = ", ".join(sorted(NAMES))
+    known = ", ".join(sorted(names))
     raise TemplateError(f"{label}:{lines.get(first, 1)}: unknown placeholder {first!r} "
                         f"(known: {known})")
 

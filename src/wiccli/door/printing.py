@@ -1,0 +1,132 @@
+"""``wic invites badges`` after the options are read: choose, draw, record, write.
+
+The order keeps the ledger and the paper in step. The tokens are planned in a read
+(a guest's live token, or a new one for a guest without one or on a reprint), every
+badge is drawn with no lock held (drawing 1,500 takes a while, and a check-in desk
+may be writing scans meanwhile), the PDF is written beside its place, and then one
+short transaction issues the tokens and records the prints. Only after it commits is
+the PDF moved into place. If anyone issued or replaced one of these guests' tokens
+in between, the transaction finds tokens other than the ones drawn and nothing is
+recorded or written: run again. A failure anywhere leaves the ledger as it was and no
+file, and a failure after the commit leaves tokens that a rerun (without --reprint)
+draws again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wiccli.errors import DataError
+from wiccli.event.model import Event
+from wiccli.invites.backend import ConflictError, Cursor
+from wiccli.invites.model import Invitation, Selection
+
+if TYPE_CHECKING:
+    from wiccli.invites.store import Store
+
+Progress = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeRun:
+    """What to print: the guests (filters and ids), how, and where to."""
+
+    selection: Selection
+    ids: tuple[str, ...]
+    layout: str
+    sort: str
+    reprint: bool
+    output: Path | None  # None: standard output
+    label: str
+    templates: Path | None  # the user's templates folder, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    badges: int
+    sheets: int
+    new_tokens: int  # issued by this run (all of them on a reprint)
+    data: bytes  # the PDF (written to stdout by the command when there is no file)
+
+
+def live_tokens(db: Cursor) -> dict[str, str]:
+    """entry id -> its live token, for every guest who has one."""
+    rows = db.rows("SELECT entry_id, token FROM badges WHERE replaced IS NULL")
+    return {str(entry_id): str(token) for entry_id, token in rows}
+
+
+def plan(entries: Sequence[Invitation], live: dict[str, str], reprint: bool,
+         make: Callable[[], str]) -> tuple[list[tuple[Invitation, str]], list[str]]:
+    """Each guest with the token their badge will carry, and the new tokens in order."""
+    planned, new = [], []
+    for entry in entries:
+        token = None if reprint else live.get(entry.id)
+        if token is None:
+            token = make()
+            new.append(token)
+        planned.append((entry, token))
+    return planned, new
+
+
+def choose(store: Store, event: Event, run: BadgeRun) -> tuple[list[Invitation], dict[str, str]]:
+    from wiccli.door.badges import sort_entries
+
+    with store.transaction(write=False) as tx:
+        entries = tx.pick(run.selection, run.ids)
+        live = live_tokens(tx.db) if entries and not store.missing else {}
+    if not entries:
+        raise DataError("no guest matches; `wic invites list` with the same filters shows "
+                        "what there is (badges go to guests who accepted or attended "
+                        "unless --status says otherwise)")
+    return sort_entries(entries, event, run.sort), live
+
+
+def print_badges(store: Store, event: Event, run: BadgeRun, now: datetime, *,
+                 make: Callable[[], str] | None = None,
+                 progress: Progress = lambda total, what: nullcontext(lambda done: None)
+                 ) -> Printed:
+    """Every chosen guest's badge drawn into one PDF, the tokens and prints recorded."""
+    from wiccli.door import tokens
+    from wiccli.door.badges import NAMES, Designer, draw_faces, sheets, texts
+    from wiccli.door.layouts import LAYOUTS, sheet_css
+    from wiccli.door.pdf import check_fonts, draw, stage
+    from wiccli.mail.templating import DEFAULTS, TemplateSet
+
+    layout = LAYOUTS[run.layout]
+    entries, live = choose(store, event, run)
+    planned, new = plan(entries, live, run.reprint, make or tokens.new_token)
+    templates = TemplateSet(run.templates, names=NAMES)
+    faces = draw_faces(Designer(event, templates, layout), planned)
+    check_fonts(texts(faces))
+    parts = sheets(faces, layout, f"Badges: {event.label}")
+    css = sheet_css(layout) + templates.stylesheet(None, "badge.css")
+    with progress(len(parts), "drawing badges") as done:
+        data = draw(parts, css, run.templates or DEFAULTS, done)
+    staged = stage(run.output, run.label, data)
+    try:
+        with store.transaction() as tx:
+            issued = tokens.issue(tx.db, [e.id for e in entries], now, reprint=run.reprint,
+                                  make=_handing_out(new))
+            if [b.token for b in issued] != [t for _, t in planned]:
+                raise ConflictError("another run issued or replaced badges of these guests "
+                                    "while they were drawn; nothing was recorded or "
+                                    "written: run again")
+            tokens.record_prints(tx.db, [b.token for b in issued], now, layout.name)
+        staged.publish()
+    finally:
+        staged.drop()
+    return Printed(len(faces), -(-len(faces) // layout.per_sheet), len(new), data)
+
+
+def _handing_out(new: list[str]) -> Callable[[], str]:
+    """The planned new tokens, one a call; past their end, fresh ones (which then differ
+    from what was drawn, and the run stops)."""
+    from wiccli.door.tokens import new_token
+
+    queue = iter(new)
+    return lambda: next(queue, None) or new_token()
