@@ -99,6 +99,7 @@ TARGETS = [
     Target("programme (PDF), bundled event", "programme-bundled", "", 10.0),
     Target("invites send --dry-run, {guests} messages", "send-dry", "", 3.0),
     Target("invites letters, {letters} guests", "letters", "", 30.0),
+    Target("invites badges --reprint, {guests} guests (A6)", "badges", "", 60.0),
     Target("invites replies, {entries} answers, {entries} entries", "invites-replies", "",
            10.0),
 ]
@@ -454,6 +455,11 @@ def mail_cases(wic: list[str], mail: MailInputs, heavy_runs: int) -> list[Case]:
         Case("letters", f"wic invites letters ({mail.letters} guests)",
              [*inv, "letters", "--search", "Letter Batch", "--out-dir", str(mail.out)],
              needs=("invites", "letters"), prepare=fresh, runs=heavy_runs),
+        # Every guest's badge with a new token each time (the slowest way: nothing kept).
+        Case("badges", f"wic invites badges --reprint ({mail.guests:,} guests)",
+             [*inv, "badges", "--status", "listed", "--reprint", "-o",
+              str(mail.out.parent / "badges.pdf")], needs=("invites", "badges"),
+             runs=heavy_runs),
     ]
 
 

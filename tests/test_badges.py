@@ -5,19 +5,27 @@ from __future__ import annotations
 
 import csv
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, LedgerUnderTest, Runner, need_font_for, need_program, need_weasyprint
 from wiccli.door import tokens
+from wiccli.door.badges import DEFAULT_STATUSES
+from wiccli.door.printing import BadgeRun, print_badges
+from wiccli.errors import DataError
 from wiccli.event.load import load_event
 from wiccli.event.model import Event
+from wiccli.invites.backend import ConflictError
+from wiccli.invites.model import Selection
 from wiccli.invites.store import open_store
 
 pytest.importorskip("segno")
 need_weasyprint()
+NOW = datetime(2018, 11, 6, 9, 0, tzinfo=UTC)
 ZONES = 'colour = "#1d3f72"\nzones = ["plenary", "press-room"]'
 GUESTS = [  # name, organisation, category, country, quantity, status
     ("Ada Lovelace", "Analytical Engines", "experts", "GB", 1, "accepted"),
@@ -122,9 +130,12 @@ def test_every_code_reads_back_as_its_guests_token(
     for text, name in zip(pages, order, strict=True):
         assert name in text
     assert "中国网络空间研究院" in pages[1]
-    assert "Government delegates" in pages[1] and "PLENARY" in pages[1]
-    assert "3 seats" in pages[0] and "PRESS-ROOM" in pages[0]
-    assert "seats" not in pages[1] + pages[2] and "PLENARY" not in pages[2]
+    assert "Government delegates" in pages[1]
+    assert "PLENARY" in pages[1]
+    assert "3 seats" in pages[0]
+    assert "PRESS-ROOM" in pages[0]
+    assert "seats" not in pages[1] + pages[2]
+    assert "PLENARY" not in pages[2]
     assert "Renowned experts and scholars" in pages[2]
     assert codes(tmp_path / "badges.pdf", tmp_path) == [[live[name]] for name in order]
     assert counted(guests, ledger, tmp_path) == (3, 3)
@@ -173,7 +184,8 @@ def test_a_reprint_gives_new_tokens_and_the_old_ones_are_replaced(
     with open_store(guests, ledger.location, {}, tmp_path, write=False) as store, \
             store.transaction(write=False) as tx:
         old = tokens.lookup(tx.db, first["Ada Lovelace"])
-        assert old is not None and old.replaced is not None
+        assert old is not None
+        assert old.replaced is not None
         layouts = [r[0] for r in tx.db.rows("SELECT layout FROM prints")]
     assert layouts == ["a6", "a6", "a6"]
 
@@ -258,3 +270,80 @@ def test_a_badge_to_stdout(run: Runner, guests: Event, event_file: Path,
     assert result.code == 0, result.stderr
     assert result.stdout.startswith("%PDF-")
     assert result.stderr.endswith("to stdout; 1 new token\n")
+
+
+# --------------------------------------------------------------------------- the ledger
+
+
+def badge_run(selection: Selection, output: Path, **fields: object) -> BadgeRun:
+    values: dict[str, object] = {"selection": selection, "ids": (), "layout": "a6",
+                                 "sort": "category", "reprint": False, "output": output,
+                                 "label": output.name, "templates": None}
+    return BadgeRun(**{**values, **fields})  # type: ignore[arg-type]
+
+
+@contextmanager
+def meanwhile(action: Callable[[], None]) -> Iterator[Callable[[int], None]]:
+    """A progress callback that does ``action`` while the badges are being drawn."""
+    yield lambda done: action() if done == 1 else None
+
+
+def test_a_token_issued_while_drawing_stops_the_run_and_nothing_is_written(
+        run: Runner, guests: Event, ledger: LedgerUnderTest, tmp_path: Path) -> None:
+    sel = Selection(statuses=DEFAULT_STATUSES)
+    target = tmp_path / "badges.pdf"
+
+    def other_desk() -> None:  # another organiser prints Ada's badge in the meantime
+        with open_store(guests, ledger.location, {}, tmp_path) as other, \
+                other.transaction() as tx:
+            ada = next(e for e in tx.entries(history=False) if e.name == "Ada Lovelace")
+            tokens.issue(tx.db, [ada.id], NOW)
+
+    with open_store(guests, ledger.location, {}, tmp_path) as store:
+        with pytest.raises(ConflictError, match="run again"):
+            print_badges(store, guests, badge_run(sel, target), NOW,
+                         progress=lambda total, what: meanwhile(other_desk))
+    assert counted(guests, ledger, tmp_path) == (1, 0)  # the other one's badge alone
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".badges")] == []
+
+
+def test_a_folder_gone_while_drawing_records_nothing(
+        run: Runner, guests: Event, ledger: LedgerUnderTest, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with open_store(guests, ledger.location, {}, tmp_path) as store:
+        with pytest.raises(DataError, match="its folder does not exist"):
+            print_badges(store, guests, badge_run(Selection(statuses=DEFAULT_STATUSES),
+                                                  folder / "badges.pdf"), NOW,
+                         progress=lambda total, what: meanwhile(folder.rmdir))
+    assert counted(guests, ledger, tmp_path) == (0, 0)
+
+
+def test_badges_for_1500_guests(run: Runner, event_file: Path, tmp_path: Path) -> None:
+    """The size of the bundled event's guest list, each code still its guest's."""
+    need_font_for("张伟", "fonts-noto-cjk")
+    many = [(f"张伟 Zhang Wei {n:04d}" if n % 7 == 0 else f"Sample Delegate {n:04d}",
+             f"Sample Organisation {n % 97:03d}", ("government", "experts")[n % 2], "CN",
+             3 if n % 50 == 0 else 1, "accepted") for n in range(1, 1501)]
+    ledger = LedgerUnderTest("sqlite", str(tmp_path / "many.invites.db"))
+    assert wic(run, event_file, ledger, "import",
+               str(guest_csv(tmp_path / "many.csv", many))).code == 0
+    result = wic(run, event_file, ledger, "badges", "--layout", "a4-8", "--sort", "id")
+    assert result.code == 0, result.stderr
+    assert result.stderr.startswith("wrote 1,500 badges on 188 pages (a4-8)")
+    event = load_event(event_file)
+    assert counted(event, ledger, tmp_path) == (1500, 1500)
+    pages = page_texts(tmp_path / "badges.pdf")
+    assert len(pages) == 188
+    text = " ".join(pages)
+    assert all(name in text for name, *_ in many)
+    assert text.count("3 seats") == 30
+    live = live_by_name(event, ledger, tmp_path)
+    with open_store(event, ledger.location, {}, tmp_path, write=False) as store, \
+            store.transaction(write=False) as tx:
+        by_id = sorted(tx.entries(history=False), key=lambda e: e.id)
+    first, last = by_id[:8], by_id[-4:]
+    found = codes(tmp_path / "badges.pdf", tmp_path, 1, 1) + \
+        codes(tmp_path / "badges.pdf", tmp_path, 188, 188)
+    assert found == [sorted(live[e.name] for e in first), sorted(live[e.name] for e in last)]

@@ -33,12 +33,13 @@ NAMES = frozenset({"guest", "event", "badge"})  # what a badge template may use
 GREY = "#5d6d7e"  # the band of a category without a colour
 
 
-def badge_statuses(asked: Collection[str]) -> frozenset[str]:
-    """The statuses whose guests get badges: those asked for, else the default."""
+def badge_statuses(asked: Collection[str], refusal: str = "gets no badge") -> frozenset[str]:
+    """The statuses whose guests get badges (and are on the door list): those asked for,
+    else the default."""
     refused = [s for s in REFUSED if s in asked]
     if refused:
-        raise UsageError(f"--status {refused[0]}: a {refused[0]} guest may not come and gets "
-                         "no badge")
+        raise UsageError(f"--status {refused[0]}: a {refused[0]} guest may not come and "
+                         f"{refusal}")
     return frozenset(asked) or DEFAULT_STATUSES
 
 

@@ -72,7 +72,7 @@ def context(door: DoorList) -> dict[str, Any]:
         previous = letter
     return {"event": event_scope(door.event), "guests": guests,
             "printed": f"{door.printed:%Y-%m-%d %H:%M} ({door.event.timezone})",
-            "total": len(guests), "seats": sum(e.quantity for e in door.entries),
+            "total": f"{len(guests):,}", "seats": f"{sum(e.quantity for e in door.entries):,}",
             "filters": door.filters}
 
 

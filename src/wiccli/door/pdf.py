@@ -12,14 +12,16 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wiccli.errors import DataError
 from wiccli.output.fonts import drawable, font_hint, uncovered
 
 
-def _weasyprint() -> object:
+def _weasyprint() -> Any:
     try:
         import weasyprint
+        import weasyprint.text.fonts
     except ImportError:
         raise DataError("badges and the door list need WeasyPrint: "
                         "pip install 'wic[badges]'") from None
@@ -34,11 +36,11 @@ def draw(parts: Sequence[str], css: str, base: Path,
     """One PDF of the HTML documents ``parts``, in order, each page of each kept; the
     stylesheet is parsed once. ``progress`` hears how many parts are drawn."""
     weasyprint = _weasyprint()
-    fonts = weasyprint.text.fonts.FontConfiguration()  # type: ignore[attr-defined]
-    sheet = weasyprint.CSS(string=css, font_config=fonts)  # type: ignore[attr-defined]
+    fonts = weasyprint.text.fonts.FontConfiguration()
+    sheet = weasyprint.CSS(string=css, font_config=fonts)
     documents = []
     for index, html in enumerate(parts):
-        page = weasyprint.HTML(string=html, base_url=str(base))  # type: ignore[attr-defined]
+        page = weasyprint.HTML(string=html, base_url=str(base))
         documents.append(page.render(stylesheets=[sheet], font_config=fonts))
         progress(index + 1)
     pages = [page for doc in documents for page in doc.pages]

@@ -44,7 +44,7 @@ def doorlist(
 
         writable(resolve(Path(output), state.env), output)
     sel = selection(state, event, status, category, None, search, None)
-    sel = replace(sel, statuses=badge_statuses(sel.statuses))
+    sel = replace(sel, statuses=badge_statuses(sel.statuses, "is not on the door list"))
     with open_ledger(write=False) as (_, _, store), store.transaction(write=False) as tx:
         entries = tx.pick(sel, ())
     filters = " · ".join([", ".join(sorted(sel.statuses)), *sorted(sel.categories),
