@@ -101,6 +101,8 @@ OPTION_DOCS: dict[str, list[tuple[str, str | None]]] = {
     "invites replies": [("replies.md", None)],
     "invites send": [("sending.md", "## `wic invites send`")],
     "invites letters": [("sending.md", "## `wic invites letters`")],
+    "invites badges": [("door.md", "## Badges")],
+    "invites doorlist": [("door.md", "## Door list")],
     "invites templates init": [("sending.md", "## Templates")],
 }
 # Options every command has, or that wic's own shell set-up adds: not listed per command.
