@@ -347,3 +347,22 @@ def test_badges_for_1500_guests(run: Runner, event_file: Path, tmp_path: Path) -
     found = codes(tmp_path / "badges.pdf", tmp_path, 1, 1) + \
         codes(tmp_path / "badges.pdf", tmp_path, 188, 188)
     assert found == [sorted(live[e.name] for e in first), sorted(live[e.name] for e in last)]
+
+
+def test_category_colours_and_zones_are_checked(run: Runner, tmp_path: Path) -> None:
+    text = (ROOT / "data" / "wic2018.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('colour = "#1d3f72"', 'colour = "navy"\nzones = ["Press Room"]')
+                   .replace('colour = "#c0392b"', 'colour = "#c0392b"\nzones = ["vip", "vip"]'),
+                   encoding="utf-8")
+    result = run("validate", "bad.toml")
+    assert result.code == 1
+    assert result.stderr.splitlines()[:3] == [
+        "error: bad.toml:334: invitations.categories[0].colour: 'navy' is not a colour: use "
+        'CSS hex such as "#c0392b"',
+        "error: bad.toml:335: invitations.categories[0].zones[0]: 'Press Room' is not a zone: "
+        "use at most 24 lower-case letters, digits, '-' and '_', such as \"press-room\"",
+        "error: bad.toml:346: invitations.categories[2].zones: names a zone twice"]
+    bundled = load_event(ROOT / "data" / "wic2018.toml")
+    assert [(c.colour, c.zones) for c in bundled.invitations.categories] == [
+        ("#1d3f72", ()), ("#117a65", ()), ("#c0392b", ()), ("#6c3483", ())]
