@@ -29,7 +29,7 @@ NOW = datetime(2018, 11, 6, 9, 0, tzinfo=UTC)
 ZONES = 'colour = "#1d3f72"\nzones = ["plenary", "press-room"]'
 GUESTS = [  # name, organisation, category, country, quantity, status
     ("Ada Lovelace", "Analytical Engines", "experts", "GB", 1, "accepted"),
-    ("任贤良 Ren Xianliang", "中国网络空间研究院", "government", "CN", 1, "accepted"),
+    ("王芳 Wang Fang", "示例研究院", "government", "CN", 1, "accepted"),
     ("Zhang Wei", "Delegation of Example", "government", "CN", 3, "attended"),
     ("Grace Hopper", "Navy", "enterprises", "US", 1, "declined"),
     ("Alan Turing", "Bletchley", "international-organizations", "GB", 1, "withdrawn"),
@@ -116,20 +116,20 @@ def codes(pdf: Path, tmp_path: Path, first: int = 1, last: int | None = None) ->
 def test_every_code_reads_back_as_its_guests_token(
         run: Runner, guests: Event, event_file: Path, ledger: LedgerUnderTest,
         tmp_path: Path) -> None:
-    need_font_for("任贤良中国网络空间研究院", "fonts-noto-cjk")
+    need_font_for("王芳示例研究院", "fonts-noto-cjk")
     result = wic(run, event_file, ledger, "badges", "-o", "badges.pdf")
     assert result.code == 0, result.stderr
     assert result.stdout == "badges.pdf\n"
     assert result.stderr == "wrote 3 badges on 3 pages (a6) to badges.pdf; 3 new tokens\n"
     live = live_by_name(guests, ledger, tmp_path)
     # By category in the event's order (government first), then by name (Latin first).
-    order = ["Zhang Wei", "任贤良 Ren Xianliang", "Ada Lovelace"]
+    order = ["Zhang Wei", "王芳 Wang Fang", "Ada Lovelace"]
     assert sorted(live) == sorted(order)
     pages = page_texts(tmp_path / "badges.pdf")
     assert len(pages) == 3
     for text, name in zip(pages, order, strict=True):
         assert name in text
-    assert "中国网络空间研究院" in pages[1]
+    assert "示例研究院" in pages[1]
     assert "Government delegates" in pages[1]
     assert "PLENARY" in pages[1]
     assert "3 seats" in pages[0]
@@ -210,8 +210,8 @@ def test_who_gets_a_badge_by_status(run: Runner, guests: Event, event_file: Path
 def test_sort_orders(run: Runner, guests: Event, event_file: Path, ledger: LedgerUnderTest,
                      tmp_path: Path) -> None:
     expected = {
-        "name": ["Ada", "Zhang", "任贤良"],  # Latin A-Z, then other scripts
-        "country": ["Zhang", "任贤良", "Ada"],  # China, China, United Kingdom
+        "name": ["Ada", "Zhang", "王芳"],  # Latin A-Z, then other scripts
+        "country": ["Zhang", "王芳", "Ada"],  # China, China, United Kingdom
     }
     for by, names in expected.items():
         assert wic(run, event_file, ledger, "badges", "--sort", by).code == 0

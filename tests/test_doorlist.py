@@ -22,12 +22,12 @@ SURNAMES = ["Abara", "Baker", "Castro", "Ćosić", "Dubois", "Eriksen", "Fischer
 
 
 def test_initials_and_order() -> None:
-    assert [initial(n) for n in ("ada", "Émile", "ćosić", "42 Club", "任贤良", " ")] == [
-        "A", "E", "C", "#", "任", "#"]
-    names = ["zoe", "Émile", "任贤良", "ada", "Eric"]
+    assert [initial(n) for n in ("ada", "Émile", "ćosić", "42 Club", "王芳", " ")] == [
+        "A", "E", "C", "#", "王", "#"]
+    names = ["zoe", "Émile", "王芳", "ada", "Eric"]
     entries = [Invitation(f"id{n}", name, "experts", "DE", "accepted", NOW, NOW)
                for n, name in enumerate(names)]
-    assert [e.name for e in by_name(entries)] == ["ada", "Émile", "Eric", "zoe", "任贤良"]
+    assert [e.name for e in by_name(entries)] == ["ada", "Émile", "Eric", "zoe", "王芳"]
 
 
 def pdf_pages(pdf: Path) -> list[str]:
@@ -39,10 +39,10 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 def test_the_door_list_is_by_name_with_the_range_of_each_page(
         run: Runner, ledger: LedgerUnderTest, tmp_path: Path) -> None:
-    need_font_for("任贤良", "fonts-noto-cjk")
+    need_font_for("王芳", "fonts-noto-cjk")
     rows = [(f"{surname} Guest {n}", f"Org {n}", ("government", "experts")[n % 2], "DE",
              3 if n == 5 else 1, "accepted") for surname in SURNAMES for n in range(1, 4)]
-    rows += [("任贤良 Ren Xianliang", "中国网络空间研究院", "government", "CN", 1, "attended"),
+    rows += [("王芳 Wang Fang", "示例研究院", "government", "CN", 1, "attended"),
              ("Declined Person", "Nowhere", "experts", "DE", 1, "declined"),
              ("Aaron Invited", "Pending", "experts", "DE", 1, "invited")]
     event = ROOT / "data" / "wic2018.toml"
@@ -59,17 +59,17 @@ def test_the_door_list_is_by_name_with_the_range_of_each_page(
     everything = "\n".join(pages)
     assert "Declined Person" not in everything
     assert "Aaron Invited" not in everything
-    order = [m.group(1) for m in re.finditer(r"^\s*(\S.*?Guest \d|任贤良 Ren Xianliang)",
+    order = [m.group(1) for m in re.finditer(r"^\s*(\S.*?Guest \d|王芳 Wang Fang)",
                                              everything, re.M)]
-    assert order == [r[0] for r in rows[:-3]] + ["任贤良 Ren Xianliang"]
+    assert order == [r[0] for r in rows[:-3]] + ["王芳 Wang Fang"]
     for page in pages:
         head = "\n".join(page.strip().splitlines()[:2])
-        on_page = [initial(n) for n in re.findall(r"^\s*(\S+) (?:Guest \d|Ren)", page, re.M)]
+        on_page = [initial(n) for n in re.findall(r"^\s*(\S+) (?:Guest \d|Wang)", page, re.M)]
         first, last = on_page[0], on_page[-1]
         assert head.rstrip().endswith(f"{first}–{last}"), (head, on_page)
     assert re.search(rf"Abara Guest 1 .*Org 1 .*Renowned experts and scholars .*1 "
                      rf"+{ids['Abara Guest 1']}", everything)
-    assert "中国网络空间研究院" in everything
+    assert "示例研究院" in everything
     assert f"page 1 of {len(pages)}" in pages[0]
 
 
