@@ -284,8 +284,9 @@ def badge_run(selection: Selection, output: Path, **fields: object) -> BadgeRun:
 
 @contextmanager
 def meanwhile(action: Callable[[], None]) -> Iterator[Callable[[int], None]]:
-    """A progress callback that does ``action`` while the badges are being drawn."""
-    yield lambda done: action() if done == 1 else None
+    """A progress callback that does ``action`` once, while the badges are being drawn."""
+    todo = [action]
+    yield lambda done: todo.pop()() if todo else None
 
 
 def test_a_token_issued_while_drawing_stops_the_run_and_nothing_is_written(

@@ -78,7 +78,7 @@ def choose(store: Store, event: Event, run: BadgeRun) -> tuple[list[Invitation],
 
     with store.transaction(write=False) as tx:
         entries = tx.pick(run.selection, run.ids)
-        live = live_tokens(tx.db) if entries and not store.missing else {}
+        live = live_tokens(tx.db) if entries else {}
     if not entries:
         raise DataError("no guest matches; `wic invites list` with the same filters shows "
                         "what there is (badges go to guests who accepted or attended "
@@ -92,35 +92,57 @@ def print_badges(store: Store, event: Event, run: BadgeRun, now: datetime, *,
                  ) -> Printed:
     """Every chosen guest's badge drawn into one PDF, the tokens and prints recorded."""
     from wiccli.door import tokens
-    from wiccli.door.badges import NAMES, Designer, draw_faces, sheets, texts
-    from wiccli.door.layouts import LAYOUTS, sheet_css
-    from wiccli.door.pdf import check_fonts, draw, stage
-    from wiccli.mail.templating import DEFAULTS, TemplateSet
+    from wiccli.door.pdf import stage
 
-    layout = LAYOUTS[run.layout]
     entries, live = choose(store, event, run)
     planned, new = plan(entries, live, run.reprint, make or tokens.new_token)
-    templates = TemplateSet(run.templates, names=NAMES)
-    faces = draw_faces(Designer(event, templates, layout), planned)
-    check_fonts(texts(faces))
-    parts = sheets(faces, layout, f"Badges: {event.label}")
-    css = sheet_css(layout) + templates.stylesheet(None, "badge.css")
-    with progress(len(parts), "drawing badges") as done:
-        data = draw(parts, css, run.templates or DEFAULTS, done)
+    data, sheets = draw_badges(event, run, planned, progress)
     staged = stage(run.output, run.label, data)
     try:
-        with store.transaction() as tx:
-            issued = tokens.issue(tx.db, [e.id for e in entries], now, reprint=run.reprint,
-                                  make=_handing_out(new))
-            if [b.token for b in issued] != [t for _, t in planned]:
-                raise ConflictError("another run issued or replaced badges of these guests "
-                                    "while they were drawn; nothing was recorded or "
-                                    "written: run again")
-            tokens.record_prints(tx.db, [b.token for b in issued], now, layout.name)
+        record(store, run, planned, new, now)
         staged.publish()
     finally:
         staged.drop()
-    return Printed(len(faces), -(-len(faces) // layout.per_sheet), len(new), data)
+    return Printed(len(planned), sheets, len(new), data)
+
+
+PER_PART = 25  # sheets in one WeasyPrint document; the documents' pages are joined
+
+
+def draw_badges(event: Event, run: BadgeRun, planned: Sequence[tuple[Invitation, str]],
+                progress: Progress) -> tuple[bytes, int]:
+    """The PDF of the planned badges, and how many sheets it has."""
+    from wiccli.door.badges import NAMES, Designer, draw_faces, sheets, texts
+    from wiccli.door.layouts import LAYOUTS, sheet_css
+    from wiccli.door.pdf import check_fonts, draw
+    from wiccli.mail.templating import DEFAULTS, TemplateSet
+
+    layout = LAYOUTS[run.layout]
+    templates = TemplateSet(run.templates, names=NAMES)
+    faces = draw_faces(Designer(event, templates, layout), planned)
+    check_fonts(texts(faces))
+    parts = sheets(faces, layout, f"Badges: {event.label}", PER_PART)
+    css = sheet_css(layout) + templates.stylesheet(None, "badge.css")
+    per_part = PER_PART * layout.per_sheet
+    with progress(len(faces), "drawing badges") as done:
+        data = draw(parts, css, run.templates or DEFAULTS,
+                    lambda parts_done: done(min(len(faces), parts_done * per_part)))
+    return data, -(-len(faces) // layout.per_sheet)
+
+
+def record(store: Store, run: BadgeRun, planned: Sequence[tuple[Invitation, str]],
+           new: list[str], now: datetime) -> None:
+    """Issue the planned tokens and record their prints, in one transaction; refused
+    when the ledger's tokens are no longer the ones drawn."""
+    from wiccli.door import tokens
+
+    with store.transaction() as tx:
+        issued = tokens.issue(tx.db, [e.id for e, _ in planned], now, reprint=run.reprint,
+                              make=_handing_out(new))
+        if [b.token for b in issued] != [t for _, t in planned]:
+            raise ConflictError("another run issued or replaced badges of these guests while "
+                                "they were drawn; nothing was recorded or written: run again")
+        tokens.record_prints(tx.db, [b.token for b in issued], now, run.layout)
 
 
 def _handing_out(new: list[str]) -> Callable[[], str]:
