@@ -62,7 +62,10 @@ def badges(
         "--templates", metavar="DIR", help="Your badge.html and badge.css (default: the "
         "event's [invitations] templates, then wic's own).")] = None,
 ) -> None:
-    """Badges with QR codes as one PDF, for guests who accepted (or --status); prints the file."""
+    """Badges with QR codes, one PDF; prints its name.
+
+    For the guests who accepted or attended (or --status), with new tokens on --reprint.
+    """
     from wiccli.cli.files import resolve, write_output
     from wiccli.door.badges import badge_statuses
     from wiccli.door.printing import BadgeRun, print_badges

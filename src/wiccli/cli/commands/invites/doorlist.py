@@ -28,7 +28,10 @@ def doorlist(
         "--templates", metavar="DIR", help="Your doorlist.html and doorlist.css (default: "
         "the event's [invitations] templates, then wic's own).")] = None,
 ) -> None:
-    """The door list as a PDF: guests by name, A–Z, with a box to tick when the desk is down."""
+    """The paper door list, A–Z, one PDF.
+
+    Each guest who may come with a box to tick, for when the check-in desk is down.
+    """
     from wiccli.cli.files import resolve, write_output
     from wiccli.door.badges import badge_statuses
     from wiccli.door.doorlist import DoorList, door_list_pdf
