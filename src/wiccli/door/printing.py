@@ -76,6 +76,9 @@ def plan(entries: Sequence[Invitation], live: dict[str, str], reprint: bool,
 def choose(store: Store, event: Event, run: BadgeRun) -> tuple[list[Invitation], dict[str, str]]:
     from wiccli.door.badges import sort_entries
 
+    if store.missing or not store.writable:  # said before the drawing, not after it
+        raise DataError(f"{store.where}: the ledger is read-only, and badges record their "
+                        "tokens and prints there; no badge was drawn")
     with store.transaction(write=False) as tx:
         entries = tx.pick(run.selection, run.ids)
         live = live_tokens(tx.db) if entries else {}
