@@ -25,7 +25,7 @@ with open(sys.argv[1], "w") as handle:
 """
 
 HEAVY = ("icalendar", "tomli_w", "tomlkit", "pycountry", "defusedxml", "csv", "jsonschema",
-         "pydantic", "xmlschema", "filelock", "sqlite3", "psycopg")
+         "pydantic", "xmlschema", "filelock", "sqlite3", "psycopg", "weasyprint", "segno")
 
 
 def imported_by(tmp_path: Path, *argv: str) -> set[str]:
