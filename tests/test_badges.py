@@ -367,3 +367,46 @@ def test_category_colours_and_zones_are_checked(run: Runner, tmp_path: Path) -> 
     bundled = load_event(ROOT / "data" / "wic2018.toml")
     assert [(c.colour, c.zones) for c in bundled.invitations.categories] == [
         ("#1d3f72", ()), ("#117a65", ()), ("#c0392b", ()), ("#6c3483", ())]
+
+
+MM = 72 / 25.4  # points a millimetre
+# Where wic's badge.css puts the code (its quiet zone included), in mm from the page's top
+# left corner: a6's badge is the page; a4-8's first badge starts at (15, 18.5).
+CODE_BOX = {"a6": (60, 93, 100, 133), "a4-8": (74, 33.5, 102, 61.5)}
+
+
+def word_boxes(pdf: Path) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Each word on the first page with its box in mm (left, top, right, bottom)."""
+    import xml.etree.ElementTree as ET
+
+    need_program("pdftotext", "poppler-utils")
+    xhtml = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    words = [w for w in ET.fromstring(xhtml).iter() if w.tag.endswith("word")]
+    return [(w.text or "", tuple(float(w.get(k, 0)) / MM  # type: ignore[misc]
+                                 for k in ("xMin", "yMin", "xMax", "yMax"))) for w in words]
+
+
+@pytest.mark.parametrize("layout", ["a6", "a4-8"])
+def test_a_very_long_name_never_covers_the_code_or_the_seats(
+        run: Runner, event_file: Path, tmp_path: Path, layout: str) -> None:
+    zones = '["plenary", "press-room", "speaker-lounge", "workshops"]'
+    event_file.write_text(event_file.read_text(encoding="utf-8").replace(
+        '["plenary", "press-room"]', zones), encoding="utf-8")
+    name = ("Maximilian Alexander " * 9 + "X")[:200]
+    organisation = "International Organisation for the Standardisation of Long Names " * 3
+    ledger = LedgerUnderTest("sqlite", str(tmp_path / "long.invites.db"))
+    rows = [(name, organisation.strip(), "government", "DE", 12, "accepted")]
+    assert wic(run, event_file, ledger, "import",
+               str(guest_csv(tmp_path / "long.csv", rows))).code == 0
+    result = wic(run, event_file, ledger, "badges", "--layout", layout)
+    assert result.code == 0, result.stderr
+    live = live_by_name(load_event(event_file), ledger, tmp_path)
+    assert codes(tmp_path / "badges.pdf", tmp_path) == [[live[name]]]
+    left, top, right, bottom = CODE_BOX[layout]
+    shown = {"12", "seats", "PLENARY", "PRESS-ROOM", "SPEAKER-LOUNGE", "WORKSHOPS"}
+    boxes = [(text, box) for text, box in word_boxes(tmp_path / "badges.pdf") if text in shown]
+    assert {text for text, _ in boxes} == shown
+    over = [text for text, (x0, y0, x1, y1) in boxes
+            if x0 < right and x1 > left and y0 < bottom and y1 > top]
+    assert over == []
