@@ -11,12 +11,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import ROOT, LedgerUnderTest, Runner, need_font_for, need_program, need_weasyprint
 from wiccli.door import tokens
-from wiccli.door.badges import DEFAULT_STATUSES
+from wiccli.door.badges import DEFAULT_STATUSES, ink
 from wiccli.door.printing import BadgeRun, print_badges
 from wiccli.errors import DataError
+from wiccli.event.check import COLOUR_RE
 from wiccli.event.load import load_event
 from wiccli.event.model import Event
 from wiccli.invites.backend import ConflictError
@@ -410,3 +413,21 @@ def test_a_very_long_name_never_covers_the_code_or_the_seats(
     over = [text for text, (x0, y0, x1, y1) in boxes
             if x0 < right and x1 > left and y0 < bottom and y1 > top]
     assert over == []
+
+
+def contrast(one: str, other: str) -> float:
+    def light(colour: str) -> float:
+        digits = colour.lstrip("#")
+        digits = "".join(d * 2 for d in digits) if len(digits) == 3 else digits
+        values = [int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in values]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((light(one), light(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@given(st.from_regex(COLOUR_RE, fullmatch=True))
+def test_the_band_text_reads_on_any_colour(colour: str) -> None:
+    """Black or white on the band, whichever gives at least WCAG's 4.5:1 for text."""
+    assert contrast(ink(colour), colour) >= 4.5

@@ -74,7 +74,7 @@ def ink(colour: str) -> str:
     channels = [int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     light = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#ffffff" if (1.05 / (light + 0.05)) >= ((light + 0.05) / 0.05) else "#111111"
+    return "#ffffff" if (1.05 / (light + 0.05)) >= ((light + 0.05) / 0.05) else "#000000"
 
 
 def name_size(name: str) -> str:
@@ -131,7 +131,7 @@ class Designer:
             "name_size": name_size(entry.name), "layout": self.layout.name,
             "shape": self.layout.shape,
         })
-        template = self.templates.letter("badge", entry.category)
+        template = self.templates.find([f"{entry.category}/badge.html", "badge.html"])
         html = self.templates.render(template, {"guest": guest, "event": self.event_scope,
                                                 "badge": badge})
         return Face(entry, token, html)

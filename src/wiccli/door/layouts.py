@@ -21,7 +21,6 @@ class Layout:
     badge: tuple[float, float]  # mm
     columns: int
     rows: int
-    summary: str
 
     @property
     def per_sheet(self) -> int:
@@ -44,11 +43,9 @@ class Layout:
 
 
 LAYOUTS = {layout.name: layout for layout in (
-    Layout("a6", (105, 148), (105, 148), 1, 1, "one A6 badge (105 × 148 mm) a page"),
-    Layout("a4-4", (210, 297), (95, 138), 2, 2,
-           "four 95 × 138 mm badges on an A4 sheet, with cut marks"),
-    Layout("a4-8", (210, 297), (90, 65), 2, 4,
-           "eight 90 × 65 mm badges (landscape) on an A4 sheet, with cut marks"),
+    Layout("a6", (105, 148), (105, 148), 1, 1),  # A6 card stock, or a badge printer
+    Layout("a4-4", (210, 297), (95, 138), 2, 2),
+    Layout("a4-8", (210, 297), (90, 65), 2, 4),  # landscape cards
 )}
 
 
