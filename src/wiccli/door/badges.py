@@ -113,7 +113,7 @@ class Designer:
 
         from wiccli.door.qr import qr_svg
         from wiccli.invites import countries
-        from wiccli.mail.context import Scope
+        from wiccli.mail.context import Scope, field_scope
 
         category = self.categories.get(entry.category, Category(entry.category,
                                                                   entry.category))
@@ -123,6 +123,7 @@ class Designer:
             "category": entry.category, "category_name": category.name,
             "country": entry.country, "country_name": countries.name(entry.country),
             "email": entry.email, "quantity": entry.quantity, "status": entry.status,
+            "fields": field_scope(self.event.invitations.fields, entry),
         })
         badge = Scope("badge", {
             "qr": Markup(qr_svg(token)), "colour": colour, "ink": ink(colour),
