@@ -317,7 +317,7 @@ def test_a_folder_gone_while_drawing_records_nothing(
     folder = tmp_path / "out"
     folder.mkdir()
     with open_store(guests, ledger.location, {}, tmp_path) as store:
-        with pytest.raises(DataError, match="its folder does not exist"):
+        with pytest.raises(DataError, match="badges.pdf: cannot write"):
             print_badges(store, guests, badge_run(Selection(statuses=DEFAULT_STATUSES),
                                                   folder / "badges.pdf"), NOW,
                          progress=lambda total, what: meanwhile(folder.rmdir))
@@ -431,3 +431,25 @@ def contrast(one: str, other: str) -> float:
 def test_the_band_text_reads_on_any_colour(colour: str) -> None:
     """Black or white on the band, whichever gives at least WCAG's 4.5:1 for text."""
     assert contrast(ink(colour), colour) >= 4.5
+
+
+def test_a_pipe_nobody_reads_is_refused_before_anything_is_drawn_or_recorded(
+        run: Runner, guests: Event, event_file: Path, ledger: LedgerUnderTest,
+        tmp_path: Path) -> None:
+    import os
+    import threading
+
+    os.mkfifo(tmp_path / "pipe")
+    result = wic(run, event_file, ledger, "badges", "-o", "pipe")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr == "error: pipe: cannot write: is a named pipe (FIFO) that no program " \
+                            "is reading\n"
+    assert counted(guests, ledger, tmp_path) == (0, 0)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append((tmp_path / "pipe").read_bytes()))
+    reader.start()
+    piped = wic(run, event_file, ledger, "badges", "-o", "pipe", "--category", "experts")
+    reader.join(timeout=60)
+    assert piped.code == 0, piped.stderr
+    assert got[0].startswith(b"%PDF-")
+    assert counted(guests, ledger, tmp_path) == (1, 1)

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from wiccli.errors import DataError
 from wiccli.output.fonts import drawable, font_hint, uncovered
@@ -66,49 +66,67 @@ def check_fonts(texts: Iterable[tuple[str, str]]) -> None:
 
 
 @dataclass
-class Staged:
-    """A PDF ready to be put in place in one step (:meth:`publish`), or dropped."""
+class Output:
+    """Where a PDF goes, opened before the slow drawing so that a mistake is said first:
+    a regular file is written beside its place (:meth:`stage`) and moved over it in one
+    step (:meth:`publish`); a named pipe or a device is opened at once (one with no
+    reader is refused) and written to when published; no path is standard output, which
+    the command writes itself."""
 
-    path: Path | None  # None: standard output, which the command writes itself
+    path: Path | None
     label: str
-    data: bytes
-    temp: str | None = None  # the copy beside a regular file, moved over it when published
+    real: Path | None = None
+    stream: BinaryIO | None = None
+    temp: str | None = None
+    data: bytes = b""
 
-    def publish(self) -> None:
-        from wiccli.output.files import write_atomic
+    def stage(self, data: bytes) -> None:
+        """``data`` ready beside the file (flushed to disk): a full disk is found now."""
+        from wiccli.output.files import file_mode, temp_beside
 
-        if self.path is None:
-            return
-        if self.temp is None:  # a pipe or a device, written to in place
-            write_atomic(self.path, self.data, self.label)
+        self.data = data
+        if self.real is None:
             return
         try:
-            os.replace(self.temp, self.path)
+            self.temp = temp_beside(self.real, data, file_mode(self.real, private=True))
         except OSError as exc:
-            self.drop()
             raise DataError(f"{self.label}: cannot write: {exc.strerror or exc}") from None
-        self.temp = None
+
+    def publish(self) -> None:
+        try:
+            if self.temp is not None:
+                os.replace(self.temp, self.real or self.label)
+                self.temp = None
+            elif self.stream is not None:
+                with self.stream:
+                    self.stream.write(self.data)
+                self.stream = None
+        except OSError as exc:
+            raise DataError(f"{self.label}: cannot write: {exc.strerror or exc}") from None
 
     def drop(self) -> None:
+        """Whatever was not published: the copy removed, the stream closed."""
         if self.temp is not None:
             try:
                 os.unlink(self.temp)
             except OSError:
                 pass
             self.temp = None
+        if self.stream is not None:
+            try:
+                self.stream.close()
+            except OSError:
+                pass
+            self.stream = None
 
 
-def stage(path: Path | None, label: str, data: bytes) -> Staged:
-    """``data`` written beside ``path`` (flushed to disk), not yet in its place: the
-    ledger records the print first, and a full disk is found before it does. No
-    ``path``: standard output."""
-    from wiccli.output.files import file_mode, temp_beside, writable
+def open_output(path: Path | None, label: str) -> Output:
+    """The PDF's destination, checked (and a pipe opened) before anything is drawn."""
+    from wiccli.output.files import open_stream, writable
 
-    real = None if path is None else writable(path, label)
-    if real is None:  # stdout, a pipe or a device: written to after the ledger
-        return Staged(path, label, data)
-    try:
-        temp = temp_beside(real, data, file_mode(real, private=True))
-    except OSError as exc:
-        raise DataError(f"{label}: cannot write: {exc.strerror or exc}") from None
-    return Staged(real, label, data, temp)
+    if path is None:
+        return Output(None, label)
+    real = writable(path, label)
+    if real is None:
+        return Output(path, label, stream=open_stream(path, label))
+    return Output(path, label, real=real)

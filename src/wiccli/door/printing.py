@@ -1,6 +1,8 @@
 """``wic invites badges`` after the options are read: choose, draw, record, write.
 
-The order keeps the ledger and the paper in step. The tokens are planned in a read
+The order keeps the ledger and the paper in step. The output is checked first (a named
+pipe is opened then, so one that nobody reads is refused before anything else is done).
+The tokens are planned in a read
 (a guest's live token, or a new one for a guest without one or on a reprint), every
 badge is drawn with no lock held (drawing 1,500 takes a while, and a check-in desk
 may be writing scans meanwhile), the PDF is written beside its place, and then one
@@ -95,17 +97,18 @@ def print_badges(store: Store, event: Event, run: BadgeRun, now: datetime, *,
                  ) -> Printed:
     """Every chosen guest's badge drawn into one PDF, the tokens and prints recorded."""
     from wiccli.door import tokens
-    from wiccli.door.pdf import stage
+    from wiccli.door.pdf import open_output
 
-    entries, live = choose(store, event, run)
-    planned, new = plan(entries, live, run.reprint, make or tokens.new_token)
-    data, sheets = draw_badges(event, run, planned, progress)
-    staged = stage(run.output, run.label, data)
+    output = open_output(run.output, run.label)
     try:
+        entries, live = choose(store, event, run)
+        planned, new = plan(entries, live, run.reprint, make or tokens.new_token)
+        data, sheets = draw_badges(event, run, planned, progress)
+        output.stage(data)
         record(store, run, planned, new, now)
-        staged.publish()
+        output.publish()
     finally:
-        staged.drop()
+        output.drop()
     return Printed(len(planned), sheets, len(new), data)
 
 

@@ -147,8 +147,20 @@ def temp_beside(path: Path, data: bytes, mode: int, *, durable: bool = True) -> 
 
 
 def _write_stream(path: Path, data: bytes, shown: str) -> None:
-    """Write to a pipe or a character device in place. The open does not wait: a named
-    pipe with no reader fails at once (ENXIO) instead of hanging, as does a socket."""
+    """Write to a pipe or a character device in place (see :func:`open_stream`)."""
+    stream = open_stream(path, shown)
+    try:
+        with stream:
+            stream.write(data)
+    except OSError as exc:
+        raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
+
+
+def open_stream(path: Path, label: str | None = None) -> BinaryIO:
+    """A named pipe or a character device opened to write. The open does not wait: a
+    named pipe with no reader fails at once (ENXIO) instead of hanging, as does a socket;
+    a command can open it before slow work and write to it after."""
+    shown = label or str(path)
     try:
         fd = _open_for_writing(path)
     except OSError as exc:
@@ -158,14 +170,13 @@ def _write_stream(path: Path, data: bytes, shown: str) -> None:
         if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
             raise DataError(f"{shown}: cannot write: is {kind_of(mode)}, not a file")
         os.set_blocking(fd, True)
-        with os.fdopen(fd, "wb") as stream:
-            fd = -1  # the stream closes it now
-            stream.write(data)
+        return os.fdopen(fd, "wb")
     except OSError as exc:
+        os.close(fd)
         raise DataError(f"{shown}: cannot write: {_reason(exc)}") from None
-    finally:
-        if fd >= 0:
-            os.close(fd)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _open_for_writing(path: Path) -> int:
