@@ -1,17 +1,16 @@
 """``wic invites badges`` after the options are read: choose, draw, record, write.
 
 The order keeps the ledger and the paper in step. The output is checked first (a named
-pipe is opened then, so one that nobody reads is refused before anything else is done).
-The tokens are planned in a read
-(a guest's live token, or a new one for a guest without one or on a reprint), every
-badge is drawn with no lock held (drawing 1,500 takes a while, and a check-in desk
-may be writing scans meanwhile), the PDF is written beside its place, and then one
-short transaction issues the tokens and records the prints. Only after it commits is
-the PDF moved into place. If anyone issued or replaced one of these guests' tokens
-in between, the transaction finds tokens other than the ones drawn and nothing is
-recorded or written: run again. A failure anywhere leaves the ledger as it was and no
-file, and a failure after the commit leaves tokens that a rerun (without --reprint)
-draws again.
+pipe is opened then, so one that nobody reads is refused before anything is done). The
+tokens are planned in a read (a guest's live token, or a new one for a guest without one
+or on a reprint); every badge is drawn with no lock held (drawing 1,500 takes a while,
+and a check-in desk may be writing scans meanwhile); the PDF is written beside its
+place; then one short transaction issues the tokens and records the prints, and only
+after it commits is the PDF moved into place. If anyone issued or replaced one of these
+guests' tokens in between, the transaction finds tokens other than the ones drawn, and
+nothing is recorded or written: run again. A failure before the commit leaves the ledger
+as it was and no file; one after it leaves tokens that a rerun (without --reprint) draws
+again.
 """
 
 from __future__ import annotations
