@@ -46,7 +46,7 @@ from wiccli.event.model import (
 )
 from wiccli.output.files import make_private_folder, open_regular
 
-FORMAT = 7  # bump when the layout of an entry changes
+FORMAT = 8  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
 CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/fields.py",
         "event/load.py", "event/clock.py", "event/checklevels.py", "event/tomltime.py",
