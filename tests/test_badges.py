@@ -4,6 +4,7 @@ the ledger's tokens and prints checked on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -453,3 +454,19 @@ def test_a_pipe_nobody_reads_is_refused_before_anything_is_drawn_or_recorded(
     assert piped.code == 0, piped.stderr
     assert got[0].startswith(b"%PDF-")
     assert counted(guests, ledger, tmp_path) == (1, 1)
+
+
+def test_badges_for_some_guests_by_id(run: Runner, guests: Event, event_file: Path,
+                                      ledger: LedgerUnderTest, tmp_path: Path) -> None:
+    listed = json.loads(wic(run, event_file, ledger, "list", "-f", "json").stdout)
+    ids = {e["name"]: e["id"] for e in listed}
+    result = wic(run, event_file, ledger, "badges", ids["Ada Lovelace"], ids["Zhang Wei"][:5])
+    assert result.code == 0, result.stderr
+    assert sorted(live_by_name(guests, ledger, tmp_path)) == ["Ada Lovelace", "Zhang Wei"]
+    declined = wic(run, event_file, ledger, "badges", ids["Grace Hopper"])
+    assert (declined.code, declined.stdout) == (1, "")
+    assert declined.stderr.startswith("error: no guest matches;")
+    unknown = wic(run, event_file, ledger, "badges", "zzzzzz")
+    assert unknown.code != 0
+    assert unknown.stderr.startswith("error: ")
+    assert counted(guests, ledger, tmp_path) == (2, 2)
