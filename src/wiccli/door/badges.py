@@ -109,33 +109,41 @@ class Designer:
         self.event_scope = event_scope(event)
 
     def face(self, entry: Invitation, token: str) -> Face:
-        from markupsafe import Markup
+        category = self.categories.get(entry.category, Category(entry.category,
+                                                                  entry.category))
+        context = {"guest": self.guest(entry, category), "event": self.event_scope,
+                   "badge": self.badge(entry, category, token)}
+        template = self.templates.find([f"{entry.category}/badge.html", "badge.html"])
+        return Face(entry, token, self.templates.render(template, context))
 
-        from wiccli.door.qr import qr_svg
+    def guest(self, entry: Invitation, category: Category) -> dict[str, Any]:
+        """``guest``: as messages and letters have it."""
         from wiccli.invites import countries
         from wiccli.mail.context import Scope, field_scope
 
-        category = self.categories.get(entry.category, Category(entry.category,
-                                                                  entry.category))
-        colour = category.colour or GREY
-        guest = Scope("guest", {
+        return Scope("guest", {
             "id": entry.id, "name": entry.name, "organization": entry.organization,
             "category": entry.category, "category_name": category.name,
             "country": entry.country, "country_name": countries.name(entry.country),
             "email": entry.email, "quantity": entry.quantity, "status": entry.status,
             "fields": field_scope(self.event.invitations.fields, entry),
         })
-        badge = Scope("badge", {
+
+    def badge(self, entry: Invitation, category: Category, token: str) -> dict[str, Any]:
+        """``badge``: the code, the band's colours, the zones and seats, the layout."""
+        from markupsafe import Markup
+
+        from wiccli.door.qr import qr_svg
+        from wiccli.mail.context import Scope
+
+        colour = category.colour or GREY
+        return Scope("badge", {
             "qr": Markup(qr_svg(token)), "colour": colour, "ink": ink(colour),
             "zones": list(category.zones), "seats": entry.quantity,
             "seats_text": plural(entry.quantity, "seat") if entry.quantity > 1 else "",
             "name_size": name_size(entry.name), "layout": self.layout.name,
             "shape": self.layout.shape,
         })
-        template = self.templates.find([f"{entry.category}/badge.html", "badge.html"])
-        html = self.templates.render(template, {"guest": guest, "event": self.event_scope,
-                                                "badge": badge})
-        return Face(entry, token, html)
 
 
 def draw_faces(designer: Designer, planned: Sequence[tuple[Invitation, str]]) -> list[Face]:
