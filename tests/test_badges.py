@@ -65,6 +65,8 @@ def wic(run: Runner, event_file: Path, ledger: LedgerUnderTest, *argv: str) -> o
 
 @pytest.fixture
 def guests(run: Runner, event_file: Path, ledger: LedgerUnderTest, tmp_path: Path) -> Event:
+    """The guests above in the ledger (one has a Chinese name: a CJK font must draw it)."""
+    need_font_for("王芳示例研究院", "fonts-noto-cjk")
     source = guest_csv(tmp_path / "guests.csv", GUESTS)
     done = run("-e", str(event_file), *ledger.args(), "import", str(source))
     assert done.code == 0, done.stderr
@@ -117,7 +119,6 @@ def codes(pdf: Path, tmp_path: Path, first: int = 1, last: int | None = None) ->
 def test_every_code_reads_back_as_its_guests_token(
         run: Runner, guests: Event, event_file: Path, ledger: LedgerUnderTest,
         tmp_path: Path) -> None:
-    need_font_for("王芳示例研究院", "fonts-noto-cjk")
     result = wic(run, event_file, ledger, "badges", "-o", "badges.pdf")
     assert result.code == 0, result.stderr
     assert result.stdout == "badges.pdf\n"

@@ -84,3 +84,24 @@ def test_door_list_mistakes(run: Runner, ledger: LedgerUnderTest, tmp_path: Path
     folder = run(*args, "doorlist", "-o", ".")
     assert folder.stderr == "error: .: is a folder; give a file name\n"
     assert not (tmp_path / "door.pdf").exists()
+
+
+def test_own_door_list_template_mistakes_are_named(run: Runner, ledger: LedgerUnderTest,
+                                                   tmp_path: Path) -> None:
+    rows = [("Ada Lovelace", "Engines", "experts", "GB", 1, "accepted")]
+    assert run(*ledger.args(), "import", str(guest_csv(tmp_path / "g.csv", rows))).code == 0
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "doorlist.html").write_text(
+        "{% for g in guests %}{{ g.name }} {{ g.nmae }}{% endfor %}\n", encoding="utf-8")
+    result = run(*ledger.args(), "doorlist", "--templates", "mine")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr.startswith("error: ")
+    assert "unknown placeholder" in result.stderr
+    assert "nmae" in result.stderr
+    assert not (tmp_path / "door.pdf").exists()
+    (tmp_path / "mine" / "doorlist.html").write_text(
+        "<p>{% for g in guests %}IN: {{ g.name }} ({{ g.id }}){% endfor %}</p>\n",
+        encoding="utf-8")
+    mine = run(*ledger.args(), "doorlist", "--templates", "mine")
+    assert mine.code == 0, mine.stderr
+    assert "IN: Ada Lovelace" in "\n".join(pdf_pages(tmp_path / "door.pdf"))
