@@ -52,7 +52,7 @@ def _loop(screen: Screen, desk: Any, source: Iterator[str]) -> None:
         reading = rules.read(text)
         if reading.kind != "name":
             with _shielded():
-                screen.verdict(desk.scan(text))
+                screen.verdict(desk.scan(text, typed=True))
             continue
         found = desk.names(reading.value)
         if not found:

@@ -63,10 +63,7 @@ class OnlineDesk:
 
     def scan(self, text: str, *, typed: bool = False) -> Scan:
         """Judge and record the line read (a token; a name is refused: pick by :meth:`admit`)."""
-        reading = rules.read(text)
-        if reading.kind == "name":  # a name is picked from a list (``admit``), never scanned
-            reading = Reading("refused", rules.NO_MATCH if typed else rules.NOT_TOKEN,
-                              reading.shown)
+        reading = rules.as_scanned(rules.read(text), typed=typed)
         return self._retry(lambda tx, now: self._judge(tx, reading, now))
 
     def names(self, text: str) -> list[Guest]:

@@ -228,10 +228,7 @@ class OfflineDesk:
         return count
 
     def scan(self, text: str, *, typed: bool = False) -> Scan:
-        reading = rules.read(text)
-        if reading.kind == "name":  # a name is picked from a list (``admit``), never scanned
-            reading = Reading("refused", rules.NO_MATCH if typed else rules.NOT_TOKEN,
-                              reading.shown)
+        reading = rules.as_scanned(rules.read(text), typed=typed)
         if reading.kind == "refused":
             return self._keep(self._blank(reading.shown, None, reading.value))
         token = reading.value

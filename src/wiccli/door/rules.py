@@ -125,6 +125,17 @@ def read(text: str) -> Reading:
     return Reading("name", name, shown(name))
 
 
+def as_scanned(reading: Reading, *, typed: bool) -> Reading:
+    """A reading to judge as a scan: a name is picked from a list, never scanned, so a name
+    (or a short one) is refused here; as no badge token when it came from a scanner or a
+    stream, as no match when a person typed it at the desk."""
+    if reading.kind == "name":
+        return Reading("refused", NO_MATCH if typed else NOT_TOKEN, reading.shown)
+    if reading.value == SHORT_NAME and not typed:
+        return Reading("refused", NOT_TOKEN, reading.shown)
+    return reading
+
+
 def judge(guest: Guest, desk: Desk, *, replaced: bool, came_in: bool) -> tuple[str, str, str]:
     """(verdict, reason, entry) for ``guest`` at ``desk``: ``replaced`` when the badge read
     was replaced by a reprint, ``came_in`` when the guest was admitted in before (through
