@@ -56,9 +56,10 @@ def build(location: str, tmp_path: Path, guests: dict[str, tuple[str, str, int]]
         for badge in tokens.issue(tx.db, list(world.ids.values()), ISSUED):
             name = next(n for n, i in world.ids.items() if i == badge.entry_id)
             world.token[name] = badge.token
-        world.old_token = world.token["Ada Lovelace"]
-        new, = tokens.issue(tx.db, [world.ids["Ada Lovelace"]], ISSUED, reprint=True)
-        world.token["Ada Lovelace"] = new.token
+        if "Ada Lovelace" in world.ids:
+            world.old_token = world.token["Ada Lovelace"]
+            new, = tokens.issue(tx.db, [world.ids["Ada Lovelace"]], ISSUED, reprint=True)
+            world.token["Ada Lovelace"] = new.token
     return world
 
 

@@ -83,8 +83,8 @@ def read_snapshot(data: bytes, label: str, event_id: str) -> Snapshot:
                 snap.live[_text(token)] = entry_id
         snap.replaced = {_text(t): _text(e) for t, e in doc["replaced"]}
         snap.sessions = {(_text(e), _text(s)) for s, ids in doc["sessions"].items() for e in ids}
-    except DataError:
-        raise
+    except DataError as exc:
+        raise DataError(f"{label}: {exc.message}") from None
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise DataError(f"{label}: {_why(exc)}") from None
     return snap
