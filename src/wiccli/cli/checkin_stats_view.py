@@ -57,41 +57,43 @@ def stats_listing(env: Env, numbers: Numbers, event: Event) -> Listing:
 
 
 def _specs(numbers: Numbers, event: Event) -> list[tuple[TableSpec, Sequence[Mapping[str, Any]]]]:
-    n, p = _number, _percent
     t = numbers["totals"]
     categories = [*numbers["categories"],
                   {"name": "Total", "checked_in": t["checked_in"], "said_yes": t["said_yes"],
                    "target": t["target"], "share": (round(t["checked_in"] / t["said_yes"], 4)
                                                     if t["said_yes"] else None)}]
-    right = {"justify": "right", "no_wrap": True}
     return [
         (TableSpec(title=f"Checked in at {event.label}: {t['checked_in']:,}, inside now "
                          f"{t['inside']:,}",
                    columns=[Column("Category", "name", min_width=14),
-                            Column("Checked in", "checked_in", cell=n, **right),
-                            Column("Said yes", "said_yes", cell=n, **right),
-                            Column("Share", "share", cell=p, **right),
-                            Column("Target", "target", cell=n, **right)],
+                            _count("Checked in", "checked_in"),
+                            _count("Said yes", "said_yes"),
+                            _count("Share", "share", _percent),
+                            _count("Target", "target")],
                    row_style=lambda r: "bold" if r["name"] == "Total" else ""), categories),
         (TableSpec(title="Per desk", empty="no scans yet",
                    columns=[Column("Desk", "desk"),
-                            *(Column(h, k, cell=n, **right) for h, k in (
+                            *(_count(h, k) for h, k in (
                                 ("Checked in", "checked_in"), ("Scans", "scans"),
                                 ("Admitted", "admitted"), ("Refused", "refused"),
                                 ("Exits", "exits")))]), numbers["desks"]),
         (TableSpec(title=f"Per hour ({event.timezone})", empty="no scans yet",
                    columns=[Column("Hour", "hour", cell=lambda v: str(v)[:16].replace("T", " ")),
-                            Column("Checked in", "checked_in", cell=n, **right),
-                            Column("Scans", "scans", cell=n, **right)]), numbers["hours"]),
+                            _count("Checked in", "checked_in"),
+                            _count("Scans", "scans")]), numbers["hours"]),
         (TableSpec(title="Per session", empty="no one checked into a session yet",
                    columns=[Column("Session", "session", no_wrap=True),
                             Column("Title", "title", min_width=12),
                             Column("Venue", "venue", max_width=18),
-                            Column("In", "checked_in", cell=n, **right),
-                            Column("Inside", "inside", cell=n, **right),
-                            Column("Capacity", "capacity", cell=n, **right),
-                            Column("Full", "share", cell=p, **right)]), numbers["sessions"]),
+                            _count("In", "checked_in"),
+                            _count("Inside", "inside"),
+                            _count("Capacity", "capacity"),
+                            _count("Full", "share", _percent)]), numbers["sessions"]),
     ]
+
+
+def _count(header: str, key: str, cell: Callable[[Any], str] = _number) -> Column:
+    return Column(header, key, justify="right", no_wrap=True, cell=cell)
 
 
 def draw_stats(env: Env, numbers: Numbers, event: Event) -> None:

@@ -29,8 +29,8 @@ _FONT = {
     "U": ("█   █", "█   █", "█   █", "█   █", " ███ "),
     "X": ("█   █", " █ █ ", "  █  ", " █ █ ", "█   █"),
 }
-STYLES = {"ADMITTED": "bold white on green4", "REFUSED": "bold white on red3",
-          "EXIT": "bold white on blue"}
+STYLES = {"ADMITTED": "bold bright_white on green4", "REFUSED": "bold bright_white on red3",
+          "EXIT": "bold bright_white on blue"}
 
 
 def big(word: str) -> str:
@@ -82,12 +82,13 @@ def details(scan: Scan, event: Event) -> list[str]:
 def panel(scan: Scan, event: Event, width: int) -> RenderableType:
     """The verdict: one coloured panel, the word in block letters when the terminal is wide
     enough, then the guest and the reason."""
+    from rich.align import Align
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
     word = word_of(scan)
-    head = Text(big(word) if width >= 60 else word, justify="center")
+    head = Align.center(Text(big(word) if width >= 60 else word, no_wrap=True))
     lines = details(scan, event)
     body = [Text(lines[0], style="bold", justify="center")] if lines else []
     body += [Text(line, justify="center") for line in lines[1:]]

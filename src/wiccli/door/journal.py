@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from wiccli.door import rules
-from wiccli.door.rules import Desk, Guest, Reading, Scan
+from wiccli.door.rules import Desk, Guest, Scan
 from wiccli.errors import DataError
 from wiccli.invites.backend import Cursor
 from wiccli.limits import MIB
