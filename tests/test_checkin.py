@@ -210,3 +210,10 @@ def test_stats_formats_and_watch_needs_a_terminal(run: Runner, world: World) -> 
     assert "Checked in at Door Conference: 4, inside now 3" in table.stdout
     done = run(*world.args("stats", "--watch"))
     assert (done.code, "--watch redraws a table on a terminal" in done.stderr) == (2, True)
+
+
+def test_a_desk_never_creates_a_ledger(run: Runner, tmp_path: Path) -> None:
+    done = run("checkin", "--ledger", "none.db", tokens.new_token())
+    assert done.code == 1
+    assert "no ledger here yet" in done.stderr
+    assert not (tmp_path / "none.db").exists()

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 from wiccli.cli.listing import Format
 from wiccli.cli.state import State, current
-from wiccli.errors import UsageError
+from wiccli.errors import DataError, UsageError
 from wiccli.event.model import Event
 
 if TYPE_CHECKING:
     from wiccli.door.desk import OnlineDesk
     from wiccli.door.journal import OfflineDesk
     from wiccli.door.rules import Desk
+    from wiccli.invites.store import Store
 
 MAX_DESK = 40
 
@@ -91,11 +92,23 @@ def open_desk(opts: DeskOptions) -> Iterator[tuple[State, Event, OnlineDesk | Of
         with _offline(state, event, desk, opts) as offline:
             yield state, event, offline
         return
-    from wiccli.cli.commands.invites._common import open_ledger
     from wiccli.door.desk import OnlineDesk
 
-    with open_ledger() as (_, _, store):
+    with existing_ledger() as (_, _, store):
         yield state, event, OnlineDesk(store, desk, lambda: now(state), scan_id)
+
+
+@contextmanager
+def existing_ledger() -> Iterator[tuple[State, Event, Store]]:
+    """The ledger, opened to write but never created: the door starts no ledger (it would
+    know no one)."""
+    from wiccli.cli.commands.invites._common import open_ledger
+
+    with open_ledger(write=False) as (state, event, store):
+        if store.missing:
+            raise DataError(f"{store.where}: no ledger here yet, so no guest to check in; "
+                            "pass --ledger, or import the guest list with `wic invites import`")
+        yield state, event, store
 
 
 @contextmanager

@@ -16,14 +16,13 @@ def merge(
                                                     "--journal FILE`.")],
 ) -> None:
     """Add the scans of offline desks' journals to the ledger (merging twice adds nothing)."""
-    from wiccli.cli.commands.checkin._common import resolve
-    from wiccli.cli.commands.invites._common import open_ledger
+    from wiccli.cli.commands.checkin._common import existing_ledger, resolve
     from wiccli.door import journal
     from wiccli.door import merge as core
     from wiccli.event.load import read_bytes
     from wiccli.text import plural
 
-    with open_ledger() as (state, event, store):
+    with existing_ledger() as (state, event, store):
         scans = [scan for name in files for scan in journal.parse_journal(
             read_bytes(resolve(state, name), "journal file", name, limit=journal.MAX_JOURNAL),
             name, event.id)]

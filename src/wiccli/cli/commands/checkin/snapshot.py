@@ -16,12 +16,11 @@ def snapshot(
                                           "only: it holds names).")],
 ) -> None:
     """Write a snapshot of the ledger for an offline desk: guests, statuses, badge tokens."""
-    from wiccli.cli.commands.checkin._common import now, resolve
-    from wiccli.cli.commands.invites._common import open_ledger
+    from wiccli.cli.commands.checkin._common import existing_ledger, now, resolve
     from wiccli.door import journal
     from wiccli.output.files import write_atomic
 
-    with open_ledger(write=False) as (state, event, store), \
+    with existing_ledger() as (state, event, store), \
             store.transaction(write=False) as tx:
         document = journal.take(tx.db, event.id, now(state))
     write_atomic(resolve(state, out), journal.dumps(document), out, private=True)

@@ -21,14 +21,13 @@ def ticked(
     Exit status 1 when any id was refused.
     """
     from wiccli.cli.checkin_view import ScanOutput
-    from wiccli.cli.commands.checkin._common import now, options, resolve
-    from wiccli.cli.commands.invites._common import open_ledger
+    from wiccli.cli.commands.checkin._common import existing_ledger, now, options, resolve
     from wiccli.door import merge as core
     from wiccli.errors import DataError
     from wiccli.event.load import read_bytes, read_stream
     from wiccli.text import plural
 
-    with open_ledger() as (state, event, store):
+    with existing_ledger() as (state, event, store):
         if source == "-":
             text = read_stream(state.env.stdin, "CSV file")
         else:
