@@ -124,3 +124,38 @@ def test_ctrl_d_ends_the_desk_too(run: Runner, world: World, tmp_path: Path) -> 
     child.sendeof()  # type: ignore[attr-defined]
     child.expect("closed after 0 scans")  # type: ignore[attr-defined]
     child.expect(pexpect.EOF)  # type: ignore[attr-defined]
+
+
+def test_ctrl_c_ends_a_stream_after_a_whole_scan(run: Runner, world: World,
+                                                 tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    child = pexpect.spawn(sys.executable, ["-m", "wiccli", "-e", str(EVENT), "checkin",
+                                           "--ledger", world.location, "-f", "jsonl", "-"],
+                          env=env, cwd=str(tmp_path), encoding="utf-8", timeout=30)
+    child.sendline(world.token["Grace Hopper"])
+    child.expect('"verdict": "admitted"')
+    child.sendintr()
+    child.expect("error: interrupted after 1 scan, each recorded")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert stats_of(run, world)["totals"]["scans"] == 1
+
+
+def test_stats_watch_redraws_until_ctrl_c(run: Runner, world: World, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    child = pexpect.spawn(sys.executable, ["-m", "wiccli", "-e", str(EVENT), "checkin",
+                                           "--ledger", world.location, "stats", "--watch"],
+                          env=env, cwd=str(tmp_path), encoding="utf-8", timeout=30,
+                          dimensions=(50, 100))
+    child.expect("Checked in at Door Conference: 1, inside now 0")
+    done = run(*world.args(world.token["Alan Turing"]))
+    assert done.code == 0, done.stderr
+    child.expect("Checked in at Door Conference: 4, inside now 3")  # redrawn
+    child.sendintr()
+    child.expect("stopped watching")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

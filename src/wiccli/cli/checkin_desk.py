@@ -17,12 +17,18 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from wiccli.cli.commands.checkin._common import DeskOptions, open_desk
-from wiccli.errors import UsageError
+from wiccli.errors import ExitStatus, UsageError, WicError
 
 if TYPE_CHECKING:
     from wiccli.door.rules import Guest, Scan
     from wiccli.env import Env
     from wiccli.event.model import Event
+
+
+class Interrupted(WicError):
+    """Ctrl-C ended a stream of scans (the scans made are recorded)."""
+
+    exit_status = ExitStatus.INTERRUPTED
 
 
 def interactive(opts: DeskOptions) -> None:
@@ -51,12 +57,12 @@ def _loop(screen: Screen, desk: Any, source: Iterator[str]) -> None:
     for text in source:
         reading = rules.read(text)
         if reading.kind != "name":
-            with _shielded():
+            with shielded():
                 screen.verdict(desk.scan(text, typed=True))
             continue
         found = desk.names(reading.value)
         if not found:
-            with _shielded():
+            with shielded():
                 screen.verdict(desk.scan(text, typed=True))  # recorded: no such name
             continue
         screen.matches(found)
@@ -64,7 +70,7 @@ def _loop(screen: Screen, desk: Any, source: Iterator[str]) -> None:
         if pick is None:
             return
         chosen = _chosen(pick, found)
-        with _shielded():
+        with shielded():
             if chosen is not None:
                 screen.verdict(desk.admit(chosen.entry_id, reading.value))
             elif rules.read(pick).kind == "token":
@@ -96,7 +102,7 @@ def _tolerant(stream: Any) -> None:
 
 
 @contextmanager
-def _shielded() -> Iterator[None]:
+def shielded() -> Iterator[None]:
     """Ctrl-C waits until the scan is judged, recorded and shown, then ends the desk."""
     if threading.current_thread() is not threading.main_thread():
         yield

@@ -21,6 +21,7 @@ def scan(
     The same as `wic checkin TOKEN...`. Exit status 0 when every scan was admitted, 1 when
     any was refused.
     """
+    from wiccli.cli.checkin_desk import Interrupted, shielded
     from wiccli.cli.checkin_view import ScanOutput
     from wiccli.door.rules import lines
     from wiccli.errors import DataError, UsageError
@@ -32,8 +33,14 @@ def scan(
     with open_desk(opts) as (state, event, desk):
         shown = ScanOutput(state.env, opts.fmt, event)
         source = lines(state.env.stdin) if inputs == ["-"] else iter(inputs)
-        for text in source:
-            shown.add(desk.scan(text))
+        try:
+            for text in source:
+                with shielded():  # Ctrl-C: after this scan, never inside it
+                    shown.add(desk.scan(text))
+        except KeyboardInterrupt:
+            shown.finish()
+            raise Interrupted(f"interrupted after {plural(shown.count, 'scan')}, each "
+                              "recorded") from None
         shown.finish()
     refused = shown.refused
     if refused:
