@@ -95,6 +95,8 @@ def test_a_torn_last_line_is_left_out_and_the_rest_merged(run: Runner, world: Wo
     (b'{"format": "wic-checkin-journal", "version": 1, "event": "doorcon"}\n{"id": 1}\n',
      "j.jsonl:2: "),
     (b'{"format": "something else"}\n', "not a check-in journal"),
+    (b'{"format": "wic-checkin-journal", "version": 1, "event": "doorcon"}\n'
+     b'{"event": "wic2018", "id": "x"}\n', "j.jsonl:2: a scan of event 'wic2018'"),
 ])
 def test_a_bad_journal_is_refused_whole(run: Runner, world: World, content: bytes,
                                         message: str) -> None:

@@ -129,9 +129,10 @@ def header(event_id: str, desk: str, taken: datetime) -> dict[str, Any]:
             "snapshot": taken.isoformat()}
 
 
-def journal_line(scan: Scan) -> dict[str, Any]:
-    return {k: v for k, v in rules.record(scan).items()
-            if k not in ("name", "category", "seats", "entry")}
+def journal_line(scan: Scan, event_id: str) -> dict[str, Any]:
+    """A scan as its journal line: the ``scans`` row, and the event it was made at."""
+    return {"event": event_id, **{k: v for k, v in rules.record(scan).items()
+                                  if k not in ("name", "category", "seats", "entry")}}
 
 
 def parse_journal(data: bytes, label: str, event_id: str) -> Iterator[Scan]:
@@ -151,9 +152,10 @@ def parse_journal(data: bytes, label: str, event_id: str) -> Iterator[Scan]:
             if number == 1:
                 _journal_header(doc, event_id)
                 continue
+            _same_event(doc.get("event", event_id), event_id, "scan")
             yield _scan(doc)
         except DataError as exc:
-            raise DataError(f"{label}: {exc.message}") from None
+            raise DataError(f"{label}:{number}: {exc.message}") from None
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise DataError(f"{label}:{number}: {_why(exc)}; nothing was merged") from None
 
@@ -266,7 +268,7 @@ class OfflineDesk:
                                   first_desk=first[1] if first else ""))
 
     def _keep(self, scan: Scan) -> Scan:
-        self.journal.write(journal_line(scan))
+        self.journal.write(journal_line(scan, self.snapshot.event))
         self._remember(scan)
         return scan
 
