@@ -100,8 +100,11 @@ def matches_view(found: list[Guest], event: Event, limit: int) -> RenderableType
     from rich.table import Table
 
     table = Table(title="Pick by number (Enter: none)", title_style="bold", expand=True)
-    for header in ("#", "Name", "Category", "Seats", "Status"):
-        table.add_column(header, no_wrap=header != "Name")
+    table.add_column("#", no_wrap=True, justify="right")
+    table.add_column("Name", min_width=20, ratio=3, overflow="fold")
+    table.add_column("Category", ratio=2, no_wrap=True, overflow="ellipsis")
+    table.add_column("Seats", no_wrap=True, justify="right")
+    table.add_column("Status", no_wrap=True)
     for number, guest in enumerate(found[:limit], 1):
         table.add_row(str(number), guest.name, category_name(event, guest.category),
                       str(guest.quantity), guest.status)
