@@ -144,16 +144,17 @@ def test_an_offline_scan_of_a_guest_who_declined_since_is_kept_and_said(
 def test_the_paper_list_ticked_imports_once(run: Runner, world: World) -> None:
     ids = world.ids
     text = (f"# ticked at the north door\n{ids['Grace Hopper']}\n\n{ids['Alan Turing']}, x\n"
-            f"{ids['Edsger Dijkstra']}\nnobody\n")
+            f"{ids['Edsger Dijkstra']}\nnobody\n{ids['Donald Knuth'][:3]}\n")
     Path("ticked.txt").write_text(text)
     done = run(*world.args("-f", "jsonl", "ticked", "ticked.txt"))
     assert done.code == 1
     assert [(r["desk"], r["verdict"]) for r in records(done)] == [
         ("paper", "admitted"), ("paper", "admitted"), ("paper", "refused"),
-        ("paper", "refused")]
+        ("paper", "refused"), ("paper", "refused")]
     assert records(done)[3]["reason"] == "no guest with this id"
+    assert records(done)[4]["reason"] == "no guest with this id"  # a start of an id: no
     assert "4 people checked in" in done.stderr
     again = run(*world.args("ticked", "-"), stdin=text)
     assert again.code == 0
-    assert "0 recorded, 4 recorded before; 0 people checked in" in again.stderr
+    assert "0 recorded, 5 recorded before; 0 people checked in" in again.stderr
     assert status_of(run, world)["totals"]["attended"] == 5

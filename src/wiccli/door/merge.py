@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from wiccli.door import rules
 from wiccli.door.desk import decide, guest_of
 from wiccli.door.rules import Scan
-from wiccli.errors import WicError
 from wiccli.invites.backend import ConflictError
 from wiccli.invites.store import Store, Tx
 
@@ -107,10 +106,7 @@ def tick(tx: Tx, ids: Sequence[str], now: datetime) -> Report:
     """Each ticked id as an admission at desk ``paper``, judged by the door's rules."""
     report = Report(read=len(ids))
     for typed in ids:
-        try:
-            entry_id = tx.find(typed).id if len(typed) <= 32 else None
-        except WicError:
-            entry_id = None
+        entry_id = _exact(tx, typed)
         scan_id = f"{PAPER}-{entry_id}" if entry_id else _unknown_id(typed)
         if tx.db.rows("SELECT 1 FROM scans WHERE id = ?", (scan_id,)):
             report.known += 1
@@ -128,6 +124,16 @@ def tick(tx: Tx, ids: Sequence[str], now: datetime) -> Report:
         report.added += 1
         report.scans.append(scan)
     return report
+
+
+def _exact(tx: Tx, typed: str) -> str | None:
+    """The guest whose id this is (any case): never a guess from a start of one, since a
+    smudged tick must not admit someone else."""
+    if len(typed) > 32:
+        return None
+    rows = tx.db.rows("SELECT id FROM entries WHERE lower(id) = ? ORDER BY id",
+                      (typed.casefold(),))
+    return str(rows[0][0]) if len(rows) == 1 else None
 
 
 def _unknown_id(typed: str) -> str:
