@@ -10,8 +10,8 @@ Every count is of people (an entry's quantity), as ``wic invites status`` counts
 - per desk: scans, admitted, refused, and the people each desk checked in first;
 - per hour (the event's time zone): people checked in, and scans made.
 
-Computed in the database (grouped sums, one window over the admitted scans), so a big
-ledger is never loaded.
+Computed in the database (grouped sums, windows over the admitted scans), so a big ledger
+is never loaded.
 """
 
 from __future__ import annotations
@@ -36,31 +36,43 @@ _FIRST = ("SELECT entry_id, session, desk, at, row_number() OVER (PARTITION BY e
 
 
 def gather(db: Cursor, event: Event, zone: tzinfo, now: datetime) -> dict[str, Any]:
-    """The numbers, as plain data (the JSON document of ``-f json``)."""
+    """The numbers, as plain data (the JSON document of ``-f json``): four queries, each
+    a grouped sum the database makes from an index or the admitted scans."""
     categories = _categories(db, event)
     inside = {str(s): int(n) for s, n in db.rows(
         f"SELECT l.session, sum(e.quantity) FROM ({_LATEST}) l JOIN entries e ON e.id = "
         "l.entry_id WHERE l.n = 1 AND l.direction = 'in' GROUP BY l.session")}
+    scans = db.rows("SELECT desk, direction, verdict, substr(at, 1, 13), count(*) FROM scans "
+                    "GROUP BY desk, direction, verdict, substr(at, 1, 13)")
+    firsts = db.rows(
+        f"SELECT f.session, f.desk, substr(f.at, 1, 13), e.status, sum(e.quantity) FROM "
+        f"({_FIRST}) f JOIN entries e ON e.id = f.entry_id WHERE f.n = 1 "
+        "GROUP BY f.session, f.desk, substr(f.at, 1, 13), e.status")
     totals = {k: sum(c[k] for c in categories) for k in ("checked_in", "said_yes")}
     return {
         "event": event.id,
         "at": now.isoformat(),
         "totals": {**totals, "inside": inside.get("", 0), "target": event.invitations.target,
-                   "scans": int(db.rows("SELECT count(*) FROM scans")[0][0])},
+                   "scans": sum(int(r[-1]) for r in scans)},
         "categories": categories,
-        "desks": _desks(db),
-        "hours": _hours(db, zone),
-        "sessions": _sessions(db, event, inside),
+        "desks": _desks(scans, firsts),
+        "hours": _hours(scans, firsts, zone),
+        "sessions": _sessions(firsts, event, inside),
     }
+
+
+Rows = list[tuple[Any, ...]]
 
 
 def _categories(db: Cursor, event: Event) -> list[dict[str, Any]]:
     found: dict[str, dict[str, int]] = {}
-    for category, status, people in db.rows(
-            "SELECT category, status, sum(quantity) FROM entries WHERE status IN "
-            "('accepted', 'attended', 'no-show') GROUP BY category, status"):
+    # Grouped as the entries_tally index is ordered: read from it alone, no sort.
+    for category, _, status, people in db.rows(
+            "SELECT category, country, status, sum(quantity) FROM entries "
+            "GROUP BY category, country, status"):
         counts = found.setdefault(str(category), {"checked_in": 0, "said_yes": 0})
-        counts["said_yes"] += int(people)
+        if status in SAID_YES:
+            counts["said_yes"] += int(people)
         if status == "attended":
             counts["checked_in"] += int(people)
     known = {c.id: c for c in event.invitations.categories}
@@ -75,26 +87,22 @@ def _categories(db: Cursor, event: Event) -> list[dict[str, Any]]:
     return rows
 
 
-def _desks(db: Cursor) -> list[dict[str, Any]]:
+def _desks(scans: Rows, firsts: Rows) -> list[dict[str, Any]]:
     desks: dict[str, dict[str, int]] = {}
-    for desk, direction, verdict, count in db.rows(
-            "SELECT desk, direction, verdict, count(*) FROM scans "
-            "GROUP BY desk, direction, verdict"):
+    for desk, direction, verdict, _, count in scans:
         row = desks.setdefault(str(desk), dict.fromkeys(
             ("scans", "admitted", "refused", "exits", "checked_in"), 0))
         row["scans"] += int(count)
         row["admitted" if verdict == "admitted" else "refused"] += int(count)
         if direction == "out" and verdict == "admitted":
             row["exits"] += int(count)
-    for desk, people in db.rows(
-            f"SELECT f.desk, sum(e.quantity) FROM ({_FIRST}) f JOIN entries e ON e.id = "
-            "f.entry_id WHERE f.n = 1 AND f.session = '' GROUP BY f.desk"):
-        if str(desk) in desks:
-            desks[str(desk)]["checked_in"] = int(people)
+    for session, desk, _, _, people in firsts:
+        if session == "" and str(desk) in desks:
+            desks[str(desk)]["checked_in"] += int(people)
     return [{"desk": d, **desks[d]} for d in sorted(desks)]
 
 
-def _hours(db: Cursor, zone: tzinfo) -> list[dict[str, Any]]:
+def _hours(scans: Rows, firsts: Rows, zone: tzinfo) -> list[dict[str, Any]]:
     """Per hour in the event's zone (the database groups by the UTC hour of the ISO text)."""
     hours: dict[str, dict[str, Any]] = {}
 
@@ -103,21 +111,19 @@ def _hours(db: Cursor, zone: tzinfo) -> list[dict[str, Any]]:
         key = start.isoformat()
         return hours.setdefault(key, {"hour": key, "checked_in": 0, "scans": 0})
 
-    for hour, count in db.rows("SELECT substr(at, 1, 13), count(*) FROM scans GROUP BY "
-                               "substr(at, 1, 13)"):
+    for *_, hour, count in scans:
         slot(str(hour))["scans"] += int(count)
-    for hour, people in db.rows(
-            f"SELECT substr(f.at, 1, 13), sum(e.quantity) FROM ({_FIRST}) f JOIN entries e "
-            "ON e.id = f.entry_id WHERE f.n = 1 AND f.session = '' AND e.status = 'attended' "
-            "GROUP BY substr(f.at, 1, 13)"):
-        slot(str(hour))["checked_in"] += int(people)
+    for session, _, hour, status, people in firsts:
+        if session == "" and status == "attended":
+            slot(str(hour))["checked_in"] += int(people)
     return [hours[k] for k in sorted(hours)]
 
 
-def _sessions(db: Cursor, event: Event, inside: dict[str, int]) -> list[dict[str, Any]]:
-    came = {str(s): int(n) for s, n in db.rows(
-        f"SELECT f.session, sum(e.quantity) FROM ({_FIRST}) f JOIN entries e ON e.id = "
-        "f.entry_id WHERE f.n = 1 AND f.session <> '' GROUP BY f.session")}
+def _sessions(firsts: Rows, event: Event, inside: dict[str, int]) -> list[dict[str, Any]]:
+    came: dict[str, int] = {}
+    for session, *_, people in firsts:
+        if session != "":
+            came[str(session)] = came.get(str(session), 0) + int(people)
     rows = []
     for session_id in sorted(came, key=_session_order(event)):
         session = event.session(session_id)
