@@ -159,3 +159,20 @@ def test_stats_watch_redraws_until_ctrl_c(run: Runner, world: World, tmp_path: P
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_an_offline_desk_at_a_terminal_keeps_its_journal(run: Runner, world: World,
+                                                         tmp_path: Path) -> None:
+    assert run(*world.args("snapshot", "-o", "snap.json")).code == 0
+    child = open_desk(world, tmp_path, "--snapshot", "snap.json", "--journal", "north.jsonl")
+    child.sendline(world.token["Alan Turing"])  # type: ignore[attr-defined]
+    child.expect("first entry")  # type: ignore[attr-defined]
+    child.sendline("perlman")  # type: ignore[attr-defined]
+    child.expect("Radia Perlman")  # type: ignore[attr-defined]
+    child.sendline("1")  # type: ignore[attr-defined]
+    child.expect("first entry")  # type: ignore[attr-defined]
+    assert "closed after 2 scans (2 admitted, 0 refused)" in close(child)
+    assert stats_of(run, world)["totals"]["scans"] == 0  # offline: nothing in the ledger
+    done = run(*world.args("merge", "north.jsonl"))
+    assert done.code == 0, done.stderr
+    assert "2 added, 0 already in the ledger; 4 people checked in" in done.stderr

@@ -31,7 +31,8 @@ class DeskGroup(CommandPackage):
         return super().resolve_command(ctx, args)
 
 
-@group(cls=DeskGroup, invoke_without_command=True)
+@group(cls=DeskGroup, invoke_without_command=True,
+       subcommand_metavar="[TOKEN...|- | COMMAND [ARGS]...]")
 def checkin(
     ctx: typer.Context,
     ledger: Annotated[

@@ -13,7 +13,7 @@ from wiccli.cli.registry import command
 @command()
 def scan(
     inputs: Annotated[list[str], typer.Argument(
-        metavar="TOKEN...|-", show_default=False,
+        metavar="TOKEN|-", show_default=False,
         help="Badge tokens, or - for a stream of lines on standard input (one scan a line).")],
 ) -> None:
     """Judge these badge tokens (or - : one a line from standard input) and record each scan.
