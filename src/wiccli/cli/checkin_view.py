@@ -52,6 +52,12 @@ def local(at: datetime | None, event: Event) -> str:
     return at.astimezone(ZoneInfo(event.timezone)).strftime("%H:%M")
 
 
+def local_seconds(at: str, event: Event) -> str:
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(at).astimezone(ZoneInfo(event.timezone)).strftime("%H:%M:%S")
+
+
 def seats(guest: Guest) -> str:
     return "1 seat" if guest.quantity == 1 else f"{guest.quantity:,} seats"
 
@@ -119,13 +125,18 @@ SCAN_FIELDS = ("id", "at", "desk", "direction", "session", "input", "token", "en
                "verdict", "reason", "entry", "name", "category", "seats")
 
 
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def scans_spec(event: Event) -> TableSpec:
     return TableSpec(
-        columns=[Column("Time", "at", no_wrap=True, cell=lambda v: str(v)[11:19]),
+        title=f"Scans (times in {event.timezone})",
+        columns=[Column("Time", "at", no_wrap=True, cell=lambda v: local_seconds(str(v), event)),
                  Column("Verdict", "verdict", no_wrap=True),
-                 Column("Name", "name", min_width=12),
-                 Column("Category", "category", max_width=16,
-                        cell=lambda v: category_name(event, v) if v else ""),
+                 Column("Name", "name", min_width=20),
+                 Column("Category", "category", no_wrap=True,
+                        cell=lambda v: _short(category_name(event, v), 16) if v else ""),
                  Column("Seats", "seats", justify="right"),
                  Column("Entry or reason", "why", min_width=14)],
         empty="no scans", fields=SCAN_FIELDS,
