@@ -109,7 +109,9 @@ def shown(text: str) -> str:
 
 
 def read(text: str) -> Reading:
-    """What a desk makes of one line (its line break already gone)."""
+    """What a desk makes of one line (its line break already gone; spaces and tabs around
+    it, which some scanners add, are no part of it)."""
+    text = text.strip(" \t\r\n\v\f")
     if len(text) > MAX_INPUT:
         return Reading("refused", TOO_LONG, shown(text))
     if _CONTROL.search(text):
