@@ -101,6 +101,7 @@ def test_a_name_typed_lists_matches_to_pick_by_number(run: Runner, world: World,
     child.expect("first entry")  # type: ignore[attr-defined]
     child.sendline("Nobody Here")  # type: ignore[attr-defined]
     child.expect("no guest by that name")  # type: ignore[attr-defined]
+    child.expect_exact("\a")  # type: ignore[attr-defined]  # the bell of a refusal
     tail = close(child)
     assert "closed after 3 scans (1 admitted, 2 refused)" in tail
     stats = stats_of(run, world)
