@@ -23,13 +23,10 @@ from wiccli.door import rules
 from wiccli.door.rules import Desk, Guest, Scan
 from wiccli.errors import DataError
 from wiccli.invites.backend import Cursor
-from wiccli.limits import MIB
 
 SNAPSHOT = "wic-checkin-snapshot"
 JOURNAL = "wic-checkin-journal"
 VERSION = 1
-MAX_SNAPSHOT = 512 * MIB
-MAX_JOURNAL = 512 * MIB
 MAX_MATCHES = 9
 
 

@@ -120,13 +120,12 @@ def _offline(state: State, event: Event, desk: Desk, opts: DeskOptions
     if opts.journal is None or opts.snapshot is None:
         raise UsageError("an offline desk needs both --journal FILE (its scans) and "
                          "--snapshot FILE (made beforehand by `wic checkin snapshot`)")
-    snap = journal.read_snapshot(
-        read_bytes(resolve(state, opts.snapshot), "snapshot file", opts.snapshot,
-                   limit=journal.MAX_SNAPSHOT), opts.snapshot, event.id)
+    data = read_bytes(resolve(state, opts.snapshot), "snapshot file", opts.snapshot)
+    snap = journal.read_snapshot(data, opts.snapshot, event.id)
     path = resolve(state, opts.journal)
     earlier = b""
     if path.exists():
-        earlier = read_bytes(path, "journal file", opts.journal, limit=journal.MAX_JOURNAL)
+        earlier = read_bytes(path, "journal file", opts.journal)
     before = list(journal.parse_journal(earlier, opts.journal, event.id))
     log = journal.JournalFile(path, opts.journal, journal.header(event.id, desk.name,
                                                                  snap.taken))

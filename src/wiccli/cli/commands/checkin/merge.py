@@ -24,7 +24,7 @@ def merge(
 
     with existing_ledger() as (state, event, store):
         scans = [scan for name in files for scan in journal.parse_journal(
-            read_bytes(resolve(state, name), "journal file", name, limit=journal.MAX_JOURNAL),
+            read_bytes(resolve(state, name), "journal file", name),
             name, event.id)]
         report = core.retrying(store, lambda tx: core.merge(tx, scans))
     for note in report.notes:

@@ -29,9 +29,9 @@ def ticked(
 
     with existing_ledger() as (state, event, store):
         if source == "-":
-            text = read_stream(state.env.stdin, "CSV file")
+            text = read_stream(state.env.stdin, "ticked list")
         else:
-            raw = read_bytes(resolve(state, source), "CSV file", source)
+            raw = read_bytes(resolve(state, source), "ticked list", source)
             text = raw.decode("utf-8-sig", "replace")
         ids = core.ticked_ids(text.splitlines())
         report = core.retrying(store, lambda tx: core.tick(tx, ids, now(state)))
