@@ -97,6 +97,10 @@ def test_a_torn_last_line_is_left_out_and_the_rest_merged(run: Runner, world: Wo
     (b'{"format": "something else"}\n', "not a check-in journal"),
     (b'{"format": "wic-checkin-journal", "version": 1, "event": "doorcon"}\n'
      b'{"event": "wic2018", "id": "x"}\n', "j.jsonl:2: a scan of event 'wic2018'"),
+    (b'{"format": "wic-checkin-journal", "version": 1, "event": "doorcon"}\n'
+     b'{"id": "x", "at": "2018-11-08T01:00:00+00:00", "desk": "\\u001b[2Jevil", '
+     b'"direction": "in", "session": "", "input": "", "token": null, "entry_id": null, '
+     b'"verdict": "refused", "reason": ""}\n', "j.jsonl:2: a malformed value"),
 ])
 def test_a_bad_journal_is_refused_whole(run: Runner, world: World, content: bytes,
                                         message: str) -> None:

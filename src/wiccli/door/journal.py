@@ -23,6 +23,7 @@ from wiccli.door import rules
 from wiccli.door.rules import Desk, Guest, Scan
 from wiccli.errors import DataError
 from wiccli.invites.backend import Cursor
+from wiccli.invites.model import STATUSES
 
 SNAPSHOT = "wic-checkin-snapshot"
 JOURNAL = "wic-checkin-journal"
@@ -74,8 +75,10 @@ def read_snapshot(data: bytes, label: str, event_id: str) -> Snapshot:
         _same_event(doc.get("event"), event_id, "snapshot")
         snap = Snapshot(str(doc["event"]), _time(doc["taken"]))
         for entry_id, name, category, quantity, status, token in doc["guests"]:
+            if status not in STATUSES:
+                raise ValueError(f"a malformed status {str(status)[:40]!r}")
             snap.guests[_text(entry_id)] = Guest(_text(entry_id), _text(name), _text(category),
-                                                 _count(quantity), _text(status))
+                                                 _count(quantity), status)
             if token is not None:
                 snap.live[_text(token)] = entry_id
         snap.replaced = {_text(t): _text(e) for t, e in doc["replaced"]}
@@ -99,8 +102,9 @@ def _why(exc: Exception) -> str:
     return str(exc) if isinstance(exc, ValueError) else f"a malformed snapshot ({exc!r})"
 
 
-def _text(value: object) -> str:
-    if not isinstance(value, str) or not value or len(value) > 1000:
+def _text(value: object, most: int = 1000) -> str:
+    """A string a file of the door holds: printable (it reaches terminals and tables)."""
+    if not isinstance(value, str) or not value or len(value) > most or not value.isprintable():
         raise ValueError(f"a malformed value {str(value)[:40]!r}")
     return value
 
@@ -173,9 +177,11 @@ def _scan(doc: dict[str, Any]) -> Scan:
     if not all(isinstance(v, str) for v in (session, typed, reason)):
         raise ValueError("a malformed scan")
     token, entry_id = doc["token"], doc["entry_id"]
-    return Scan(_text(doc["id"]), _time(doc["at"]), _text(doc["desk"]), direction,
-                session, rules.shown(typed), None if token is None else _text(token),
-                None if entry_id is None else _text(entry_id), verdict, reason[:200])
+    return Scan(_text(doc["id"], 100), _time(doc["at"]), _text(doc["desk"], 40), direction,
+                session and _text(session, 100), rules.shown(typed),
+                None if token is None else _text(token, 64),
+                None if entry_id is None else _text(entry_id, 32), verdict,
+                reason and _text(reason, 200))
 
 
 class JournalFile:
