@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import Runner
-from doorworld import EVENT, World, build, stats_of
+from doorworld import EVENT, ISSUED, World, build, stats_of
+from wiccli.event.load import load_event
+from wiccli.invites.store import open_store
 
 pexpect = pytest.importorskip("pexpect", reason="pexpect drives the terminal (the test extra)")
 
@@ -91,12 +93,17 @@ def test_garbage_long_lines_and_control_characters_get_a_verdict_each(
 
 def test_a_name_typed_lists_matches_to_pick_by_number(run: Runner, world: World,
                                                       tmp_path: Path) -> None:
-    child = open_desk(world, tmp_path)
+    with open_store(load_event(EVENT), world.location, {}, tmp_path) as store, \
+            store.transaction() as tx:  # a name that looks like Rich's markup stays a name
+        tx.add({"name": "[/bold] Lovelace [red]", "category": "guests", "country": "DE",
+                "status": "accepted"}, now=ISSUED, random_bytes=os.urandom)
+    child = open_desk(world, tmp_path, "--desk", "[/north]")
     child.sendline("ad")  # type: ignore[attr-defined]
     child.expect("three letters of a name")  # type: ignore[attr-defined]
     child.sendline("lovelace")  # type: ignore[attr-defined]
     child.expect("Pick by number")  # type: ignore[attr-defined]
     child.expect("Ada Lovelace")  # type: ignore[attr-defined]
+    child.expect_exact("[/bold] Lovelace [red]")  # type: ignore[attr-defined]
     child.sendline("1")  # type: ignore[attr-defined]
     child.expect("first entry")  # type: ignore[attr-defined]
     child.sendline("Nobody Here")  # type: ignore[attr-defined]

@@ -129,7 +129,7 @@ class Screen:
 
     def welcome(self) -> None:
         self.out.clear()
-        self.out.rule(self.title)
+        self._rule()
         self.out.print("Scan a badge, or type three letters of a name. Ctrl-C ends the desk.")
 
     def verdict(self, scan: Scan) -> None:
@@ -138,7 +138,7 @@ class Screen:
         self.count += 1
         self.admitted += scan.admitted
         self.out.clear()
-        self.out.rule(self.title)
+        self._rule()
         self.out.print(panel(scan, self.event, self.out.width))
         if not scan.admitted:
             self.out.bell()
@@ -148,8 +148,13 @@ class Screen:
         from wiccli.door.journal import MAX_MATCHES
 
         self.out.clear()
-        self.out.rule(self.title)
+        self._rule()
         self.out.print(matches_view(found, self.event, MAX_MATCHES))
+
+    def _rule(self) -> None:
+        from rich.text import Text
+
+        self.out.rule(Text(self.title))  # the desk's name as typed, never markup
 
     def closing(self) -> str:
         refused = self.count - self.admitted

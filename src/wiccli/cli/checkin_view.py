@@ -104,6 +104,7 @@ def panel(scan: Scan, event: Event, width: int) -> RenderableType:
 def matches_view(found: list[Guest], event: Event, limit: int) -> RenderableType:
     """The guests whose names match what was typed, numbered to pick from."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Pick by number (Enter: none)", title_style="bold", expand=True)
     table.add_column("#", no_wrap=True, justify="right")
@@ -111,8 +112,8 @@ def matches_view(found: list[Guest], event: Event, limit: int) -> RenderableType
     table.add_column("Category", ratio=2, no_wrap=True, overflow="ellipsis")
     table.add_column("Seats", no_wrap=True, justify="right")
     table.add_column("Status", no_wrap=True)
-    for number, guest in enumerate(found[:limit], 1):
-        table.add_row(str(number), guest.name, category_name(event, guest.category),
+    for number, guest in enumerate(found[:limit], 1):  # Text: a name is never markup
+        table.add_row(str(number), Text(guest.name), Text(category_name(event, guest.category)),
                       str(guest.quantity), guest.status)
     if len(found) > limit:
         table.caption = f"more than {limit}: type more of the name"
