@@ -70,6 +70,7 @@ class Target:
     case: str
     base: str
     limit: float
+    per: int = 0  # the limit is in seconds for (case - base) / per
 
 
 TARGETS = [
@@ -102,6 +103,11 @@ TARGETS = [
     Target("invites badges --reprint, {guests} guests (A6)", "badges", "", 60.0),
     Target("invites replies, {entries} answers, {entries} entries", "invites-replies", "",
            10.0),
+    Target("checkin stats, {entries} entries / floor", "checkin-stats", "floor", 1.5),
+    Target("checkin, one scan, {entries} entries / floor", "checkin-scan", "floor", 1.5),
+    # (100 scans - 1 scan) / 99: one verdict, start-up left out.
+    Target("checkin: one verdict, {entries} entries", "checkin-scan-100", "checkin-scan",
+           0.05, per=99),
 ]
 
 
@@ -259,6 +265,10 @@ def make_inputs(folder: Path, sizes: Sequence[int], ledger_size: int,
     # Every guest was sent an invitation: the answers in the mailbox are to those.
     subprocess.run([sys.executable, str(HERE / "record_sent.py"), str(ledger)], check=True,
                    env=child_env(folder))
+    # Every guest has a badge, and the doors are open: scans made (benchmarks/badges.py).
+    subprocess.run([sys.executable, str(HERE / "badges.py"), str(ledger),
+                    str(folder / "tokens.txt"), "--scans", str(min(2000, ledger_size // 5))],
+                   check=True, env=child_env(folder))
     publish = folder / f"publish-{publish_size}.toml"
     subprocess.run([sys.executable, script, "event", "--sessions", str(publish_size), "--days",
                     "4", "--venues", "12", "-o", str(publish)], check=True)
@@ -367,6 +377,28 @@ def ledger_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
         Case("invites-replies", f"wic invites replies ({n} answers)",
              [*led, on[0], "replies", str(inputs.mailbox), "-f", "json"],
              needs=("invites", "replies"), prepare=fresh, runs=heavy_runs),
+        *door_cases(wic, inputs, work, fresh, heavy_runs),
+    ]
+
+
+def door_cases(wic: list[str], inputs: Inputs, work: Path, fresh: Callable[[], None],
+               heavy_runs: int) -> list[Case]:
+    """The check-in desk: one scan, a hundred (a guest's first entry each, on a fresh
+    copy), and the statistics of a ledger whose doors are open."""
+    n = f"{inputs.ledger_size:,}"
+    ready = (inputs.folder / "tokens.txt").read_text().split()
+    desk = [*wic, "checkin", "--ledger", str(work), "--desk", "bench", "-f", "jsonl"]
+    stats = Case("checkin-stats", f"wic checkin stats ({n} entries)",
+                 [*wic, "checkin", "--ledger", str(inputs.ledger), "stats"],
+                 needs=("checkin", "stats"))
+    if not ready:  # a tiny ledger with no accepted guest left to scan
+        return [stats]
+    return [
+        stats,
+        Case("checkin-scan", f"wic checkin TOKEN ({n} entries)", [*desk, ready[0]],
+             needs=("checkin", "stats"), prepare=fresh, runs=heavy_runs),
+        Case("checkin-scan-100", f"wic checkin 100 TOKENS ({n} entries)", [*desk, *ready[:100]],
+             needs=("checkin", "stats"), prepare=fresh, runs=heavy_runs),
     ]
 
 
@@ -404,7 +436,8 @@ def postgres_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case
         pg_database(url, "copy", "wic_bench_work", "wic_bench_base")
         pg_database(url, "create", "wic_bench_empty")
 
-    cases = [c for c in ledger_cases(wic, inputs, heavy_runs) if c.key != "invites-replies"]
+    cases = [c for c in ledger_cases(wic, inputs, heavy_runs)
+             if c.key != "invites-replies" and not c.key.startswith("checkin")]
     for case in cases:
         case.key = f"pg-{case.key}"
         case.label = f"  PostgreSQL: {case.label.removeprefix('wic ')}"
@@ -492,7 +525,12 @@ def ratios(results: dict[str, dict[str, Any]], entries: int,
                                     letters=f"{mail.letters:,}" if mail else "?")
         row: dict[str, Any] = {"target": label, "limit": target.limit,
                                "unit": "x" if target.base else "s"}
-        if case and not target.base and "median_s" in case:
+        if target.per and case and base and "median_s" in case and "median_s" in base:
+            row["unit"] = "s"
+            row["ratio"] = (case["median_s"] - base["median_s"]) / target.per
+            row["cpu_ratio"] = (case["cpu_s"] - base["cpu_s"]) / target.per
+            row["verdict"] = "ok" if row["ratio"] <= target.limit else "over"
+        elif case and not target.base and "median_s" in case:
             row["ratio"], row["cpu_ratio"] = case["median_s"], case["cpu_s"]
             row["verdict"] = "ok" if row["ratio"] <= target.limit else "over"
         elif case and base and "median_s" in case and "median_s" in base:

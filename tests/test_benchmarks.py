@@ -81,7 +81,7 @@ def test_smoke_run_reports_every_command(tmp_path: Path) -> None:
     too: two thirds of its time), whose exit status says whether any command crashed."""
     done = script("run.py", "--smoke", "--runs", "1", "--warmup", "0", "--sizes", "15",
                   "--ledger-size", "20", "--json", "--only",
-                  "help,agenda,forums,peer,export,invites", cwd=tmp_path)
+                  "help,agenda,forums,peer,export,invites,checkin", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     results = {r["key"]: r for r in report["results"]}
@@ -91,7 +91,7 @@ def test_smoke_run_reports_every_command(tmp_path: Path) -> None:
         assert results[key]["median_s"] > 0
         assert results[key]["peak_rss_mib"] > 1
     for key in ("export-15", "invites-status", "invites-set", "invites-accept", "invites-add",
-                "invites-import", "invites-replies"):
+                "invites-import", "invites-replies", "checkin-stats"):
         assert results[key]["status"] in ("ok", "missing"), results[key]
     assert [r["target"] for r in report["ratios"]][0] == "agenda, bundled event / floor"
     assert report["ratios"][0]["ratio"] > 0

@@ -32,7 +32,7 @@ def test_every_command_is_listed_with_help(run: Runner) -> None:
         assert len(result.stdout.splitlines()[2].strip()) > 10, f"{name} has no help text"
 
 
-@pytest.mark.parametrize("group", [(), ("invites",)])
+@pytest.mark.parametrize("group", [(), ("invites",), ("checkin",)])
 def test_every_command_appears_in_the_docs(run: Runner, group: tuple[str, ...]) -> None:
     prefix = " ".join(["wic", *group])
     for name in commands(run, *group):
@@ -104,6 +104,12 @@ OPTION_DOCS: dict[str, list[tuple[str, str | None]]] = {
     "invites badges": [("door.md", "## Badges")],
     "invites doorlist": [("door.md", "## Door list")],
     "invites templates init": [("sending.md", "## Templates")],
+    "checkin": [("door.md", "## Check-in desk")],
+    "checkin scan": [("door.md", "## Check-in desk")],
+    "checkin snapshot": [("door.md", "## Offline desks and journals")],
+    "checkin merge": [("door.md", "## Offline desks and journals")],
+    "checkin ticked": [("door.md", "## Offline desks and journals")],
+    "checkin stats": [("door.md", "## Statistics")],
 }
 # Options every command has, or that wic's own shell set-up adds: not listed per command.
 UNLISTED = {"-h", "--help", "--install-completion", "--show-completion"}
@@ -149,7 +155,8 @@ def listed_options(text: str, start: str | None) -> set[str]:
 
 def test_the_option_docs_name_every_command(run: Runner) -> None:
     every = {""} | {"invites", "invites templates init"} | set(commands(run)) | {
-        f"invites {n}" for n in commands(run, "invites") if n != "templates"}
+        f"invites {n}" for n in commands(run, "invites") if n != "templates"} | {
+        f"checkin {n}" for n in commands(run, "checkin")}
     assert set(OPTION_DOCS) == every - {"invites templates"}
 
 
@@ -166,8 +173,9 @@ def test_every_option_of_a_command_is_in_its_docs(run: Runner, command: str) -> 
 def test_every_option_the_docs_list_exists(run: Runner, command: str) -> None:
     sharing = [c for c, parts in OPTION_DOCS.items() if set(parts) & set(OPTION_DOCS[command])]
     real = set().union(*(help_options(run, c) for c in [*sharing, ""]), UNLISTED)
-    if command.startswith("invites "):
-        real |= help_options(run, "invites")
+    for group in ("invites", "checkin"):  # a group's options, named with its commands
+        if command.startswith(f"{group} "):
+            real |= help_options(run, group)
     listed = set().union(*(listed_options(part(page, start), start)
                            for page, start in OPTION_DOCS[command]))
     # An option --help leaves out (an older name kept working) must still be parsed.

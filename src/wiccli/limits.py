@@ -21,6 +21,10 @@ MAX_BYTES = {
     "CSV file": 16 * MIB,
     "pick file": 1 * MIB,
     "certificate file": 4 * MIB,  # a private CA, or a whole system bundle (about 200 KB)
+    # At the door: 100,000 guests make a 10 MB snapshot; a scan is about 300 bytes of journal.
+    "snapshot file": 512 * MIB,
+    "journal file": 512 * MIB,
+    "ticked list": 16 * MIB,
 }
 
 # An output (-o) that is a named pipe: how long its reader has to appear (seconds).

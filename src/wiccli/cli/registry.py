@@ -115,7 +115,8 @@ def build(module_name: str, name: str) -> Any:
 
         scratch.command(name, cls=Command, **settings)(function)
         return typer.main.get_group(scratch).commands[name]
-    sub = typer.Typer(name=name, cls=CommandPackage, rich_markup_mode=None, **settings)
+    # A group may bring its own CommandPackage (``cls``: one with a default command, say).
+    sub = typer.Typer(name=name, rich_markup_mode=None, **{"cls": CommandPackage, **settings})
     sub.callback()(function)
     scratch.add_typer(sub)
     built = typer.main.get_group(scratch).commands[name]
