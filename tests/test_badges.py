@@ -38,14 +38,18 @@ GUESTS = [  # name, organisation, category, country, quantity, status
 ]
 
 
-@pytest.fixture
-def event_file(tmp_path: Path) -> Path:
+def zoned_event(tmp_path: Path) -> Path:
     """The bundled event, with access zones for the government delegates."""
     text = (ROOT / "data" / "wic2018.toml").read_text(encoding="utf-8")
     assert 'colour = "#1d3f72"' in text
     path = tmp_path / "wic2018.toml"
     path.write_text(text.replace('colour = "#1d3f72"', ZONES, 1), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def event_file(tmp_path: Path) -> Path:
+    return zoned_event(tmp_path)
 
 
 def guest_csv(path: Path, rows: Sequence[tuple[str, str, str, str, int, str]]) -> Path:

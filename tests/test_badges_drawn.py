@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ROOT, LedgerUnderTest, Runner, need_font_for, need_program, need_weasyprint
-from test_badges import codes, counted, guest_csv, live_by_name, page_texts, wic
+from test_badges import codes, counted, guest_csv, live_by_name, page_texts, wic, zoned_event
 from wiccli.door.badges import ink
 from wiccli.event.check import COLOUR_RE
 from wiccli.event.load import load_event
@@ -22,13 +22,7 @@ need_weasyprint()
 
 @pytest.fixture
 def event_file(tmp_path: Path) -> Path:
-    """The bundled event, with access zones for the government delegates."""
-    from test_badges import ZONES
-
-    text = (ROOT / "data" / "wic2018.toml").read_text(encoding="utf-8")
-    path = tmp_path / "wic2018.toml"
-    path.write_text(text.replace('colour = "#1d3f72"', ZONES, 1), encoding="utf-8")
-    return path
+    return zoned_event(tmp_path)
 
 
 def test_badges_for_1500_guests(run: Runner, event_file: Path, tmp_path: Path) -> None:
