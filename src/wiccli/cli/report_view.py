@@ -18,15 +18,15 @@ STAGE_NAMES = {"listed": "Listed", "invited": "Invited", "answered": "Answered",
                "withdrawn": "Withdrawn"}
 
 
-def sparkline(values: Sequence[int], width: int = SPARK_WIDTH) -> str:
+def sparkline(values: Sequence[int], width: int = SPARK_WIDTH, top: int | None = None) -> str:
     """``values`` as block characters, at most ``width`` of them (the value at the end of
-    each stretch when there are more), scaled from 0 to the largest."""
+    each stretch when there are more), scaled from 0 to ``top`` (default: the largest)."""
     if not values:
         return ""
     if len(values) > width:
         values = [values[min(len(values) - 1, (n + 1) * len(values) // width - 1)]
                   for n in range(width)]
-    top = max(values)
+    top = max(values) if top is None else top
     if top <= 0:
         return BLOCKS[0] * len(values)
     return "".join(BLOCKS[min(len(BLOCKS) - 1, max(0, v) * (len(BLOCKS) - 1) // top)]
@@ -50,26 +50,25 @@ def _percent(value: float | None) -> str:
 
 def _stage_rows(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     series = document["total"]["series"]
-    rows = []
-    for stage in document["stages"] + ["declined", "withdrawn"]:
-        values = series[stage]
-        rows.append({"stage": STAGE_NAMES[stage], "now": values[-1] if values else 0,
-                     "trend": sparkline(values)})
-    return rows
+    top = max(series["listed"], default=0)  # one scale: the stages' sizes compare
+    return [{"stage": STAGE_NAMES[stage], "now": series[stage][-1],
+             "trend": sparkline(series[stage], top=top)}
+            for stage in document["stages"] + ["declined", "withdrawn"]]
 
 
 def _group_rows(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    groups = document["groups"]
+    top = max((max(g["series"]["accepted"], default=0) for g in groups), default=0)
     rows = []
-    for group in [*document["groups"], document["total"]]:
-        series = group["series"]
-        invited, target = series["invited"][-1], group["target"]
-        label = group["name"] if document["by"] in ("category",) or group["group"] == "total" \
-            else f"{group['group'].upper() if document['by'] == 'country' else ''} " \
-                 f"{group['name']}".strip()
-        rows.append({"group": group["group"], "label": label, "invited": invited,
-                     "target": target, "progress": invited / target if target else None,
+    for group in [*groups, document["total"]]:
+        series, target = group["series"], group["target"]
+        invited, total = series["invited"][-1], group["group"] == "total"
+        country = document["by"] == "country" and not total
+        rows.append({"group": group["group"], "invited": invited, "target": target,
+                     "label": f"{group['group']} {group['name']}" if country else group["name"],
+                     "progress": invited / target if target else None,
                      "answered": series["answered"][-1], "accepted": series["accepted"][-1],
-                     "trend": sparkline(series["accepted"], 12)})
+                     "trend": "" if total else sparkline(series["accepted"], 12, top)})
     return rows
 
 

@@ -48,6 +48,7 @@ MEMBERS: dict[str, frozenset[str]] = {
 GROUPINGS = ("category", "country", "region", "subregion")
 MAX_PERIODS = 1000  # points a series holds: 2.7 years of days, 19 years of weeks
 _INDEX = {status: n for n, status in enumerate(STATUSES)}
+UTC_TEXT = "____-__-__T__:__:__%+00:00"  # (LIKE) how the store writes a time: UTC
 
 # Each history line joined to the line before it (same guest, seq - 1) and to its guest.
 # The day is the UTC date and whether the UTC time is past the event's midnight (``?``):
@@ -55,7 +56,7 @@ _INDEX = {status: n for n, status in enumerate(STATUSES)}
 # writes. The last column counts lines whose time is not such text (changed outside wic).
 _COUNTS = """
 SELECT {group}, h.status, p.status, substr(h.at, 1, 10), substr(h.at, 12, 5) >= ?,
-       sum(e.quantity), sum(CASE WHEN h.at LIKE '____-__-__T__:__:__%+00:00' THEN 0 ELSE 1 END)
+       sum(e.quantity), sum(CASE WHEN h.at LIKE ? THEN 0 ELSE 1 END)
 FROM history h
 LEFT JOIN history p ON p.entry_id = h.entry_id AND p.seq = h.seq - 1
 JOIN entries e ON e.id = h.entry_id
@@ -85,7 +86,7 @@ def history_counts(db: Cursor, by: str, zone: tzinfo, start: date, where: str
     column = "e.category" if by == "category" else "e.country"
     offset = _offset_minutes(zone, start)
     split = _split(offset)
-    rows = db.rows(_COUNTS.format(group=column), (split,))
+    rows = db.rows(_COUNTS.format(group=column), (split, UTC_TEXT))
     fold = _folder(by)
     changes: dict[tuple[str, date], list[int]] = {}
     for group, status, before, day, late, people, odd in rows:
