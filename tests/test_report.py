@@ -7,14 +7,13 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import reportworld as world
 
+import reportworld as world
 from conftest import BACKENDS, Runner, make_ledger, need_program
 
 
@@ -31,14 +30,14 @@ class Campaign:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def campaign(request: pytest.FixtureRequest,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Campaign]:
+             tmp_path_factory: pytest.TempPathFactory) -> Campaign:
     folder = tmp_path_factory.mktemp("campaign")
     event = folder / "wic2019.toml"
     event.write_text(world.event_toml(), encoding="utf-8")
     ledger = make_ledger(request.param, request, folder)
     guests = world.plan()
     world.write(guests, event, ledger.location)
-    yield Campaign(event, ledger.location, guests)
+    return Campaign(event, ledger.location, guests)
 
 
 def report_json(run: Runner, campaign: Campaign, *more: str) -> dict:
@@ -176,8 +175,10 @@ def test_at_a_terminal_sparklines_and_bars_fit_80_columns(run: Runner,
     result = run(*campaign.args(), tty=True)
     assert result.code == 0, result.stderr
     plain = ANSI.sub("", result.stdout)
-    assert "▁" in plain and "█" in plain
-    assert "Government" in plain and "Total" in plain
+    assert "▁" in plain
+    assert "█" in plain
+    assert "Government" in plain
+    assert "Total" in plain
     assert max(len(line) for line in plain.splitlines()) <= 80
     assert "\x1b[" in result.stdout
 
@@ -213,7 +214,8 @@ def test_svg_draws_every_series_and_bar(run: Runner, campaign: Campaign,
     for stage in ("listed", "invited", "answered", "accepted", "attended"):
         assert f'<g id="line-{stage}">' in svg
     assert '<g id="target-total">' in svg
-    assert '<g id="target-government">' in svg and '<g id="target-enterprises">' not in svg
+    assert '<g id="target-government">' in svg
+    assert '<g id="target-enterprises">' not in svg
     document = report_json(run, campaign)
     invited = {g["group"]: g["series"]["invited"][-1] for g in document["groups"]}
     widths = {g: bar_width(svg, f"bar-invited-{g}") for g in invited}
@@ -241,7 +243,8 @@ def test_png_pdf_and_html(run: Runner, campaign: Campaign, tmp_path: Path) -> No
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert (int.from_bytes(png[16:20]), int.from_bytes(png[20:24])) == (990, 825)
     html = (tmp_path / "funnel.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 1 and '<g id="line-accepted">' in html
+    assert html.count("<svg") == 1
+    assert '<g id="line-accepted">' in html
     assert not re.search(r'(src|href)="(?!#)', html)  # nothing to fetch
     total = report_json(run, campaign)["total"]["series"]
     assert f"<td>{total['accepted'][-1]:,}</td>" in html
@@ -290,7 +293,8 @@ def test_compare_aligns_by_days_before_each_event(run: Runner, campaign: Campaig
         [world.expected(guests, s, "accepted") for s in starts]
     table = run(*campaign.args("--compare", str(ledger)))
     assert table.code == 0, table.stderr
-    assert "WIC2017, " in table.stdout and "days" in table.stdout
+    assert "WIC2017, " in table.stdout
+    assert "days" in table.stdout
 
 
 def test_compare_draws_the_other_curves(run: Runner, campaign: Campaign, tmp_path: Path,
@@ -298,7 +302,8 @@ def test_compare_draws_the_other_curves(run: Runner, campaign: Campaign, tmp_pat
     result = run(*campaign.args("--compare", str(last_edition[0]), "-o", "both.svg"))
     assert result.code == 0, result.stderr
     svg = (tmp_path / "both.svg").read_text(encoding="utf-8")
-    assert '<g id="compare-invited">' in svg and '<g id="compare-accepted">' in svg
+    assert '<g id="compare-invited">' in svg
+    assert '<g id="compare-accepted">' in svg
     assert "days to the event" in svg
 
 
@@ -311,14 +316,16 @@ def test_compare_finds_the_event_or_asks_for_it(run: Runner, campaign: Campaign,
     assert result.code == 1
     assert result.stdout == ""
     assert result.stderr.startswith("error: ")
-    assert "'wic2017'" in result.stderr and "--compare-event FILE" in result.stderr
+    assert "'wic2017'" in result.stderr
+    assert "--compare-event FILE" in result.stderr
     given = run(*campaign.args("--compare", str(ledger), "--compare-event",
                                str(last_edition[0].parent / "wic2017.toml"), "-f", "json"))
     assert given.code == 0, given.stderr
     assert json.loads(given.stdout)["compare"]["event"] == "wic2017"
     wrong = run(*campaign.args("--compare", str(ledger), "--compare-event",
                                str(campaign.event)))
-    assert wrong.code == 1 and "is event 'wic2019'" in wrong.stderr
+    assert wrong.code == 1
+    assert "is event 'wic2019'" in wrong.stderr
 
 
 # --------------------------------------------------------------------------- mistakes
@@ -342,7 +349,8 @@ def test_mistakes_are_one_error_line(run: Runner, campaign: Campaign, tmp_path: 
     assert result.stdout == ""
     assert message in result.stderr
     assert "Traceback" not in result.stderr
-    assert not list(tmp_path.glob("*.svg")) and not list(tmp_path.glob(".*.tmp"))
+    assert not list(tmp_path.glob("*.svg"))
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_compare_refuses_what_is_not_a_ledger(run: Runner, campaign: Campaign,
@@ -354,7 +362,8 @@ def test_compare_refuses_what_is_not_a_ledger(run: Runner, campaign: Campaign,
     for name, words in (("pipe", "named pipe"), ("text.db", "not a wic ledger")):
         result = run(*campaign.args("--compare", name))
         assert result.code == 1, result.stderr
-        assert words in result.stderr and result.stderr.count("\n") == 1
+        assert words in result.stderr
+        assert result.stderr.count("\n") == 1
 
 
 def test_an_empty_ledger_says_so(run: Runner, tmp_path: Path) -> None:
@@ -378,7 +387,8 @@ def test_a_tampered_history_time_is_an_error(run: Runner, tmp_path: Path) -> Non
         conn.execute("UPDATE history SET at = 'yesterday' WHERE seq = 0 AND rowid = 1")
     result = run("--event", str(event), "invites", "report")
     assert result.code == 1
-    assert result.stderr.startswith("error: ") and "changed outside wic" in result.stderr
+    assert result.stderr.startswith("error: ")
+    assert "changed outside wic" in result.stderr
     assert result.stderr.count("\n") == 1
 
 
@@ -394,3 +404,18 @@ def test_without_matplotlib_the_error_names_the_extra(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr == "error: drawing charts needs matplotlib: pip install 'wic[report]'\n"
     assert not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_the_numbers_import_no_charting(tmp_path: Path, fmt: str) -> None:
+    """matplotlib (and the M49 table's csv reader) only when they are needed."""
+    from test_imports import imported_by
+
+    event = tmp_path / "wic2019.toml"
+    event.write_text(world.event_toml(), encoding="utf-8")
+    world.write(world.plan(5), event, str(tmp_path / "wic2019.invites.db"))
+    found = imported_by(tmp_path, "--event", str(event), "invites", "report", "-f", fmt)
+    top = {name.partition(".")[0] for name in found}
+    assert "wiccli.cli.commands.invites.report" in found
+    assert not top & {"matplotlib", "numpy", "PIL", "csv", "pycountry", "psycopg"}
+    assert "wiccli.report.charts" not in found

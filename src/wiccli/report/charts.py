@@ -66,7 +66,7 @@ def _draw(data: Mapping[str, Any], kind: str) -> bytes:
         from matplotlib.figure import Figure
     except ImportError:
         raise DataError("drawing charts needs matplotlib: pip install 'wic[report]'") from None
-    settings = {"svg.hashsalt": "wic", "svg.fonttype": "none", "font.size": 9,
+    settings: Any = {"svg.hashsalt": "wic", "svg.fonttype": "none", "font.size": 9,
                 "pdf.fonttype": 42, "path.simplify": False}
     with matplotlib.rc_context(settings):
         figure = Figure(figsize=(9, 7.5), layout="constrained")
@@ -104,11 +104,12 @@ def _curves(axes: Any, data: Mapping[str, Any]) -> None:
     axes.grid(True, alpha=0.3)
     axes.legend(loc="upper left", fontsize=8, ncols=2)
     if not data["x_is_days"]:
-        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+        from matplotlib import dates
 
-        locator = AutoDateLocator()
+        located: Any = dates  # its locators are untyped
+        locator = located.AutoDateLocator()
         axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        axes.xaxis.set_major_formatter(located.ConciseDateFormatter(locator))
 
 
 def _bars(axes: Any, data: Mapping[str, Any]) -> None:

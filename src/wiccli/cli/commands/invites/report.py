@@ -121,7 +121,7 @@ def _chart_kind(name: str) -> str:
 
 
 def _draw(state: State, document: dict[str, Any], name: str, kind: str) -> None:
-    from wiccli.output.files import write_atomic, writable
+    from wiccli.output.files import writable, write_atomic
     from wiccli.report import charts
 
     path = state.env.cwd / name
