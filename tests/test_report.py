@@ -251,7 +251,7 @@ def test_png_pdf_and_html(run: Runner, campaign: Campaign, tmp_path: Path) -> No
     pdftotext = need_program("pdftotext", "poppler-utils")
     text = subprocess.run([pdftotext, str(tmp_path / "funnel.pdf"), "-"], check=True,
                           capture_output=True, text=True).stdout
-    assert "Invitations to wic2019" in text
+    assert "Invitations to WIC2019" in text
     for label in ("Government delegates", "Experts and scholars", "Accepted", "people"):
         assert label in text
 

@@ -224,7 +224,8 @@ def report(changes: Mapping[tuple[str, date], Sequence[int]], event: Event, wind
                        "series": series(found.get(group, [[0] * len(STATUSES)] * len(starts)))})
     total = {"group": "total", "name": "Total", "target": event.invitations.target,
              "series": series(_total(found, len(starts)))}
-    return {"version": VERSION, "event": event.id, "event_start": event.start.isoformat(),
+    return {"version": VERSION, "event": event.id, "name": event.label,
+            "event_start": event.start.isoformat(),
             "by": window.by, "every": window.every,
             "since": first.isoformat(), "until": last.isoformat(), "stages": list(STAGES),
             "periods": [s.isoformat() for s in starts],

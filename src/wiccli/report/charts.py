@@ -46,7 +46,7 @@ def chart_data(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _title(document: Mapping[str, Any]) -> str:
-    return (f"Invitations to {document['event']}: {document['since']} to {document['until']}"
+    return (f"Invitations to {document['name']}: {document['since']} to {document['until']}"
             f" (a point a {document['every']})")
 
 
@@ -102,7 +102,8 @@ def _curves(axes: Any, data: Mapping[str, Any]) -> None:
     axes.set_ylabel("people")
     axes.set_ylim(bottom=0)
     axes.grid(True, alpha=0.3)
-    axes.legend(loc="upper left", fontsize=8, ncols=2)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), fontsize=8, ncols=4,
+                frameon=False)
     if not data["x_is_days"]:
         from matplotlib import dates
 
@@ -115,6 +116,7 @@ def _curves(axes: Any, data: Mapping[str, Any]) -> None:
 def _bars(axes: Any, data: Mapping[str, Any]) -> None:
     bars = list(reversed(data["bars"]))  # the first group on top
     places = list(range(len(bars)))
+    marked = False
     for n, bar in enumerate(bars):
         invited = axes.barh(n, bar["invited"], height=0.7, color=COLOURS["invited"],
                             label="invited" if n == 0 else None)
@@ -124,7 +126,8 @@ def _bars(axes: Any, data: Mapping[str, Any]) -> None:
         accepted.patches[0].set_gid(f"bar-accepted-{bar['group']}")
         if bar["target"]:
             mark, = axes.plot([bar["target"]] * 2, [n - 0.42, n + 0.42], color="#222222",
-                              linewidth=2, label="target" if n == 0 else None)
+                              linewidth=2, label=None if marked else "target")
+            marked = True
             mark.set_gid(f"target-{bar['group']}")
     axes.set_yticks(places, [_short(b["name"]) for b in bars])
     axes.set_xlabel("people (now)")
