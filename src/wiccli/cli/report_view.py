@@ -73,9 +73,9 @@ def _group_rows(document: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _title(document: Mapping[str, Any], event: Event) -> str:
-    every = "a point a day" if document["every"] == "day" else "a point a week"
+    every = "daily" if document["every"] == "day" else "weekly"
     return (f"Invitations to {event.label} by {document['by']}, {document['since']} to "
-            f"{document['until']} ({every})")
+            f"{document['until']}, {every}")
 
 
 def draw_report(env: Env, document: Mapping[str, Any], event: Event) -> None:
@@ -90,12 +90,15 @@ def draw_report(env: Env, document: Mapping[str, Any], event: Event) -> None:
     env.stdout.write("\n")
     label = {"category": "Category", "country": "Country", "region": "M49 region",
              "subregion": "M49 sub-region"}[document["by"]]
+    # Target and progress only when a group has a target (the total's is the bar below).
+    targets = any(g["target"] for g in document["groups"])
+    numbers = [("Invited", "invited", _number),
+               *([("Target", "target", _number), ("Progress", "progress", _percent)]
+                 if targets else []),
+               ("Answered", "answered", _number), ("Accepted", "accepted", _number)]
     draw_table(env, _group_rows(document), TableSpec(
         columns=[Column(label, "label", min_width=16),
-                 *(Column(h, k, justify="right", no_wrap=True, cell=c) for h, k, c in (
-                     ("Invited", "invited", _number), ("Target", "target", _number),
-                     ("Progress", "progress", _percent), ("Answered", "answered", _number),
-                     ("Accepted", "accepted", _number))),
+                 *(Column(h, k, justify="right", no_wrap=True, cell=c) for h, k, c in numbers),
                  *([Column("Accepted over time", "trend", no_wrap=True)] if tty else [])],
         row_style=lambda r: "bold" if r["group"] == "total" else ""))
     total = document["total"]
