@@ -419,3 +419,27 @@ def test_the_numbers_import_no_charting(tmp_path: Path, fmt: str) -> None:
     assert "wiccli.cli.commands.invites.report" in found
     assert not top & {"matplotlib", "numpy", "PIL", "csv", "pycountry", "psycopg"}
     assert "wiccli.report.charts" not in found
+
+
+def test_compare_reads_the_other_ledger_s_event_on_either_backend(run: Runner,
+                                                                  campaign: Campaign) -> None:
+    """The other ledger names its event (here this one's: a copy compares equal)."""
+    document = report_json(run, campaign, "--compare", campaign.location)
+    other = document["compare"]
+    assert other["event"] == "wic2019"
+    assert other["days_to_event"] == document["days_to_event"]
+    assert other["total"]["series"] == document["total"]["series"]
+
+
+def test_compare_on_a_server_that_is_not_there_hides_the_password(run: Runner,
+                                                                  tmp_path: Path) -> None:
+    pytest.importorskip("psycopg")
+    event = tmp_path / "wic2019.toml"
+    event.write_text(world.event_toml(), encoding="utf-8")
+    world.write(world.plan(5), event, str(tmp_path / "wic2019.invites.db"))
+    result = run("--event", str(event), "invites", "report", "--compare",
+                 "postgresql://wic:s3cret-word@127.0.0.1:9/none?connect_timeout=2")
+    assert result.code == 1
+    assert result.stderr.startswith("error: postgresql://wic@127.0.0.1:9/none")
+    assert "cannot connect" in result.stderr
+    assert "s3cret" not in result.stderr
