@@ -443,3 +443,19 @@ def test_compare_on_a_server_that_is_not_there_hides_the_password(run: Runner,
     assert result.stderr.startswith("error: postgresql://wic@127.0.0.1:9/none")
     assert "cannot connect" in result.stderr
     assert "s3cret" not in result.stderr
+
+
+def test_every_iso_country_has_its_m49_row() -> None:
+    """The M49 table (data, src/wiccli/invites/m49.csv) covers every ISO 3166-1 code."""
+    import pycountry
+
+    from wiccli.invites import regions
+
+    iso = {c.alpha_2 for c in pycountry.countries}
+    assert iso == regions.codes()
+    assert regions.region("CN") == ("142", "Asia")
+    assert regions.subregion("BR") == ("419", "Latin America and the Caribbean")
+    assert regions.subregion("DE") == ("155", "Western Europe")
+    assert regions.region("AQ").code == regions.NONE
+    assert regions.region("XX").code == regions.NONE
+    assert all(regions.region(c).code != regions.NONE for c in iso - {"AQ"})
