@@ -33,11 +33,15 @@ def sparkline(values: Sequence[int], width: int = SPARK_WIDTH, top: int | None =
                    for v in values)
 
 
-def report_listing(env: Env, document: Mapping[str, Any], event: Event) -> Listing:
+def report_listing(env: Env, document: Mapping[str, Any], event: Event, *,
+                   empty: bool) -> Listing:
+    """The rows of every period, the document for -f json; no table for an empty ledger
+    (stderr says so)."""
     from wiccli.invites.funnel import RECORD_FIELDS, records
 
     return Listing(records(document), TableSpec(columns=[], fields=RECORD_FIELDS),
-                   document=document, view=lambda: draw_report(env, document, event))
+                   document=document,
+                   view=(lambda: None) if empty else (lambda: draw_report(env, document, event)))
 
 
 def _number(value: Any) -> str:
@@ -79,8 +83,6 @@ def _title(document: Mapping[str, Any], event: Event) -> str:
 
 
 def draw_report(env: Env, document: Mapping[str, Any], event: Event) -> None:
-    if not any(document["total"]["series"]["listed"]):
-        return  # said on stderr: nothing recorded yet
     tty = bool(env.stdout_isatty)
     trend = [Column("Over time", "trend", no_wrap=True)] if tty else []
     draw_table(env, _stage_rows(document), TableSpec(

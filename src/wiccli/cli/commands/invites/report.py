@@ -67,18 +67,20 @@ def report(
                     date_option("--until", until) if until is not None else None)
     kind = _chart_kind(chart) if chart is not None else None
     with open_ledger(write=False) as (state, event, store):
-        document = _document(state, event, store, window)
+        document, empty = _document(state, event, store, window)
     if compare is not None:
         document["compare"] = _other(state, event, compare, compare_event, window.every)
-    if not any(document["total"]["series"]["listed"]):
+    if empty:
         state.env.message(f"no invitations recorded in {store.where} yet; {EMPTY_HINT}")
     if chart is not None and kind is not None:
         _draw(state, document, chart, kind)
         return
-    output(state.env, fmt, report_listing(state.env, document, event))
+    output(state.env, fmt, report_listing(state.env, document, event, empty=empty))
 
 
-def _document(state: State, event: Event, store: Store, window: Window) -> dict[str, Any]:
+def _document(state: State, event: Event, store: Store, window: Window
+              ) -> tuple[dict[str, Any], bool]:
+    """The report, and whether the ledger has no history at all."""
     from wiccli.invites import countries, funnel, regions
 
     zone = state.zone()
@@ -87,7 +89,7 @@ def _document(state: State, event: Event, store: Store, window: Window) -> dict[
         changes = funnel.history_counts(tx.db, window.by, zone, event.start, store.where)
     names = countries.name if window.by == "country" else \
         (lambda code: regions.name(window.by, code)) if window.by != "category" else None
-    return funnel.report(changes, event, window, today, names)
+    return funnel.report(changes, event, window, today, names), not changes
 
 
 def _other(state: State, event: Event, location: str, event_file: str | None,
