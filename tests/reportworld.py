@@ -31,7 +31,7 @@ MEMBERS = {
 }
 
 
-def event_toml(event_id: str = "wic2019", start: date = START, target: int = 3000) -> str:
+def event_toml(event_id: str = "sample2019", start: date = START, target: int = 3000) -> str:
     lines = ["[event]", f'id = "{event_id}"',
              f'name = "Sample Conference {event_id} (synthetic guests)"',
              f'short_name = "{event_id.upper()}"', 'timezone = "Asia/Shanghai"',

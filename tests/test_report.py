@@ -32,7 +32,7 @@ class Campaign:
 def campaign(request: pytest.FixtureRequest,
              tmp_path_factory: pytest.TempPathFactory) -> Campaign:
     folder = tmp_path_factory.mktemp("campaign")
-    event = folder / "wic2019.toml"
+    event = folder / "sample2019.toml"
     event.write_text(world.event_toml(), encoding="utf-8")
     ledger = make_ledger(request.param, request, folder)
     guests = world.plan()
@@ -158,7 +158,7 @@ def test_rows_for_spreadsheets(run: Runner, campaign: Campaign) -> None:
                         "accepted,attended,declined,withdrawn,target")
     weeks = len(report_json(run, campaign, "--every", "week")["periods"])
     assert len(lines) == 1 + 4 * weeks  # three categories and the total
-    assert lines[-1].startswith("wic2019,total,Total,")
+    assert lines[-1].startswith("sample2019,total,Total,")
     jsonl = run(*campaign.args("-f", "jsonl", "--every", "week")).stdout.splitlines()
     assert len(jsonl) == 4 * weeks
     assert json.loads(jsonl[0])["group"] == "government"
@@ -251,7 +251,7 @@ def test_png_pdf_and_html(run: Runner, campaign: Campaign, tmp_path: Path) -> No
     pdftotext = need_program("pdftotext", "poppler-utils")
     text = subprocess.run([pdftotext, str(tmp_path / "funnel.pdf"), "-"], check=True,
                           capture_output=True, text=True).stdout
-    assert "Invitations to WIC2019" in text
+    assert "Invitations to SAMPLE2019" in text
     for label in ("Government delegates", "Experts and scholars", "Accepted", "people"):
         assert label in text
 
@@ -270,12 +270,12 @@ def test_the_same_data_draws_the_same_file(run: Runner, campaign: Campaign,
 def last_edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[world.Guest]]:
     """Last year's ledger (SQLite) with its event file beside it, as an organiser keeps it."""
     folder = tmp_path_factory.mktemp("last-edition")
-    event = folder / "wic2017.toml"
-    event.write_text(world.event_toml("wic2017", date(2018, 11, 7), 1200), encoding="utf-8")
+    event = folder / "sample2017.toml"
+    event.write_text(world.event_toml("sample2017", date(2018, 11, 7), 1200), encoding="utf-8")
     from datetime import UTC, datetime
 
     guests = world.plan(300, seed=2018, first=datetime(2018, 9, 8, 1, 0, tzinfo=UTC))
-    ledger = folder / "wic2017.invites.db"
+    ledger = folder / "sample2017.invites.db"
     world.write(guests, event, str(ledger))
     return ledger, guests
 
@@ -285,7 +285,7 @@ def test_compare_aligns_by_days_before_each_event(run: Runner, campaign: Campaig
     ledger, guests = last_edition
     document = report_json(run, campaign, "--compare", str(ledger))
     other = document["compare"]
-    assert other["event"] == "wic2017"
+    assert other["event"] == "sample2017"
     assert other["event_start"] == "2018-11-07"
     starts = [date.fromisoformat(p) for p in other["periods"]]
     assert other["days_to_event"] == [(s - date(2018, 11, 7)).days for s in starts]
@@ -293,7 +293,7 @@ def test_compare_aligns_by_days_before_each_event(run: Runner, campaign: Campaig
         [world.expected(guests, s, "accepted") for s in starts]
     table = run(*campaign.args("--compare", str(ledger)))
     assert table.code == 0, table.stderr
-    assert "WIC2017, " in table.stdout
+    assert "SAMPLE2017, " in table.stdout
     assert "days" in table.stdout
 
 
@@ -316,16 +316,16 @@ def test_compare_finds_the_event_or_asks_for_it(run: Runner, campaign: Campaign,
     assert result.code == 1
     assert result.stdout == ""
     assert result.stderr.startswith("error: ")
-    assert "'wic2017'" in result.stderr
+    assert "'sample2017'" in result.stderr
     assert "--compare-event FILE" in result.stderr
     given = run(*campaign.args("--compare", str(ledger), "--compare-event",
-                               str(last_edition[0].parent / "wic2017.toml"), "-f", "json"))
+                               str(last_edition[0].parent / "sample2017.toml"), "-f", "json"))
     assert given.code == 0, given.stderr
-    assert json.loads(given.stdout)["compare"]["event"] == "wic2017"
+    assert json.loads(given.stdout)["compare"]["event"] == "sample2017"
     wrong = run(*campaign.args("--compare", str(ledger), "--compare-event",
                                str(campaign.event)))
     assert wrong.code == 1
-    assert "is event 'wic2019'" in wrong.stderr
+    assert "is event 'sample2019'" in wrong.stderr
 
 
 # --------------------------------------------------------------------------- mistakes
@@ -367,21 +367,21 @@ def test_compare_refuses_what_is_not_a_ledger(run: Runner, campaign: Campaign,
 
 
 def test_an_empty_ledger_says_so(run: Runner, tmp_path: Path) -> None:
-    event = tmp_path / "wic2019.toml"
+    event = tmp_path / "sample2019.toml"
     event.write_text(world.event_toml(), encoding="utf-8")
     result = run("--event", str(event), "invites", "report")
     assert result.code == 0
     assert result.stdout == ""
     assert "no invitations recorded" in result.stderr
-    assert not (tmp_path / "wic2019.invites.db").exists()
+    assert not (tmp_path / "sample2019.invites.db").exists()
 
 
 def test_a_tampered_history_time_is_an_error(run: Runner, tmp_path: Path) -> None:
     import sqlite3
 
-    event = tmp_path / "wic2019.toml"
+    event = tmp_path / "sample2019.toml"
     event.write_text(world.event_toml(), encoding="utf-8")
-    ledger = tmp_path / "wic2019.invites.db"
+    ledger = tmp_path / "sample2019.invites.db"
     world.write(world.plan(5), event, str(ledger))
     with sqlite3.connect(ledger) as conn:
         conn.execute("UPDATE history SET at = 'yesterday' WHERE seq = 0 AND rowid = 1")
@@ -393,9 +393,9 @@ def test_a_tampered_history_time_is_an_error(run: Runner, tmp_path: Path) -> Non
 
 
 def test_without_matplotlib_the_error_names_the_extra(tmp_path: Path) -> None:
-    event = tmp_path / "wic2019.toml"
+    event = tmp_path / "sample2019.toml"
     event.write_text(world.event_toml(), encoding="utf-8")
-    world.write(world.plan(5), event, str(tmp_path / "wic2019.invites.db"))
+    world.write(world.plan(5), event, str(tmp_path / "sample2019.invites.db"))
     probe = ("import sys; sys.modules['matplotlib'] = None\n"
              "from wiccli.cli.main import main\n"
              f"sys.exit(main(['--event', {str(event)!r}, 'invites', 'report', '-o', 'r.pdf']))")
@@ -411,9 +411,9 @@ def test_the_numbers_import_no_charting(tmp_path: Path, fmt: str) -> None:
     """matplotlib (and the M49 table's csv reader) only when they are needed."""
     from test_imports import imported_by
 
-    event = tmp_path / "wic2019.toml"
+    event = tmp_path / "sample2019.toml"
     event.write_text(world.event_toml(), encoding="utf-8")
-    world.write(world.plan(5), event, str(tmp_path / "wic2019.invites.db"))
+    world.write(world.plan(5), event, str(tmp_path / "sample2019.invites.db"))
     found = imported_by(tmp_path, "--event", str(event), "invites", "report", "-f", fmt)
     top = {name.partition(".")[0] for name in found}
     assert "wiccli.cli.commands.invites.report" in found
@@ -426,7 +426,7 @@ def test_compare_reads_the_other_ledger_s_event_on_either_backend(run: Runner,
     """The other ledger names its event (here this one's: a copy compares equal)."""
     document = report_json(run, campaign, "--compare", campaign.location)
     other = document["compare"]
-    assert other["event"] == "wic2019"
+    assert other["event"] == "sample2019"
     assert other["days_to_event"] == document["days_to_event"]
     assert other["total"]["series"] == document["total"]["series"]
 
@@ -434,9 +434,9 @@ def test_compare_reads_the_other_ledger_s_event_on_either_backend(run: Runner,
 def test_compare_on_a_server_that_is_not_there_hides_the_password(run: Runner,
                                                                   tmp_path: Path) -> None:
     pytest.importorskip("psycopg")
-    event = tmp_path / "wic2019.toml"
+    event = tmp_path / "sample2019.toml"
     event.write_text(world.event_toml(), encoding="utf-8")
-    world.write(world.plan(5), event, str(tmp_path / "wic2019.invites.db"))
+    world.write(world.plan(5), event, str(tmp_path / "sample2019.invites.db"))
     result = run("--event", str(event), "invites", "report", "--compare",
                  "postgresql://wic:s3cret-word@127.0.0.1:9/none?connect_timeout=2")
     assert result.code == 1
