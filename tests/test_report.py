@@ -459,3 +459,23 @@ def test_every_iso_country_has_its_m49_row() -> None:
     assert regions.region("AQ").code == regions.NONE
     assert regions.region("XX").code == regions.NONE
     assert all(regions.region(c).code != regions.NONE for c in iso - {"AQ"})
+
+
+def test_a_week_is_drawn_at_its_end(run: Runner, campaign: Campaign) -> None:
+    from wiccli.report.charts import chart_data
+
+    document = report_json(run, campaign, "--every", "week")
+    data = chart_data(document)
+    ends = [date.fromisoformat(x) for x in data["x"]]
+    assert [e.weekday() for e in ends[:-1]] == [6] * (len(ends) - 1)
+    assert ends[-1] == min(date.fromisoformat(document["until"]),
+                           date.fromisoformat(document["periods"][-1]) + timedelta(days=6))
+    assert data["lines"]["answered"][0] == world.expected(campaign.guests, ends[0], "answered")
+
+
+def test_a_week_cut_by_until_ends_there(run: Runner, campaign: Campaign) -> None:
+    """--until on a Wednesday: the last week's point is that Wednesday's level."""
+    document = report_json(run, campaign, "--every", "week", "--until", "2019-09-18")
+    assert document["periods"][-1] == "2019-09-16"
+    assert document["total"]["series"]["accepted"][-1] == \
+        world.expected(campaign.guests, date(2019, 9, 18), "accepted")

@@ -172,10 +172,11 @@ def span(changes: Mapping[tuple[str, date], Sequence[int]], window: Window,
 
 
 def levels(changes: Mapping[tuple[str, date], Sequence[int]], starts: Sequence[date],
-           every: str) -> dict[str, list[list[int]]]:
-    """group -> for each period, the people in each status at its end."""
+           every: str, last: date) -> dict[str, list[list[int]]]:
+    """group -> for each period, the people in each status at its end (a week that runs
+    past ``last`` ends with it)."""
     step = timedelta(days=1 if every == "day" else 7)
-    ends = [s + step for s in starts]  # the first day after each period
+    ends = [min(s + step, last + timedelta(days=1)) for s in starts]  # the day after each
     by_group: dict[str, list[tuple[date, Sequence[int]]]] = {}
     for (group, day), counts in changes.items():
         by_group.setdefault(group, []).append((day, counts))
@@ -215,7 +216,7 @@ def report(changes: Mapping[tuple[str, date], Sequence[int]], event: Event, wind
     """The report as plain data (the JSON document, version :data:`VERSION`)."""
     first, last = span(changes, window, today)
     starts = periods(first, last, window.every)
-    found = levels(changes, starts, window.every)
+    found = levels(changes, starts, window.every, last)
     targets = {c.id: c.target for c in event.invitations.categories}
     groups = []
     for group in _order(event, window.by, found):
@@ -238,8 +239,9 @@ def compared(changes: Mapping[tuple[str, date], Sequence[int]], event: Event, ev
     """Another edition's total curve, with its days before its own event's start."""
     first, last = span(changes, Window(every=every), today)
     starts = periods(first, last, every)
-    found = levels(changes, starts, every)
+    found = levels(changes, starts, every, last)
     return {"event": event.id, "name": event.label, "event_start": event.start.isoformat(),
+            "since": first.isoformat(), "until": last.isoformat(),
             "periods": [s.isoformat() for s in starts],
             "days_to_event": [(s - event.start).days for s in starts],
             "total": {"group": "total", "name": "Total", "target": event.invitations.target,

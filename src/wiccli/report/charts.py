@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from wiccli.errors import DataError
@@ -25,24 +25,38 @@ MAX_BARS = 20  # groups drawn as bars; the rest are in the data formats
 
 
 def chart_data(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The numbers the charts are drawn from: the curves of each stage (x: dates, or days
-    before the event when another edition is compared), the target, the other edition's
-    curves, and a bar pair (invited, accepted) per group with its target."""
+    """The numbers the charts are drawn from: the curves of each stage (x: the last day of
+    each period, or its days to the event when another edition is compared), the target,
+    the other edition's curves, and a bar pair (invited, accepted) per group with its
+    target."""
     other = document.get("compare")
     total = document["total"]
-    x = document["days_to_event"] if other else document["periods"]
+    # A point is the level at the end of its period: a week's is drawn at its Sunday.
+    shift = 6 if document["every"] == "week" else 0
+    ends = _ends(document, shift)
+    start = date.fromisoformat(document["event_start"])
+    x = [(e - start).days for e in ends] if other else [e.isoformat() for e in ends]
     return {
         "title": _title(document),
-        "x": list(x), "x_is_days": bool(other),
+        "x": x, "x_is_days": bool(other),
         "lines": {stage: list(total["series"][stage]) for stage in document["stages"]},
         "target": total["target"],
         "compare": None if not other else {
-            "name": other["name"], "x": list(other["days_to_event"]),
+            "name": other["name"],
+            "x": [(e - date.fromisoformat(other["event_start"])).days
+                  for e in _ends(other, shift)],
             "lines": {s: list(other["total"]["series"][s]) for s in ("invited", "accepted")}},
         "bars": [{"group": g["group"], "name": g["name"],
                   "invited": g["series"]["invited"][-1], "accepted": g["series"]["accepted"][-1],
                   "target": g["target"]} for g in document["groups"][:MAX_BARS]],
     }
+
+
+def _ends(document: Mapping[str, Any], shift: int) -> list[date]:
+    """The last day of each period: ``shift`` days after its first, never past ``until``."""
+    last = date.fromisoformat(document["until"])
+    return [min(date.fromisoformat(p) + timedelta(days=shift), last)
+            for p in document["periods"]]
 
 
 def _title(document: Mapping[str, Any]) -> str:
