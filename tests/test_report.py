@@ -479,3 +479,19 @@ def test_a_week_cut_by_until_ends_there(run: Runner, campaign: Campaign) -> None
     assert document["periods"][-1] == "2019-09-16"
     assert document["total"]["series"]["accepted"][-1] == \
         world.expected(campaign.guests, date(2019, 9, 18), "accepted")
+
+
+def test_the_json_shape_is_locked(run: Runner, campaign: Campaign,
+                                  last_edition: tuple[Path, list]) -> None:
+    """Version 1 of the document: a key that goes or changes meaning needs version 2."""
+    document = report_json(run, campaign, "--compare", str(last_edition[0]))
+    assert sorted(document) == ["by", "compare", "days_to_event", "event", "event_start",
+                                "every", "groups", "name", "periods", "since", "stages",
+                                "total", "until", "version"]
+    for group in [*document["groups"], document["total"]]:
+        assert sorted(group) == ["group", "name", "series", "target"]
+        assert sorted(group["series"]) == ["accepted", "answered", "attended", "declined",
+                                           "invited", "listed", "withdrawn"]
+        assert {len(v) for v in group["series"].values()} == {len(document["periods"])}
+    assert sorted(document["compare"]) == ["days_to_event", "event", "event_start", "name",
+                                           "periods", "since", "total", "until"]
