@@ -294,7 +294,9 @@ def test_compare_aligns_by_days_before_each_event(run: Runner, campaign: Campaig
     table = run(*campaign.args("--compare", str(ledger)))
     assert table.code == 0, table.stderr
     assert "SAMPLE2017, " in table.stdout
-    assert "days" in table.stdout
+    assert "days before its event: invited" in table.stdout
+    tty = run(*campaign.args("--compare", str(ledger)), tty=True)
+    assert max(len(line) for line in ANSI.sub("", tty.stdout).splitlines()) <= 80
 
 
 def test_compare_draws_the_other_curves(run: Runner, campaign: Campaign, tmp_path: Path,

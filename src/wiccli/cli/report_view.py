@@ -3,13 +3,14 @@ at a terminal (80 columns), the same numbers as plain lines on a pipe."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wiccli.cli.listing import Listing
 from wiccli.env import Env
 from wiccli.event.model import Event
-from wiccli.output.render import Column, TableSpec, draw_table, draw_target
+from wiccli.output.render import Column, TableSpec, draw_table, draw_target, width
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 24
@@ -101,7 +102,7 @@ def draw_report(env: Env, document: Mapping[str, Any], event: Event) -> None:
     draw_table(env, _group_rows(document), TableSpec(
         columns=[Column(label, "label", min_width=16),
                  *(Column(h, k, justify="right", no_wrap=True, cell=c) for h, k, c in numbers),
-                 *([Column("Accepted over time", "trend", no_wrap=True)] if tty else [])],
+                 *([Column("Over time", "trend", no_wrap=True)] if tty else [])],
         row_style=lambda r: "bold" if r["group"] == "total" else ""))
     total = document["total"]
     if total["target"]:
@@ -116,10 +117,11 @@ def _draw_compare(env: Env, document: Mapping[str, Any]) -> None:
     days = document["days_to_event"][-1]
     at = [n for n, d in enumerate(other["days_to_event"]) if d <= days]
     series = other["total"]["series"]
-    when = f"{-days} days before the event" if days < 0 else f"{days} days after the start"
+    when = f"{-days} days before its event" if days < 0 else f"{days} days after its start"
     if not at:
         env.stdout.write(f"{other['name']}: nothing recorded yet {when}\n")
         return
     n = at[-1]
-    env.stdout.write(f"{other['name']}, {when}: invited {series['invited'][n]:,}, answered "
-                     f"{series['answered'][n]:,}, accepted {series['accepted'][n]:,}\n")
+    line = (f"{other['name']}, {when}: invited {series['invited'][n]:,}, answered "
+            f"{series['answered'][n]:,}, accepted {series['accepted'][n]:,}")
+    env.stdout.write(textwrap.fill(line, width(env)) + "\n")
