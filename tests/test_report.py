@@ -497,3 +497,25 @@ def test_the_json_shape_is_locked(run: Runner, campaign: Campaign,
         assert {len(v) for v in group["series"].values()} == {len(document["periods"])}
     assert sorted(document["compare"]) == ["days_to_event", "event", "event_start", "name",
                                            "periods", "since", "total", "until"]
+
+
+@pytest.mark.parametrize(("zone", "at", "day"), [
+    ("America/Los_Angeles", "2019-09-10T03:00:00+00:00", "2019-09-09"),  # UTC-7: the evening before
+    ("America/Los_Angeles", "2019-09-10T07:00:00+00:00", "2019-09-10"),
+    ("Asia/Kolkata", "2019-09-10T18:29:00+00:00", "2019-09-10"),  # UTC+5:30: 23:59
+    ("Asia/Kolkata", "2019-09-10T18:30:00+00:00", "2019-09-11"),  # midnight
+    ("UTC", "2019-09-10T23:59:00+00:00", "2019-09-10"),
+])
+def test_a_change_counts_on_the_event_s_local_day(run: Runner, tmp_path: Path, zone: str,
+                                                   at: str, day: str) -> None:
+    from datetime import datetime
+
+    event = tmp_path / "sample2019.toml"
+    event.write_text(world.event_toml().replace("Asia/Shanghai", zone), encoding="utf-8")
+    guest = world.Guest("experts", "DE", 2, [(datetime.fromisoformat(at), "invited")])
+    world.write([guest], event, str(tmp_path / "sample2019.invites.db"))
+    result = run("--event", str(event), "invites", "report", "-f", "json")
+    assert result.code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["periods"] == [day]
+    assert document["total"]["series"]["invited"] == [2]
