@@ -519,3 +519,19 @@ def test_a_change_counts_on_the_event_s_local_day(run: Runner, tmp_path: Path, z
     document = json.loads(result.stdout)
     assert document["periods"] == [day]
     assert document["total"]["series"]["invited"] == [2]
+
+
+def test_a_tampered_quantity_is_an_error(run: Runner, tmp_path: Path) -> None:
+    import sqlite3
+
+    event = tmp_path / "sample2019.toml"
+    event.write_text(world.event_toml(), encoding="utf-8")
+    ledger = tmp_path / "sample2019.invites.db"
+    world.write(world.plan(5), event, str(ledger))
+    with sqlite3.connect(ledger) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE entries SET quantity = 'many' WHERE rowid = 1")
+    result = run("--event", str(event), "invites", "report", "-f", "csv")
+    assert result.code == 1
+    assert result.stdout == ""
+    assert "quantity no wic writes" in result.stderr

@@ -90,16 +90,22 @@ def history_counts(db: Cursor, by: str, zone: tzinfo, start: date, where: str
     fold = _folder(by)
     changes: dict[tuple[str, date], list[int]] = {}
     for group, status, before, day, late, people, odd in rows:
-        if odd or status not in _INDEX or (before is not None and before not in _INDEX):
-            raise DataError(f"{where}: a history line has a time or status no wic writes; "
-                            "the ledger was changed outside wic (`wic invites export` names "
-                            "the entry)")
+        _check(status, before, people, odd, where)
         key = (fold(group), _local_day(day, bool(late), offset, where))
         counts = changes.setdefault(key, [0] * len(STATUSES))
         counts[_INDEX[status]] += people
         if before is not None:
             counts[_INDEX[before]] -= people
     return changes
+
+
+def _check(status: Any, before: Any, people: Any, odd: Any, where: str) -> None:
+    """A row of the count as wic writes its lines; anything else was changed behind it."""
+    if odd or status not in _INDEX or (before is not None and before not in _INDEX) \
+            or not isinstance(people, int) or isinstance(people, bool):
+        raise DataError(f"{where}: a history line has a time, status or quantity no wic "
+                        "writes; the ledger was changed outside wic (`wic invites export` "
+                        "names the entry)")
 
 
 def _offset_minutes(zone: tzinfo, start: date) -> int:
