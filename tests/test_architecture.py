@@ -19,7 +19,7 @@ LAYERS = (
      "wiccli.headers"),
     ("wiccli.event", "wiccli.output"),
     ("wiccli.frab", "wiccli.ics", "wiccli.authoring", "wiccli.invites"),
-    ("wiccli.publish", "wiccli.mail", "wiccli.door"),
+    ("wiccli.publish", "wiccli.mail", "wiccli.door", "wiccli.report"),
     ("wiccli.cli",),
     ("wiccli.__main__",),
 )

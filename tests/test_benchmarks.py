@@ -91,7 +91,8 @@ def test_smoke_run_reports_every_command(tmp_path: Path) -> None:
         assert results[key]["median_s"] > 0
         assert results[key]["peak_rss_mib"] > 1
     for key in ("export-15", "invites-status", "invites-set", "invites-accept", "invites-add",
-                "invites-import", "invites-replies", "checkin-stats"):
+                "invites-import", "invites-replies", "checkin-stats", "invites-report-tty",
+                "invites-report-json", "invites-report-pdf"):
         assert results[key]["status"] in ("ok", "missing"), results[key]
     assert [r["target"] for r in report["ratios"]][0] == "agenda, bundled event / floor"
     assert report["ratios"][0]["ratio"] > 0

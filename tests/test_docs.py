@@ -98,6 +98,7 @@ OPTION_DOCS: dict[str, list[tuple[str, str | None]]] = {
     "invites import": [("invites.md", "| `import FILE.csv"), ("invites.md", "| `import FILE.toml")],
     "invites export": [("invites.md", "| `export ")],
     "invites history": [("invites.md", "| `history ")],
+    "invites report": [("report.md", "## Options")],
     "invites replies": [("replies.md", None)],
     "invites send": [("sending.md", "## `wic invites send`")],
     "invites letters": [("sending.md", "## `wic invites letters`")],

@@ -31,6 +31,7 @@ def listings(tmp_path: Path) -> dict[str, list[str]]:
         "invites status": [*ledger, "status"], "invites list": [*ledger, "list"],
         "invites export": [*ledger, "export"],
         "invites history": [*ledger, "history", "inv-"],
+        "invites report": [*ledger, "report"],
         "now": ["now", "--at", "2018-11-08T10:00"],
         "invites replies": [*ledger, "replies", str(DATA / "mail" / "plain-text-answer.eml")],
     }

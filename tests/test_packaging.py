@@ -20,6 +20,7 @@ def test_the_wheel_ships_the_bundled_event_and_the_default_templates(tmp_path: P
     [wheel] = tmp_path.glob("wic-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "wiccli/data/wic2018.toml" in names
+    assert "wiccli/invites/m49.csv" in names  # the UN M49 regions of `invites report`
     templates = {f"wiccli/mail/templates/{p.relative_to(DEFAULTS).as_posix()}"
                  for p in default_files()}
     assert {"wiccli/mail/templates/invitation.txt", "wiccli/mail/templates/letter.html",

@@ -137,18 +137,8 @@ def open_backend(url: str, event_id: str, *, create: bool) -> PostgresBackend | 
     """The ledger on the server at ``url``: tables created on first use (None when
     there are none and not ``create``), checked to be this event's and of a schema
     this wic reads, migrated if older."""
-    where, secrets = shown(url), secrets_in(url)
-    try:
-        import psycopg
-    except ImportError:
-        raise DataError(f"{where}: a PostgreSQL ledger needs the driver: "
-                        "pip install 'wic[postgres]'") from None
-    try:
-        conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
-                               application_name="wic")
-    except psycopg.Error as exc:
-        raise DataError(f"{where}: cannot connect: {_driver_text(exc, secrets)}") from None
-    backend = PostgresBackend(conn, where, secrets)
+    backend = _connect(url)
+    conn = backend.conn
     try:
         if not create:
             with backend.transaction(write=False) as cursor:
@@ -161,6 +151,34 @@ def open_backend(url: str, event_id: str, *, create: bool) -> PostgresBackend | 
         conn.close()
         raise
     return backend
+
+
+def _connect(url: str) -> PostgresBackend:
+    where, secrets = shown(url), secrets_in(url)
+    try:
+        import psycopg
+    except ImportError:
+        raise DataError(f"{where}: a PostgreSQL ledger needs the driver: "
+                        "pip install 'wic[postgres]'") from None
+    try:
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                               application_name="wic")
+    except psycopg.Error as exc:
+        raise DataError(f"{where}: cannot connect: {_driver_text(exc, secrets)}") from None
+    return PostgresBackend(conn, where, secrets)
+
+
+def event_of(url: str) -> str | None:
+    """The event id the ledger at ``url`` is for, read without changing anything (None:
+    no ledger there); for a report that sets another event's ledger beside this one."""
+    backend = _connect(url)
+    try:
+        with backend.transaction(write=False) as cursor:
+            version, found = _version(cursor)
+    finally:
+        backend.close()
+    _check_version(backend.where, version)
+    return found if version else None
 
 
 def _set_up(backend: PostgresBackend, event_id: str) -> bool:

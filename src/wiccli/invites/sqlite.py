@@ -201,6 +201,27 @@ def _set_up(backend: SqliteBackend, event_id: str, seed: Seed | None) -> bool:
     return version == 0
 
 
+def event_of(path: Path) -> str | None:
+    """The event id the ledger file at ``path`` is for, read without changing it (None:
+    no ledger there); for a report that sets another event's ledger beside this one."""
+    where = str(path)
+    if not path.exists() and not path.is_symlink():
+        return None
+    _check_file(path)
+    try:
+        conn = _connect(path, read_only=True)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            _check_version(conn, where, version)
+            row = conn.execute("SELECT value FROM ledger WHERE key = 'event'").fetchone() \
+                if version else None
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise translate(exc, where) from None
+    return row[0] if row and isinstance(row[0], str) else None
+
+
 def _check_version(conn: sqlite3.Connection, where: str, version: int) -> None:
     if version > schema.SCHEMA:
         raise DataError(f"{where}: the ledger was written by a newer wic (database schema "

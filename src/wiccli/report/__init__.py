@@ -1,0 +1,1 @@
+"""Charts of the invitation funnel (``wic invites report -o``), drawn with matplotlib."""
