@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from wiccli.cli.listing import Listing
@@ -27,13 +27,15 @@ def _percent(value: Any) -> str:
     return "" if value is None else f"{value:.0%}"
 
 
-def entries_listing(entries: list[core.Invitation], event: Event | None = None) -> Listing:
-    """The entries; JSON and CSV add the event's guest fields that are not private."""
+def entries_listing(entries: Iterable[core.Invitation], event: Event | None = None
+                    ) -> Listing:
+    """The entries; JSON and CSV add the event's guest fields that are not private. An
+    iterator of entries stays one (see ``Listing.records``)."""
     from wiccli.invites import fieldvalues
 
     names = () if event is None else fieldvalues.public_names(event)
-    records = [{**core.record(e, countries.name), **(
-        fieldvalues.values(event, e, names) if event is not None else {})} for e in entries]
+    records = ({**core.record(e, countries.name), **(
+        fieldvalues.values(event, e, names) if event is not None else {})} for e in entries)
     spec = TableSpec(
         columns=[
             Column("Id", "id", no_wrap=True), Column("Name", "name", min_width=12),

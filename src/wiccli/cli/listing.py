@@ -7,7 +7,7 @@ and in :mod:`wiccli.output.formats`, never in a command.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -25,7 +25,10 @@ FormatOpt = Annotated[
     typer.Option("--format", "-f", case_sensitive=False, help=f"Output format: {FORMATS}."),
 ]
 
-Records = Sequence[Mapping[str, Any]]
+# A sequence, or an iterator that the data formats write a record at a time as it comes
+# (a listing of 100,000 guests starts at once, and `| head` stops it early); a table,
+# which needs every row to fit its columns, reads it whole.
+Records = Iterable[Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,12 @@ def output(env: Env, fmt: Format, listing: Listing) -> None:
         if listing.view is not None:
             listing.view()
         else:
-            draw_table(env, listing.records, listing.spec)
+            draw_table(env, list(listing.records), listing.spec)
     elif fmt is Format.json and listing.document is not None:
         write_json(env, listing.document)
     else:
         records = listing.records
         if fmt.nested and listing.nested is not None:
             records = listing.nested
-        fields = listing.spec.fields or ([] if records else [c.key for c in listing.spec.columns])
-        write_records(env, fmt, records, fields)
+        write_records(env, fmt, records, listing.spec.fields,
+                      [c.key for c in listing.spec.columns])

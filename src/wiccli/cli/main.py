@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
             if result == ExitStatus.INTERRUPTED:  # Typer turns Ctrl-C into exit status 130
                 print("interrupted", file=state.env.stderr)
         except WicError as exc:
+            if _reader_gone(state.env):  # a command turned the closed pipe into its error
+                _discard_stdout(state.env)
+                return int(ExitStatus.OK)
             if state.debug:
                 _traceback(state.env)
             for line in [exc.message, *exc.details]:  # a password never, wherever it came from
@@ -44,9 +47,18 @@ def main(argv: Sequence[str] | None = None, env: Env | None = None) -> int:
         except _usage_errors() as exc:  # Typer's (Click's) usage and parameter errors
             return _usage_error(exc, state.env)
         except BrokenPipeError:
-            # The reader went away (`wic agenda | head`): stop quietly.
+            # The reader went away (`wic agenda | head`): stop quietly, with exit 0. Whether
+            # a write fails at all is a race (a short output may fit in the pipe before the
+            # reader closes it), so a failure here must end as a success would.
             _discard_stdout(state.env)
-            return int(ExitStatus.ERROR)
+            return int(ExitStatus.OK if _reader_gone(state.env) else ExitStatus.ERROR)
+        except SystemExit:
+            if not _reader_gone(state.env):
+                raise
+            # Click's own answer to EPIPE is sys.exit(1), from inside the command: the same
+            # closed pipe, so the same quiet end as above.
+            _discard_stdout(state.env)
+            return int(ExitStatus.OK)
         except KeyboardInterrupt:
             print("interrupted", file=state.env.stderr)
             return int(ExitStatus.INTERRUPTED)
@@ -93,6 +105,11 @@ def _isatty(stream: Any) -> bool:
 def _stdout_failed(env: Env) -> bool:
     """Whether it was stdout that failed (``> /dev/full``, a closed stdout)."""
     return getattr(env.stdout, "failed", None) is not None
+
+
+def _reader_gone(env: Env) -> bool:
+    """Whether stdout is a pipe (or socket) whose reader closed it (EPIPE)."""
+    return isinstance(getattr(env.stdout, "failed", None), BrokenPipeError)
 
 
 def _discard_stdout(env: Env) -> None:

@@ -8,7 +8,7 @@ back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from wiccli.errors import WicError
@@ -24,6 +24,8 @@ class Cursor(Protocol):
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
     def run(self, sql: str, params: Sequence[Any] = ()) -> None: ...
     def many(self, sql: str, params: Sequence[Sequence[Any]]) -> None: ...
+    # The rows as the database sends them, not all held at once (a listing streams them).
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]: ...
 
 
 class Backend(Protocol):

@@ -328,15 +328,19 @@ def stale_cutoff(now: datetime, days: int) -> datetime:
 def select(ledger: Ledger, sel: Selection) -> list[Invitation]:
     """The entries that pass every filter, sorted by id. ``stale_before`` keeps only
     entries still awaiting an answer whose last change is older than it."""
+    return [i for i in ledger.invitations if keeps(sel, i)]
+
+
+def keeps(sel: Selection, i: Invitation) -> bool:
+    """Whether ``i`` passes every filter of ``sel``."""
     text = sel.search.casefold()
-    return [
-        i for i in ledger.invitations
-        if (not sel.statuses or i.status in sel.statuses)
-        and (not sel.categories or i.category in sel.categories)
-        and (not sel.countries or i.country in sel.countries)
-        and (not text or text in f"{i.name}\n{i.organization}\n{i.email}\n{i.note}".casefold())
-        and (sel.stale_before is None or (i.status in PENDING and i.updated < sel.stale_before))
-    ]
+    return ((not sel.statuses or i.status in sel.statuses)
+            and (not sel.categories or i.category in sel.categories)
+            and (not sel.countries or i.country in sel.countries)
+            and (not text
+                 or text in f"{i.name}\n{i.organization}\n{i.email}\n{i.note}".casefold())
+            and (sel.stale_before is None
+                 or (i.status in PENDING and i.updated < sel.stale_before)))
 
 
 # --------------------------------------------------------------------------- records

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 CONNECT_TIMEOUT = 10
 SETUP_LOCK = 0x77696331  # an advisory lock id: one wic sets up the tables at a time
+STREAM_BATCH = 2000  # rows a round trip of a streamed query
 
 
 def shown(location: str) -> str:
@@ -66,6 +67,7 @@ _KEYWORDS = frozenset({"host", "hostaddr", "port", "dbname", "user", "password",
 class _Cursor:
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.conn = conn
+        self.streams = 0
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql.replace("?", "%s"), params).fetchall()
@@ -77,6 +79,15 @@ class _Cursor:
         if params:
             with self.conn.cursor() as cursor:
                 cursor.executemany(sql.replace("?", "%s"), params)
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        # A server-side cursor, fetched a batch a round trip: the first rows are out
+        # before the last are read, and a reader that goes away stops the query.
+        self.streams += 1  # two may be open at once (entries, and their fields)
+        with self.conn.cursor(name=f"wic_stream_{self.streams}") as cursor:
+            cursor.itersize = STREAM_BATCH
+            cursor.execute(sql.replace("?", "%s"), params)
+            yield from cursor
 
 
 class PostgresBackend:

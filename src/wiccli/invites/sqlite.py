@@ -27,6 +27,7 @@ from wiccli.output.files import make_private_folder, open_regular
 APPLICATION_ID = 0x77696331  # "wic1" in the file header: this is a wic ledger
 BUSY_TIMEOUT = 60.0
 HEADER = b"SQLite format 3\x00"
+STREAM_BATCH = 512  # rows fetched at a time by a streamed query
 
 Seed = Callable[[Cursor], None]
 
@@ -43,6 +44,14 @@ class _Cursor:
 
     def many(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
         self.conn.executemany(sql, params)
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        cursor = self.conn.execute(sql, params)
+        try:
+            while batch := cursor.fetchmany(STREAM_BATCH):
+                yield from batch
+        finally:
+            cursor.close()
 
 
 class SqliteBackend:

@@ -28,6 +28,7 @@ from typing import Any
 from wiccli.errors import DataError, NotFoundError
 from wiccli.event.model import Event
 from wiccli.invites import model as core
+from wiccli.invites import query
 from wiccli.invites import rows as rows_
 from wiccli.invites.backend import Backend, Cursor
 from wiccli.invites.messages import MessageLog
@@ -249,7 +250,22 @@ class Tx(MessageLog):
 
     def select(self, sel: core.Selection) -> list[core.Invitation]:
         """The entries ``wic invites list`` shows for ``sel``, sorted by id (no history)."""
-        return core.select(core.Ledger("", tuple(self.entries(history=False))), sel)
+        return list(self.stream(sel))
+
+    def stream(self, sel: core.Selection) -> Iterator[core.Invitation]:
+        """:meth:`select`, an entry at a time as the database sends them (the filters are
+        in the query: :mod:`wiccli.invites.query`); a row that breaks a rule raises when
+        it is reached."""
+        sql, params = query.entries_sql(sel)
+        check, keep = self.check(), query.raw_filter(sel)
+        fields = query.Grouped(self.db.stream(
+            "SELECT entry_id, name, value FROM fields ORDER BY entry_id, name"))
+        for row in self.db.stream(sql, params):
+            if keep is None or keep(row):
+                values = rows_.field_values(check, row[0], fields.of(row[0]))
+                entry = rows_.entry(check, row, [], values)
+                if core.keeps(sel, entry):
+                    yield entry
 
     def pick(self, sel: core.Selection, ids: Sequence[str] = ()) -> list[core.Invitation]:
         """The entries ``sel`` keeps; with ids, only those of them (each id must exist)."""

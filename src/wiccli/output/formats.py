@@ -7,12 +7,13 @@ every command that takes ``--format`` (see :mod:`wiccli.cli.listing`) offers it 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from enum import StrEnum
 from typing import Any
 
 from wiccli.env import Env
-from wiccli.output.render import cell_text, write_delimited, write_json_lines
+from wiccli.output.render import batches, cell_text, write_delimited, write_json_lines
 
 
 class Format(StrEnum):
@@ -44,26 +45,32 @@ def formats_and(name: str, *extra: str) -> type[StrEnum]:
     return made
 
 
-def write_records(env: Env, fmt: Format, records: Sequence[Mapping[str, Any]],
-                  fields: Sequence[str]) -> None:
-    """Records to stdout in a data format (tables are drawn by :mod:`wiccli.output.render`).
+def write_records(env: Env, fmt: Format, records: Iterable[Mapping[str, Any]],
+                  fields: Sequence[str], empty_fields: Sequence[str] = ()) -> None:
+    """Records to stdout in a data format (tables are drawn by :mod:`wiccli.output.render`),
+    each written as it comes when ``records`` is an iterator.
 
-    ``fields`` are the columns of the row formats, in order (default: the first record's keys).
+    ``fields`` are the columns of the row formats, in order (default: the first record's
+    keys; with no record at all, ``empty_fields``).
     """
-    keys = list(fields) or (list(records[0]) if records else [])
+    stream = iter(records)
+    first = next(stream, None)
+    rows = stream if first is None else chain((first,), stream)
+    keys = list(fields) or (list(first) if first is not None else list(empty_fields))
     if fmt is Format.json:
-        write_json_lines(env, records)
+        write_json_lines(env, rows)
     elif fmt is Format.jsonl:
-        env.stdout.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+        for batch in batches(rows):
+            env.stdout.write("".join([json.dumps(r, ensure_ascii=False) + "\n" for r in batch]))
     elif fmt is Format.markdown:
-        write_markdown(env, keys, records)
+        write_markdown(env, keys, rows)
     elif fmt.spreadsheet:
-        write_delimited(env, keys, records, "," if fmt is Format.csv else "\t")
+        write_delimited(env, keys, rows, "," if fmt is Format.csv else "\t")
     else:
         raise ValueError(f"{fmt} is not a data format")
 
 
-def write_markdown(env: Env, keys: Sequence[str], records: Sequence[Mapping[str, Any]]) -> None:
+def write_markdown(env: Env, keys: Sequence[str], records: Iterable[Mapping[str, Any]]) -> None:
     """A GitHub-flavoured Markdown table: pipes escaped, line breaks as ``<br>``."""
     def row(cells: Sequence[str]) -> str:
         return "| " + " | ".join(cells) + " |\n"
@@ -72,6 +79,6 @@ def write_markdown(env: Env, keys: Sequence[str], records: Sequence[Mapping[str,
         text = cell_text(value).replace("\\", "\\\\").replace("|", "\\|")
         return "<br>".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
-    lines = [row(keys), row(["---"] * len(keys))]
-    lines += [row([cell(r.get(k)) for k in keys]) for r in records]
-    env.stdout.write("".join(lines))
+    env.stdout.write(row(keys) + row(["---"] * len(keys)))
+    for batch in batches(records):
+        env.stdout.write("".join([row([cell(r.get(k)) for k in keys]) for r in batch]))

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -90,11 +91,26 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+BATCH = 256  # records formatted and written at a time: one write call for each batch
+
+
+def batches(records: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    """``records`` in lists of ``size``, as they come (the last one shorter)."""
+    stream = iter(records)
+    while batch := list(islice(stream, size)):
+        yield batch
+
+
 def write_json_lines(env: Env, records: Iterable[Mapping[str, Any]]) -> None:
     """A JSON array with one record a line, as sqlite-utils prints it: greppable, and
-    written by the C encoder (indenting takes the slow pure-Python one)."""
-    lines = [json.dumps(record, ensure_ascii=False) for record in records]
-    env.stdout.write("[" + ",\n ".join(lines) + "]\n")
+    written by the C encoder (indenting takes the slow pure-Python one). Written as the
+    records come: ``[`` and the first, then ``,\\n `` before each next one."""
+    lead = "["
+    for batch in batches(records):
+        lines = [json.dumps(record, ensure_ascii=False) for record in batch]
+        env.stdout.write(lead + ",\n ".join(lines))
+        lead = ",\n "
+    env.stdout.write("[]\n" if lead == "[" else "]\n")
 
 
 def write_json(env: Env, data: Any) -> None:
@@ -125,15 +141,16 @@ def write_delimited(
 
     if delimiter == "\t":
         env.stdout.write("\t".join(keys) + "\n")
-        for record in records:
-            env.stdout.write("\t".join(map(_tsv_cell, cells(record))) + "\n")
+        for batch in batches(records):
+            env.stdout.write("".join(["\t".join(map(_tsv_cell, cells(record))) + "\n"
+                                      for record in batch]))
         return
     import csv  # only CSV needs it
 
     writer = csv.writer(env.stdout, lineterminator="\n")
     writer.writerow(keys)
-    for record in records:
-        writer.writerow(cells(record))
+    for batch in batches(records):
+        writer.writerows([cells(record) for record in batch])
 
 
 def _tsv_cell(text: str) -> str:

@@ -45,9 +45,9 @@ def list_(
         stale_before=None if stale is None else core.stale_cutoff(utc_now(state), stale),
     )
     with open_ledger(write=False) as (_, _, store), store.transaction(write=False) as tx:
-        entries = tx.select(sel)
+        entries = tx.stream(sel)  # written as the ledger sends them, in its transaction
         if bounced:
             failed = {e.id for e in tx.bounced()}  # as `send` and `status` count them
-            entries = [e for e in entries if e.id in failed]
-    output(state.env, fmt, entries_listing(entries, event))
+            entries = (e for e in entries if e.id in failed)
+        output(state.env, fmt, entries_listing(entries, event))
 
