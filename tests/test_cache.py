@@ -11,6 +11,7 @@ import pwd
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,11 +58,28 @@ def info(run: Runner, *args: str, **kwargs: object) -> dict[str, object]:
     return data
 
 
+def read(entry: Path) -> tuple[dict[str, Any], list[list[Any]]]:
+    """An entry's header and its segments (see event/cache.py)."""
+    head, rest = entry.read_bytes().split(b"\n", 1)
+    header = json.loads(head)
+    return header, [json.loads(rest[offset:offset + length])
+                    for offset, length, _, _ in header["segments"]]
+
+
+def rewrite(entry: Path, header: dict[str, Any], segments: list[list[Any]]) -> None:
+    """The entry with this header and these segments (their places recomputed)."""
+    blobs = [json.dumps(s).encode() for s in segments]
+    offsets = [sum(map(len, blobs[:i])) for i in range(len(blobs))]
+    header["segments"] = [[o, len(b), *old[2:]] for o, b, old in
+                          zip(offsets, blobs, header["segments"], strict=True)]
+    entry.write_bytes(json.dumps(header).encode() + b"\n" + b"".join(blobs))
+
+
 def doctor(entry: Path, name: str = "From the cache") -> None:
     """Change the event's name in the entry: a run that shows it answered from it."""
-    data = json.loads(entry.read_bytes())
-    data["event"]["event"][1] = name
-    entry.write_text(json.dumps(data), encoding="utf-8")
+    header, segments = read(entry)
+    header["event"]["event"][1] = name
+    rewrite(entry, header, segments)
 
 
 def test_second_run_answers_from_the_entry(run: Runner, tmp_path: Path) -> None:
@@ -108,6 +126,47 @@ def test_the_cached_event_is_the_parsed_event(tmp_path: Path) -> None:
         assert repr(back) == repr(event)  # every value, and each time's offset
 
 
+def test_a_day_reads_only_the_segments_that_can_overlap_it(
+        run: Runner, tmp_path: Path, big_event_file: Path) -> None:
+    """`agenda --day` answers from the day's segment (and the one of sessions crossing
+    midnight) without reading the other days: a damaged other day is not noticed, while
+    a view of every day finds it, and parses the file again."""
+    event = ["-e", str(big_event_file)]
+    plain = run(*event, "agenda", "--day", "1", "-f", "json", environ={"WIC_NO_CACHE": "1"})
+    assert run(*event, "info").code == 0
+    [entry] = entries(tmp_path)
+    header, segments = read(entry)
+    assert len(segments) == 5  # four days, then the sessions that cross midnight
+    first = segments[0][0]
+    first[1] = "Seen from the cache"
+    segments[2] = [["not a session"]]  # day 3 cannot be read any more
+    rewrite(entry, header, segments)
+    day = run(*event, "agenda", "--day", "1", "-f", "json")
+    assert day.code == 0, day.stderr
+    shown = {r["id"]: r for r in json.loads(day.stdout)}
+    assert shown[first[0]]["title"] == "Seen from the cache"
+    shown[first[0]]["title"] = next(r for r in json.loads(plain.stdout)
+                                    if r["id"] == first[0])["title"]
+    assert list(shown.values()) == json.loads(plain.stdout)
+    every = run(*event, "agenda", "-f", "json")
+    assert "Seen from the cache" not in every.stdout  # a miss: the file was parsed again
+    again = run(*event, "agenda", "-f", "json", environ={"WIC_NO_CACHE": "1"})
+    assert every.stdout == again.stdout
+
+
+@pytest.mark.parametrize("tz", ["Asia/Tokyo", "America/Los_Angeles", "Pacific/Kiritimati"])
+def test_a_day_in_another_zone_is_the_same_from_the_cache(
+        run: Runner, tmp_path: Path, big_event_file: Path, tz: str) -> None:
+    event = ["-e", str(big_event_file)]
+    assert run(*event, "info").code == 0
+    for day in ("1", "2", "4"):
+        for fmt in ("json", "table"):
+            argv = [*event, "agenda", "--day", day, "--tz", tz, "-f", fmt]
+            warm, plain = run(*argv), run(*argv, environ={"WIC_NO_CACHE": "1"})
+            assert (warm.code, warm.stdout, warm.stderr) == \
+                (plain.code, plain.stdout, plain.stderr), argv
+
+
 def test_the_file_is_named_as_this_run_names_it(run: Runner, tmp_path: Path) -> None:
     event = big_event(tmp_path / "big.toml")
     assert info(run, "-e", str(event))["file"] == str(event)
@@ -122,21 +181,34 @@ def _truncated(entry: Path) -> None:
 
 
 def _wrong_type(entry: Path) -> None:
-    data = json.loads(entry.read_bytes())
-    data["event"]["sessions"][0][13] = "one"  # a sequence number that is text
-    entry.write_text(json.dumps(data), encoding="utf-8")
+    header, segments = read(entry)
+    segments[0][0][13] = "one"  # a sequence number that is text
+    rewrite(entry, header, segments)
 
 
 def _missing_field(entry: Path) -> None:
-    data = json.loads(entry.read_bytes())
-    del data["event"]["sessions"][5][-1]
-    entry.write_text(json.dumps(data), encoding="utf-8")
+    header, segments = read(entry)
+    del segments[0][5][-2]
+    rewrite(entry, header, segments)
 
 
 def _other_key(entry: Path) -> None:
-    data = json.loads(entry.read_bytes())
-    data["key"] = "0" * 64
-    entry.write_text(json.dumps(data), encoding="utf-8")
+    header, segments = read(entry)
+    header["key"] = "0" * 64
+    rewrite(entry, header, segments)
+
+
+def _lost_session(entry: Path) -> None:
+    header, segments = read(entry)
+    del segments[-1][-1]  # the places left are not every session's
+    rewrite(entry, header, segments)
+
+
+def _moved_segment(entry: Path) -> None:
+    header, segments = read(entry)
+    header["segments"][0][0] += 1  # no longer where its JSON starts
+    entry.write_bytes(json.dumps(header).encode() + b"\n"
+                      + b"".join(json.dumps(s).encode() for s in segments))
 
 
 def _deep(entry: Path) -> None:
@@ -145,7 +217,8 @@ def _deep(entry: Path) -> None:
 
 @pytest.mark.parametrize("damage", [
     lambda e: e.write_bytes(b"\x80\x05not json at all"), _truncated, _wrong_type,
-    _missing_field, _other_key, _deep, lambda e: e.write_bytes(b'{"key": 1, "event": []}'),
+    _missing_field, _other_key, _lost_session, _moved_segment, _deep,
+    lambda e: e.write_bytes(b'{"key": 1, "event": []}'),
     lambda e: e.write_text('{"key": "x"}', encoding="utf-8"),
 ])
 def test_a_wrong_entry_is_a_miss_and_is_rewritten(run: Runner, tmp_path: Path,
@@ -187,7 +260,7 @@ def test_a_link_or_a_fifo_planted_as_an_entry_is_a_miss(run: Runner, tmp_path: P
     entry.symlink_to(doctored)
     assert info(run, "-e", str(event))["name"] == "Demo Conference"
     assert not entry.is_symlink()  # replaced by a real entry, the link's target untouched
-    assert json.loads(doctored.read_bytes())["event"]["event"][1] == "From the cache"
+    assert read(doctored)[0]["event"]["event"][1] == "From the cache"
     entry.unlink()
     os.mkfifo(entry)
     env = {k: v for k, v in os.environ.items() if not k.startswith("WIC_")}

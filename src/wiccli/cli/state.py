@@ -9,9 +9,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wiccli.env import Env
 from wiccli.event.model import Event
+
+if TYPE_CHECKING:
+    from wiccli.event.cache import Window
 
 
 @dataclass
@@ -21,6 +25,7 @@ class State:
     debug: bool = False
     ledger_option: str | None = None  # ``wic invites --ledger``
     _event: Event | None = None
+    _partial: bool = False  # _event holds only the sessions of a window (event_around)
 
     def event_path(self) -> tuple[Path, bool]:
         from wiccli.event.load import resolve_event_path
@@ -29,24 +34,36 @@ class State:
 
     def event(self) -> Event:
         """The event named by --event, WIC_EVENT, ./wic.toml or the bundled one (loaded once)."""
-        if self._event is None:
-            from functools import partial
-
-            from wiccli.event.cache import load_cached
-            from wiccli.event.load import load_event
-
-            path, bundled = self.event_path()
-            with _no_cyclic_gc():
-                self._event = load_cached(path, partial(load_event, bundled=bundled),
-                                          bundled=bundled, environ=self.env.environ)
+        if self._event is None or self._partial:
+            self._event, self._partial = self._load(None), False
         return self._event
+
+    def event_around(self, window: Window) -> Event:
+        """The event for a view of one stretch of time, which ``window`` picks from the
+        event without its sessions: every session that may overlap it, perhaps not the
+        others (a big event's cache reads only the days it needs; see event/cache.py)."""
+        if self._event is None:
+            self._event, self._partial = self._load(window), True
+        return self._event
+
+    def _load(self, window: Window | None) -> Event:
+        from functools import partial
+
+        from wiccli.event.cache import load_cached
+        from wiccli.event.load import load_event
+
+        path, bundled = self.event_path()
+        with _no_cyclic_gc():
+            return load_cached(path, partial(load_event, bundled=bundled), bundled=bundled,
+                               environ=self.env.environ, window=window)
 
     def zone(self, name: str | None = None) -> tzinfo:
         """``--tz NAME`` when given, else the event's time zone."""
         from wiccli.event.values import zone_option
 
         if name is None:
-            return zone_option("event.timezone", self.event().timezone)
+            timezone = (self._event if self._event is not None else self.event()).timezone
+            return zone_option("event.timezone", timezone)
         return zone_option("--tz", name)
 
     def today(self) -> date:

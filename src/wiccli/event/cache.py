@@ -16,6 +16,13 @@ to a new temporary file (``O_EXCL``, 0600) and moved into place. An entry that i
 wrong in any way is a miss: the file is parsed again. Only events that passed
 validation are stored, so the cache never hides an error. Files under 64 KB skip the
 cache; ``WIC_NO_CACHE=1`` turns it off; deleting the folder is always safe.
+
+An entry is a header line (the key, the event without its sessions, where each segment
+is and the first start and last end in it) and then the sessions in segments, one JSON
+array each: one for each day of the event (the sessions on that day alone, in time
+order) and one of the sessions on more than one day. A day's view (``agenda --day 2``)
+reads the header and only the segments that can overlap that day (:func:`load_cached`
+with ``window``), not the rest.
 """
 
 from __future__ import annotations
@@ -25,11 +32,12 @@ import stat
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 from wiccli import __version__
+from wiccli.errors import WicError
 from wiccli.event import guestfields, profiles
 from wiccli.event.model import (
     STATUSES,
@@ -46,7 +54,7 @@ from wiccli.event.model import (
 )
 from wiccli.output.files import make_private_folder, open_regular
 
-FORMAT = 8  # bump when the layout of an entry changes
+FORMAT = 9  # bump when the layout of an entry changes
 PACKAGE = Path(__file__).resolve().parents[1]
 CODE = ("__init__.py", "errors.py", "event/model.py", "event/check.py", "event/fields.py",
         "event/load.py", "event/clock.py", "event/checklevels.py", "event/tomltime.py",
@@ -86,21 +94,30 @@ def entry_key(data: bytes) -> str:
     return digest.hexdigest()
 
 
+Window = Callable[[Event], "tuple[datetime, datetime] | None"]
+
+
 def load_cached(
     path: Path,
     load: Callable[[Path], Event],
     *,
     bundled: bool = False,
     environ: Mapping[str, str] = os.environ,
+    window: Window | None = None,
 ) -> Event:
-    """``load(path)``, answered from the cache when it holds this file's event."""
+    """``load(path)``, answered from the cache when it holds this file's event.
+
+    ``window`` picks, from the event without its sessions, the time a command shows (or
+    None: all of it); the event answered from the cache then has only the sessions of
+    the segments that may overlap it, in the file's order. (A miss parses the file and
+    answers with every session.)"""
     folder = cache_dir() if enabled(environ) else None
     data = _read_source(path) if folder is not None else None
     if folder is None or data is None or len(data) < MIN_SIZE or not usable_folder(folder):
         return load(path)
     key = entry_key(data)
     entry = folder / f"{key}.json"
-    event = read_entry(entry, key)
+    event = read_entry(entry, key, window)
     if event is None:
         event = load(path)  # raises on an invalid file: nothing is written then
         write_entry(entry, key, event)
@@ -134,9 +151,9 @@ def usable_folder(folder: Path) -> bool:
 
 
 
-def read_entry(entry: Path, key: str) -> Event | None:
+def read_entry(entry: Path, key: str, window: Window | None = None) -> Event | None:
     """The event in ``entry`` if it is a regular file of this user's holding ``key``'s
-    event; None (a miss) for anything else."""
+    event (with ``window``: the segments that may overlap it); None (a miss) otherwise."""
     import json
 
     try:
@@ -149,25 +166,84 @@ def read_entry(entry: Path, key: str) -> Event | None:
                 info.st_size > MAX_ENTRY:
             return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            found = json.loads(handle.read())
-        if not isinstance(found, dict) or found.get("key") != key:
-            return None
-        return decode(found["event"])
+            line = handle.readline(MAX_ENTRY)
+            found = json.loads(line)
+            if not isinstance(found, dict) or found.get("key") != key:
+                return None
+            head = decode(found["event"])
+            segments = _segments(found["segments"], info.st_size - len(line))
+            wanted = window(head) if window is not None else None
+            chosen = [s for s in segments if wanted is None or _overlaps(s, *wanted)]
+            rows = _rows(handle, len(line), chosen, whole=wanted is None)
+        return replace(head, sessions=tuple(_session(r) for r in rows))
+    except WicError:  # the window's own error (a day the event does not have)
+        raise
     except Exception:  # truncated, foreign, from another version: a miss
         return None
     finally:
         os.close(fd)
 
 
+EARLIEST, LATEST = datetime(1, 1, 2, tzinfo=UTC), datetime(9999, 12, 30, tzinfo=UTC)
+
+
+def day_window(event: Event, day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """Instants that hold every session on ``day`` as event/days.py assigns them: from
+    the first moment of the day to the first of the next. Listed days: the day's start
+    to the next one's (a moment between two days is the day before's; before the first
+    day, or after the last, anything may be theirs). Days by ``day_starts``: its start
+    on the date and the next, the earlier and the later of a wall time that occurs
+    twice, or not at all, on a day the clocks change."""
+    if event.day_list:
+        listed = list(event.day_list)
+        place = next((i for i, d in enumerate(listed) if d.date == day), None)
+        if place is None:
+            return EARLIEST, LATEST
+        return (listed[place].start if place else EARLIEST,
+                listed[place + 1].start if place + 1 < len(listed) else LATEST)
+
+    def at(on: date) -> list[datetime]:
+        return [datetime.combine(on, event.day_starts.replace(fold=f), zone) for f in (0, 1)]
+
+    return min(at(day)), max(at(day + timedelta(days=1)))
+
+
+def _segments(found: Any, size: int) -> list[list[Any]]:
+    """The segments' [offset, length, first start, last end] (times as POSIX seconds)."""
+    if not isinstance(found, list):
+        raise ValueError("not an entry this wic wrote")
+    segments = [_row(s, (int, int, (int, float), (int, float))) for s in found]
+    if sum(s[1] for s in segments) != size:
+        raise ValueError("not an entry this wic wrote")
+    return segments
+
+
+def _overlaps(segment: list[Any], start: datetime, end: datetime) -> bool:
+    return bool(segment[2] < end.timestamp() and segment[3] > start.timestamp())
+
+
+def _rows(handle: Any, base: int, segments: list[list[Any]], *, whole: bool) -> list[Any]:
+    """The session rows of ``segments``, in the file's order (each row ends with its
+    place there); ``whole``: every place exactly once."""
+    import json
+
+    rows: list[Any] = []
+    for offset, length, _, _ in segments:
+        handle.seek(base + offset)
+        rows += json.loads(handle.read(length))
+    rows.sort(key=lambda r: r[-1])
+    if whole and [r[-1] for r in rows] != list(range(len(rows))):
+        raise ValueError("not an entry this wic wrote")
+    return rows
+
+
 def write_entry(entry: Path, key: str, event: Event) -> None:
     """Write the entry to a new temporary file and move it into place; never fail."""
-    import json
     import secrets
 
     tmp = entry.with_name(f".{entry.name}.{secrets.token_hex(8)}.tmp")
     try:
-        data = json.dumps({"key": key, "event": encode(event)}, ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
+        data = encode_entry(key, event)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -180,6 +256,43 @@ def write_entry(entry: Path, key: str, event: Event) -> None:
             pass
 
 
+def encode_entry(key: str, event: Event) -> bytes:
+    """The header line, then the segments of :func:`segment` one after the other."""
+    import json
+
+    def dump(value: Any) -> bytes:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    blobs, places, offset = [], [], 0
+    for sessions in segment(event):
+        blob = dump([[*_session_row(s), i] for i, s in sessions])
+        places.append([offset, len(blob), min(s.start for _, s in sessions).timestamp(),
+                       max(s.end for _, s in sessions).timestamp()])
+        blobs.append(blob)
+        offset += len(blob)
+    head = dump({"key": key, "event": encode(replace(event, sessions=())),
+                 "segments": places})
+    return head + b"\n" + b"".join(blobs)
+
+
+def segment(event: Event) -> list[list[tuple[int, Session]]]:
+    """The sessions (with their places in the file) by the day of the event they are on
+    (event/days.py, in the event's zone: a night talk is its evening's), in time order,
+    then those on more than one day."""
+    from zoneinfo import ZoneInfo
+
+    from wiccli.event.days import session_days
+
+    zone = ZoneInfo(event.timezone)
+    days: dict[date, list[tuple[int, Session]]] = {}
+    spanning: list[tuple[int, Session]] = []
+    for place, s in enumerate(event.sessions):
+        on = session_days(event, s, zone)
+        (days.setdefault(on[0], []) if len(on) == 1 else spanning).append((place, s))
+    groups = [days[d] for d in sorted(days)] + ([spanning] if spanning else [])
+    return [sorted(g, key=lambda p: (p[1].start, p[1].end, p[1].id)) for g in groups]
+
+
 def _prune(folder: Path) -> None:
     """Keep the most recently written entries (an edited file leaves its old one)."""
     found = []
@@ -189,6 +302,9 @@ def _prune(folder: Path) -> None:
             found.append((info.st_mtime_ns, path))
     for _, old in sorted(found, reverse=True)[KEEP:]:
         old.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- the codec
 
 
 # --------------------------------------------------------------------------- the codec
@@ -219,11 +335,7 @@ def encode(event: Event) -> dict[str, Any]:
                  for d in event.day_list],
         "themes": [[t.id, t.name, t.description] for t in event.themes],
         "venues": [[v.id, v.name, v.address, v.lat, v.lon, v.capacity] for v in event.venues],
-        "sessions": [[s.id, s.title, s.kind, s.start.isoformat(), s.end.isoformat(), s.theme,
-                      s.venue, s.status, s.provisional, s.description, list(s.hosts),
-                      list(s.speakers), s.url, s.sequence, s.guid, s.frab_id, s.expected,
-                      s.language]
-                     for s in event.sessions],
+        "sessions": [_session_row(s) for s in event.sessions],
         "invitations": [inv.target, inv.ledger,
                         [[c.id, c.name, c.target, c.colour, list(c.zones)]
                          for c in inv.categories],
@@ -237,6 +349,12 @@ def encode(event: Event) -> dict[str, Any]:
     }
 
 
+def _session_row(s: Session) -> list[Any]:
+    return [s.id, s.title, s.kind, s.start.isoformat(), s.end.isoformat(), s.theme, s.venue,
+            s.status, s.provisional, s.description, list(s.hosts), list(s.speakers), s.url,
+            s.sequence, s.guid, s.frab_id, s.expected, s.language]
+
+
 N = type(None)
 # The type of each value in an entry's rows: an entry that differs anywhere is a miss.
 EVENT_TYPES = (str, str, str, str, str, str, str, str, list, (str, N), (str, N), str, (str, N))
@@ -248,6 +366,7 @@ SESSION_TYPES = (str, str, str, str, str, (str, N), (str, N), str, bool, str, li
 CHECKS_TYPES = (list, int, list)
 LEVEL_TYPES = (str, str)
 TRAVEL_TYPES = (str, str, int)
+SEGMENT_TYPES = (*SESSION_TYPES, int)  # a row of a segment ends with its place in the file
 CATEGORY_TYPES = (str, str, (int, N), (str, N), list)
 INVITATION_TYPES = ((int, N), (str, N), list, (list, N), (str, N), (str, N), (str, N), list)
 
@@ -266,8 +385,9 @@ def _texts(values: list[Any]) -> tuple[str, ...]:
 
 
 def _session(row: list[Any]) -> Session:
+    """A session from its row in an entry's segment (its place in the file last)."""
     (sid, title, kind, start, end, theme, venue, status, provisional, description, hosts,
-     speakers, url, sequence, guid, frab_id, expected, language) = _row(row, SESSION_TYPES)
+     speakers, url, sequence, guid, frab_id, expected, language, _) = _row(row, SEGMENT_TYPES)
     if status not in STATUSES:
         raise ValueError("not an entry this wic wrote")
     return Session(sid, title, kind, _when(start), _when(end), theme, venue,  # type: ignore[arg-type]
@@ -298,7 +418,7 @@ def decode(data: dict[str, Any]) -> Event:
         tagline, location, _texts(organizers), url, _when(updated),
         tuple(Theme(*_row(t, THEME_TYPES)) for t in data["themes"]),
         tuple(Venue(*_row(v, VENUE_TYPES)) for v in data["venues"]),
-        tuple(_session(s) for s in data["sessions"]),
+        tuple(_session([*s, 0]) for s in data["sessions"]),
         Invitations(target, ledger, tuple(_category(c) for c in categories),
                     None if organizer is None else Organizer(*_texts(organizer)), reply_to,
                     templates, authserv_id, guestfields.decode(fields)),

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain
 from enum import StrEnum
+from itertools import chain
 from typing import Any
 
 from wiccli.env import Env
