@@ -41,6 +41,17 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 
 FLOOR = "import typer, rich.console, rich.table"
+TOMLLIB = "import sys, tomllib; tomllib.load(open(sys.argv[1], 'rb'))"
+# The query `invites list --status invited` makes, written as JSON lines, by the driver alone.
+RAW_LIST = """
+import json, sys
+from {module} import connect
+conn = connect(sys.argv[1])
+query = "SELECT * FROM entries WHERE status = {mark} ORDER BY id"
+for row in conn.execute(query, ("invited",)):
+    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\\n")
+"""
+PSYCOPG_CONNECT = "import sys, psycopg; psycopg.connect(sys.argv[1]).execute('SELECT 1')"
 LEDGER_ID = "inv-00001"  # always "invited" in a generated ledger
 
 
@@ -76,7 +87,19 @@ class Target:
 TARGETS = [
     Target("agenda, bundled event / floor", "agenda-bundled", "floor", 1.3),
     Target("agenda --day, 1,000 sessions / floor", "agenda-1000", "floor", 1.5),
-    Target("agenda --day, 10,000 sessions / floor", "agenda-10000", "floor", 3.0),
+    Target("agenda --day, 10,000 sessions / floor", "agenda-10000", "floor", 2.0),
+    Target("agenda --day, 10,000, no cache / tomllib alone", "agenda-nocache-10000",
+           "tomllib-10000", 2.0),
+    Target("invites list | head, {entries} entries / floor", "invites-list-head", "floor",
+           1.5),
+    Target("invites list | head / sqlite3 alone", "invites-list-head", "sqlite3-list-head",
+           0.0),
+    Target("PostgreSQL: invites list | head / psycopg alone", "pg-invites-list-head",
+           "psycopg-list-head", 1.3),
+    Target("PostgreSQL: connect alone (psycopg) / floor", "psycopg-connect", "floor", 0.0),
+    Target("PostgreSQL: invites status / psycopg connect alone", "pg-invites-status",
+           "psycopg-connect", 0.0),
+    Target("PostgreSQL: psql -c 'select 1' / floor", "psql-connect", "floor", 0.0),
     Target("export-ics, 10,000 sessions / icalendar alone", "export-10000", "peer-10000", 1.3),
     Target("invites status, {entries} entries / floor", "invites-status", "floor", 1.5),
     Target("invites accept, {entries} entries / floor", "invites-accept", "floor", 1.5),
@@ -319,6 +342,9 @@ def make_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
             Case(f"agenda-tty-{size}", f"wic agenda --day 2 on a terminal ({n})",
                  [*ev, "agenda", "--day", "2"], tty=True),
         ]
+    for size, path in inputs.events.items():
+        cases.append(Case(f"tomllib-{size}", f"  tomllib alone, parsing the file ({size:,})",
+                          [py, "-c", TOMLLIB, str(path)], runs=heavy_runs))
     biggest = max(inputs.events)
     path = inputs.events[biggest]
     cases += [
@@ -359,10 +385,18 @@ def ledger_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case]:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(inputs.ledger, work)
+        with open(work, "rb+") as copy:  # on disk before the clock starts: the command's
+            os.fsync(copy.fileno())      # own synced commit does not flush the copy too
 
     n, rows = f"{inputs.ledger_size:,}", f"{inputs.import_rows:,}"
     led, on = [*wic, "invites", "--ledger"], (str(work), str(empty))
     return [
+        Case("invites-list-head", f"wic invites list -s invited -f jsonl | head ({n})",
+             head([*led, str(inputs.ledger), "list", "--status", "invited", "-f", "jsonl"]),
+             needs=("invites", "list")),
+        Case("sqlite3-list-head", "  sqlite3 alone, the same query | head",
+             head([sys.executable, "-c", RAW_LIST.format(module="sqlite3", mark="?"),
+                   str(inputs.ledger)])),
         Case("invites-status", f"wic invites status ({n} entries)",
              [*led, str(inputs.ledger), "status"], needs=("invites", "status")),
         Case("invites-set", f"wic invites set ({n} entries)",
@@ -414,6 +448,11 @@ def door_cases(wic: list[str], inputs: Inputs, work: Path, fresh: Callable[[], N
     ]
 
 
+def head(argv: list[str]) -> list[str]:
+    """``argv | head`` in a shell: the listing's reader stops after ten lines."""
+    return ["sh", "-c", f"{shlex.join(argv)} | head"]
+
+
 # PostgreSQL: a ledger database made once (the template), copied before every change.
 PG_SNIPPET = """
 import sys, psycopg
@@ -449,15 +488,26 @@ def postgres_cases(wic: list[str], inputs: Inputs, heavy_runs: int) -> list[Case
         pg_database(url, "create", "wic_bench_empty")
 
     cases = [c for c in ledger_cases(wic, inputs, heavy_runs)
-             if c.key != "invites-replies" and not c.key.startswith("checkin")]
+             if c.key not in ("invites-replies", "sqlite3-list-head")
+             and not c.key.startswith("checkin")]
+    swap = {str(inputs.ledger): base, str(inputs.folder / "ledger-work.db"): work,
+            str(inputs.folder / "ledger-empty.db"): empty}
     for case in cases:
         case.key = f"pg-{case.key}"
         case.label = f"  PostgreSQL: {case.label.removeprefix('wic ')}"
-        swap = {str(inputs.ledger): base, str(inputs.folder / "ledger-work.db"): work,
-                str(inputs.folder / "ledger-empty.db"): empty}
         case.argv = [swap.get(a, a) for a in case.argv]
+        if case.argv[0] == "sh":  # the pipeline's command line
+            case.argv[-1] = case.argv[-1].replace(shlex.quote(str(inputs.ledger)), base)
         case.prepare = fresh if case.prepare else None
-    return cases
+    raw = RAW_LIST.format(module="psycopg", mark="%s")
+    return [*cases,
+            Case("psycopg-list-head", "  psycopg alone, the same query | head",
+                 head([sys.executable, "-c", raw, base])),
+            Case("psycopg-connect", "  psycopg alone, connect and SELECT 1",
+                 [sys.executable, "-c", PSYCOPG_CONNECT, base]),
+            *([Case("psql-connect", "  psql -c 'select 1' (no Python at all)",
+                    [psql, "-X", "-q", "-c", "select 1", base])]
+              if (psql := shutil.which("psql")) else [])]
 
 
 @dataclass
@@ -544,16 +594,23 @@ def ratios(results: dict[str, dict[str, Any]], entries: int,
             row["verdict"] = "ok" if row["ratio"] <= target.limit else "over"
         elif case and not target.base and "median_s" in case:
             row["ratio"], row["cpu_ratio"] = case["median_s"], case["cpu_s"]
-            row["verdict"] = "ok" if row["ratio"] <= target.limit else "over"
+            row["verdict"] = verdict(row["ratio"], target.limit)
         elif case and base and "median_s" in case and "median_s" in base:
             row["ratio"] = case["median_s"] / base["median_s"]
-            row["cpu_ratio"] = case["cpu_s"] / base["cpu_s"]
-            row["verdict"] = "ok" if row["ratio"] <= target.limit else "over"
+            row["cpu_ratio"] = case["cpu_s"] / base["cpu_s"] if base["cpu_s"] else None
+            row["verdict"] = verdict(row["ratio"], target.limit)
         else:
             row["ratio"] = row["cpu_ratio"] = None
             row["verdict"] = (case or {}).get("status", "not run")
         rows.append(row)
     return rows
+
+
+def verdict(ratio: float, limit: float) -> str:
+    """ok or over; a limit of 0 is a comparison only (how far from a reference)."""
+    if not limit:
+        return "(reference)"
+    return "ok" if ratio <= limit else "over"
 
 
 def memory_growth(results: dict[str, dict[str, Any]], sizes: Sequence[int]) -> list[dict[str, Any]]:
@@ -587,8 +644,8 @@ def text_report(report: dict[str, Any]) -> str:
         unit = row.get("unit", "x")
         wall = f"{row['ratio']:.2f}{unit}" if row["ratio"] is not None else "—"
         cpu = f"{row['cpu_ratio']:.2f}{unit}" if row["cpu_ratio"] is not None else "—"
-        out.append(f"{row['target']:<52} {wall:>7} {cpu:>7} "
-                   f"{'<= ' + str(row['limit']) + unit:>8}  {row['verdict']}")
+        limit = f"<= {row['limit']}{unit}" if row["limit"] else "—"
+        out.append(f"{row['target']:<52} {wall:>7} {cpu:>7} {limit:>8}  {row['verdict']}")
     out.append(f"(peak RSS readings include the harness's own {report['harness_rss_mib']:.1f} "
                "MiB, copied into each child before it starts the command)")
     if report["memory"]:
@@ -666,6 +723,8 @@ def child_env(folder: Path) -> dict[str, str]:
     env.pop("COLUMNS", None)  # piped tables are 80 columns wide
     # Compiled bytecode is cached, as after any install, but in the temporary folder.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # Buffered stdout, as a user's shell gives it (unbuffered, every record is a system call).
+    env.pop("PYTHONUNBUFFERED", None)
     env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
     return env
 
