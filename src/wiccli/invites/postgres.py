@@ -151,13 +151,11 @@ def open_backend(url: str, event_id: str, *, create: bool) -> PostgresBackend | 
     backend = _connect(url)
     conn = backend.conn
     try:
-        if not create:
-            with backend.transaction(write=False) as cursor:
-                version = _version(cursor)[0]
-            if version == 0:
-                conn.close()
-                return None
-        backend.created = _set_up(backend, event_id)
+        version, found = _peek(backend)
+        if not create and version == 0:
+            conn.close()
+            return None
+        backend.created = _set_up(backend, event_id, version, found)
     except BaseException:
         conn.close()
         raise
@@ -192,10 +190,26 @@ def event_of(url: str) -> str | None:
     return found if version else None
 
 
-def _set_up(backend: PostgresBackend, event_id: str) -> bool:
+def _peek(backend: PostgresBackend) -> tuple[int, str | None]:
+    """What :func:`_version` finds, in one round trip (a statement of its own, outside
+    any transaction): a missing table is no ledger yet."""
+    import psycopg
+
+    try:
+        rows = dict(backend.conn.execute(
+            "SELECT key, value FROM ledger WHERE key IN ('schema', 'event')").fetchall())
+    except psycopg.errors.UndefinedTable:
+        return 0, None
+    except psycopg.Error as exc:
+        raise translate(exc, backend.where, backend.secrets) from None
+    try:
+        return int(rows.get("schema", "")), rows.get("event")
+    except ValueError:
+        return -1, rows.get("event")
+
+
+def _set_up(backend: PostgresBackend, event_id: str, version: int, found: str | None) -> bool:
     conn = backend.conn
-    with backend.transaction(write=False) as cursor:
-        version, found = _version(cursor)
     if version != schema.SCHEMA:
         _check_version(backend.where, version)
         # The lock is the session's and is taken before the transaction begins: a
