@@ -6,12 +6,13 @@ locked by tests; add keys freely, never rename or remove one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
 from wiccli.event.days import session_day
-from wiccli.event.model import Event, Session
+from wiccli.event.model import Event, Session, Theme, Venue
 from wiccli.event.query import count_by_kind
 
 SESSION_FIELDS = (
@@ -22,8 +23,21 @@ SESSION_FIELDS = (
 
 
 def session_record(event: Event, session: Session, zone: tzinfo) -> dict[str, Any]:
-    theme = event.theme(session.theme)
-    venue = event.venue(session.venue)
+    return _record(event, session, event.theme(session.theme), event.venue(session.venue),
+                   zone)
+
+
+def session_records(event: Event, sessions: Iterable[Session], zone: tzinfo
+                    ) -> list[dict[str, Any]]:
+    """:func:`session_record` of each, themes and venues looked up in dicts made once."""
+    themes = {t.id: t for t in reversed(event.themes)}  # the first of an id, as event.theme
+    venues = {v.id: v for v in reversed(event.venues)}
+    return [_record(event, s, themes.get(s.theme or ""), venues.get(s.venue or ""), zone)
+            for s in sessions]
+
+
+def _record(event: Event, session: Session, theme: Theme | None, venue: Venue | None,
+            zone: tzinfo) -> dict[str, Any]:
     start = session.start.astimezone(zone)
     return {
         "id": session.id,

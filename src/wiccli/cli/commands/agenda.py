@@ -12,7 +12,7 @@ from wiccli.cli.registry import command
 from wiccli.cli.state import State, current
 from wiccli.event.model import Event
 from wiccli.event.query import build_filters, resolve_day, select
-from wiccli.event.records import session_record
+from wiccli.event.records import session_records
 from wiccli.output.formats import Format
 from wiccli.output.render import draw_table
 
@@ -35,7 +35,7 @@ def agenda(
     zone = state.zone(tz)
     filters = build_filters(event, today=state.today(), days=[] if day is None else [day],
                             themes=theme or [], venues=venue or [], kinds=kind or [])
-    records = [session_record(event, s, zone) for s in select(event, filters, zone)]
+    records = session_records(event, select(event, filters, zone), zone)
 
     def by_day() -> None:
         if not records:
