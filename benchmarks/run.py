@@ -51,6 +51,30 @@ query = "SELECT * FROM entries WHERE status = {mark} ORDER BY id"
 for row in conn.execute(query, ("invited",)):
     sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\\n")
 """
+# What mailmerge makes of a guest: a message with a plain-text and an HTML part (wic adds
+# a calendar part and writes a file a message; mailmerge prints them).
+MAILMERGE_TEMPLATE = """TO: {{name}} <{{email}}>
+SUBJECT: Invitation: World Internet Conference 2018, {{organization}}
+FROM: WIC Organising Committee <organisers@example.org>
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="outer-boundary"
+
+--outer-boundary
+Content-Type: text/plain; charset=utf-8
+
+Dear {{name}},
+
+On behalf of the organising committee, we are pleased to invite you ({{organization}})
+to the World Internet Conference in Wuzhen.
+
+--outer-boundary
+Content-Type: text/html; charset=utf-8
+
+<html><body><p>Dear {{name}},</p><p>On behalf of the organising committee, we are pleased
+to invite you ({{organization}}) to the World Internet Conference in Wuzhen.</p></body></html>
+
+--outer-boundary--
+"""
 PSYCOPG_CONNECT = "import sys, psycopg; psycopg.connect(sys.argv[1]).execute('SELECT 1')"
 LEDGER_ID = "inv-00001"  # always "invited" in a generated ledger
 
@@ -125,6 +149,7 @@ TARGETS = [
     Target("site, {publish} sessions, 4 days, 12 venues", "site-publish", "", 3.0),
     Target("programme (PDF), bundled event", "programme-bundled", "", 10.0),
     Target("invites send --dry-run, {guests} messages", "send-dry", "", 3.0),
+    Target("send --dry-run / mailmerge --dry-run", "send-dry", "mailmerge-dry", 1.0),
     Target("invites letters, {letters} guests", "letters", "", 30.0),
     Target("invites badges --reprint, {guests} guests (A6)", "badges", "", 60.0),
     Target("invites replies, {entries} answers, {entries} entries", "invites-replies", "",
@@ -516,6 +541,7 @@ class MailInputs:
     guests: int
     letters: int
     out: Path
+    mailmerge: Path | None = None  # the folder of mailmerge's template, guests and config
 
 
 def make_mail_inputs(folder: Path, wic: list[str], env: dict[str, str], smoke: bool
@@ -535,7 +561,16 @@ def make_mail_inputs(folder: Path, wic: list[str], env: dict[str, str], smoke: b
     ledger = folder / "mail-ledger.db"
     subprocess.run([*wic, "invites", "--ledger", str(ledger), "import", str(csv_path),
                     "--listed"], env=env, check=True, capture_output=True)
-    return MailInputs(ledger, guests, letters, folder / "mail-out")
+    peer = folder / "mailmerge"  # the same guests for mailmerge, a plain and an HTML part
+    peer.mkdir()
+    (peer / "mailmerge_template.txt").write_text(MAILMERGE_TEMPLATE, encoding="utf-8")
+    (peer / "mailmerge_server.conf").write_text(
+        "[smtp_server]\nhost = localhost\nport = 25\nsecurity = Never\n", encoding="utf-8")
+    (peer / "mailmerge_database.csv").write_text(
+        "email,name,organization\n" + "".join(
+            f"{row.split(',')[4]},{row.split(',')[0]},{row.split(',')[1]}\n"
+            for row in rows[1:]), encoding="utf-8")
+    return MailInputs(ledger, guests, letters, folder / "mail-out", peer)
 
 
 def mail_cases(wic: list[str], mail: MailInputs, heavy_runs: int) -> list[Case]:
@@ -543,7 +578,14 @@ def mail_cases(wic: list[str], mail: MailInputs, heavy_runs: int) -> list[Case]:
         shutil.rmtree(mail.out, ignore_errors=True)
 
     inv = [*wic, "invites", "--ledger", str(mail.ledger)]
-    return [
+    beside = Path(sys.executable).parent / "mailmerge"
+    mailmerge = str(beside) if beside.is_file() else shutil.which("mailmerge")
+    peer = [] if mailmerge is None or mail.mailmerge is None else [
+        Case("mailmerge-dry", f"  mailmerge --dry-run ({mail.guests:,} messages)",
+             ["sh", "-c", f"cd {shlex.quote(str(mail.mailmerge))} && "
+              f"{shlex.quote(mailmerge)} --dry-run --no-limit --output-format raw"],
+             runs=heavy_runs)]
+    return [*peer,
         Case("send-dry", f"wic invites send --dry-run ({mail.guests:,} messages)",
              [*inv, "send", "--dry-run", "--out-dir", str(mail.out)], needs=("invites", "send"),
              prepare=fresh, runs=heavy_runs),
