@@ -154,17 +154,45 @@ def test_a_day_reads_only_the_segments_that_can_overlap_it(
     assert every.stdout == again.stdout
 
 
-@pytest.mark.parametrize("tz", ["Asia/Tokyo", "America/Los_Angeles", "Pacific/Kiritimati"])
-def test_a_day_in_another_zone_is_the_same_from_the_cache(
-        run: Runner, tmp_path: Path, big_event_file: Path, tz: str) -> None:
-    event = ["-e", str(big_event_file)]
+LISTED_DAYS = "".join(f"""
+[[days]]
+date = 2018-11-{7 + n:02d}
+start = 2018-11-{7 + n:02d}T{start}
+end = 2018-11-{8 + n:02d}T{end}
+""" for n, (start, end) in enumerate([("07:00:00", "02:00:00"), ("08:30:00", "01:00:00"),
+                                      ("07:00:00", "03:00:00"), ("06:00:00", "04:00:00")]))
+
+
+def days_past_midnight(source: Path, target: Path, how: str) -> Path:
+    """``source`` with days that end after midnight: by a rule, or listed with gaps."""
+    text = source.read_text(encoding="utf-8")
+    if how == "day_starts":
+        text = text.replace("[event]\n", '[event]\nday_starts = "04:00"\n', 1)
+    elif how == "listed":
+        at = text.index("[[themes]]")
+        text = text[:at] + LISTED_DAYS.lstrip() + "\n" + text[at:]
+    write(target, text)
+    return target
+
+
+@pytest.mark.parametrize("days", ["calendar", "day_starts", "listed"])
+@pytest.mark.parametrize("tz", [None, "Asia/Tokyo", "America/Los_Angeles",
+                                "Pacific/Kiritimati"])
+def test_a_day_in_any_zone_is_the_same_from_the_cache(
+        run: Runner, tmp_path: Path, big_event_file: Path, tz: str | None,
+        days: str) -> None:
+    """The segments read for a day hold every session event/days.py puts on it: a night
+    talk on its evening, a moment between listed days on the day before."""
+    path = days_past_midnight(big_event_file, tmp_path / "days.toml", days)
+    event = ["-e", str(path)]
     assert run(*event, "info").code == 0
+    zone = [] if tz is None else ["--tz", tz]
     for day in ("1", "2", "4"):
         for fmt in ("json", "table"):
-            argv = [*event, "agenda", "--day", day, "--tz", tz, "-f", fmt]
+            argv = [*event, "agenda", "--day", day, *zone, "-f", fmt]
             warm, plain = run(*argv), run(*argv, environ={"WIC_NO_CACHE": "1"})
-            assert (warm.code, warm.stdout, warm.stderr) == \
-                (plain.code, plain.stdout, plain.stderr), argv
+            assert warm.code == 0, warm.stderr
+            assert (warm.stdout, warm.stderr) == (plain.stdout, plain.stderr), argv
 
 
 def test_the_file_is_named_as_this_run_names_it(run: Runner, tmp_path: Path) -> None:
