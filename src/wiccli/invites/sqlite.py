@@ -163,12 +163,12 @@ def _writable(path: Path) -> bool:
 
 
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    # ``timeout`` is SQLite's busy timeout: how long a statement waits for a lock.
     if read_only:  # opened so that SQLite cannot write it either
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                timeout=BUSY_TIMEOUT, isolation_level=None)
     else:  # a plain path: as_uri() would import urllib on every run
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
     return conn
