@@ -319,12 +319,16 @@ def test_two_organisers_changing_one_guest_at_once_one_is_told(url: str, tmp_pat
     with open_store(event, url, {}, tmp_path) as first, \
             open_store(event, url, {}, tmp_path) as second:
         entry = add(first, "Sample Delegate")
-        with pytest.raises(ConflictError, match="another organiser changed the same guests"):
+
+        def decline_while_another_accepts() -> None:
             with first.transaction() as tx:
                 tx.get(entry)  # this transaction's view of the ledger begins here
                 with second.transaction() as other:
                     other.set_status(entry, "accepted", note="", now=NOW, force=False)
                 tx.set_status(entry, "declined", note="", now=NOW, force=False)
+
+        with pytest.raises(ConflictError, match="another organiser changed the same guests"):
+            decline_while_another_accepts()
         with first.transaction(write=False) as tx:
             assert tx.get(entry).status == "accepted"
 
@@ -338,3 +342,16 @@ def test_a_read_only_transaction_on_postgresql_refuses_a_write(url: str, tmp_pat
                     "status": "invited"}, now=NOW, random_bytes=lambda n: b"y" * n)
         with store.transaction(write=False) as tx:
             assert [e.name for e in tx.ledger("wic2018").invitations] == ["Sample Delegate"]
+
+
+@pytest.mark.parametrize(("where", "said"), [
+    ("host=127.0.0.1 password=pass sekrit", 'host=127.0.0.1 password=***: cannot connect: '
+     'missing "***" after "***" in connection info string'),
+    ("host=127.0.0.1 dbname", 'host=127.0.0.1: cannot connect: missing "***" after "dbname" '
+     "in connection info string"),
+])
+def test_a_broken_connection_string_shows_libpqs_keywords_only(run: Runner, where: str,
+                                                               said: str) -> None:
+    pytest.importorskip("psycopg")
+    result = run("invites", "--ledger", where, "status")
+    assert (result.code, result.stdout, result.stderr) == (1, "", f"error: {said}\n")
