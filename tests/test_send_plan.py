@@ -10,7 +10,7 @@ import pytest
 from wiccli.errors import UsageError
 from wiccli.invites.model import Invitation, Message
 from wiccli.mail.delivery import Pace
-from wiccli.mail.sending import Job, Past, Rules, parse_rate, past, plan
+from wiccli.mail.sending import Job, Rules, parse_rate, past, plan
 
 NOW = datetime(2018, 11, 1, 9, 0, tzinfo=UTC)
 
