@@ -4,13 +4,15 @@ the run. Pure functions of the ledger's entries and messages, so tested as such.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from wiccli.errors import UsageError
+from wiccli.errors import DataError, UsageError
 from wiccli.invites.model import Invitation, Message
 from wiccli.mail.delivery import Pace
-from wiccli.mail.sending import Job, Rules, parse_rate, past, plan
+from wiccli.mail.message import Outgoing
+from wiccli.mail.sending import Job, Rules, parse_rate, past, plan, write_eml, write_maildir
 
 NOW = datetime(2018, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -225,3 +227,41 @@ def test_without_a_rate_nothing_waits() -> None:
     pace = Pace(None, clock.sleep, clock)
     assert [pace.wait(last) for last in (None, 100.0, 100.0)] == [100.0, 100.0, 100.0]
     assert clock.slept == []
+
+
+# --------------------------------------------------------------------------- a dry run
+
+
+def outgoing(entry_id: str, kind: str = "invitation") -> Outgoing:
+    data = (f"From: wic@example.org\r\nTo: {entry_id}@example.org\r\nSubject: {kind}\r\n"
+            f"Message-ID: <{entry_id}-{kind}@x>\r\n\r\nHello {entry_id}\r\n").encode()
+    return Outgoing(entry_id, kind, "wic@example.org", f"{entry_id}@example.org",
+                    f"<{entry_id}-{kind}@x>", f"invitation-{entry_id}@wic2018.wic", 0, NOW, data)
+
+
+def test_a_dry_run_writes_one_eml_per_message_and_counts_them(tmp_path: Path) -> None:
+    messages = [outgoing("a"), outgoing("a", "reminder"), outgoing("b")]
+    done: list[int] = []
+    written = write_eml(messages, tmp_path / "new", done.append)
+    assert [p.name for p in written] == ["a.eml", "a-reminder.eml", "b.eml"]
+    assert [p.read_bytes() for p in written] == [m.data for m in messages]
+    assert done == [1, 2, 3]
+
+
+def test_a_dry_run_into_a_maildir_delivers_each_and_counts_them(tmp_path: Path) -> None:
+    import mailbox
+
+    messages = [outgoing("a"), outgoing("b")]
+    done: list[int] = []
+    assert write_maildir(messages, tmp_path / "box", done.append) == 2
+    assert done == [1, 2]
+    box = mailbox.Maildir(tmp_path / "box", create=False)
+    assert sorted(m["To"] for m in box) == ["a@example.org", "b@example.org"]
+
+
+def test_a_maildir_that_cannot_be_written_is_one_error(tmp_path: Path) -> None:
+    (tmp_path / "box").write_text("a file where the Maildir would go\n")
+    with pytest.raises(DataError) as refused:
+        write_maildir([outgoing("a")], tmp_path / "box" / "inner")
+    assert refused.value.message == (f"{tmp_path / 'box' / 'inner'}: cannot write the Maildir: "
+                                     "Not a directory")
