@@ -3,11 +3,15 @@ the run. Pure functions of the ledger's entries and messages, so tested as such.
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from conftest import Result, Runner, write
+from smtpserver import PASSWORD, Server, smtp_server
 from wiccli.errors import DataError, UsageError
 from wiccli.invites.model import Invitation, Message
 from wiccli.mail.delivery import Pace
@@ -218,8 +222,13 @@ def test_the_first_message_goes_at_once_and_the_next_after_the_interval() -> Non
     assert clock.slept == [pytest.approx(1.5)]
     assert second == pytest.approx(102.0)
     clock.now += 5.0  # the second took longer than the interval: no wait for the third
-    assert pace.wait(second) == pytest.approx(107.0)
-    assert clock.slept == [pytest.approx(1.5)]
+    third = pace.wait(second)
+    assert third == pytest.approx(107.0)
+    clock.now += 2.0  # the third took exactly the interval: the fourth is due now
+    fourth = pace.wait(third)
+    clock.now += 1.75  # a quarter of a second to wait for the fifth
+    pace.wait(fourth)
+    assert clock.slept == [pytest.approx(1.5), pytest.approx(0.25)]
 
 
 def test_without_a_rate_nothing_waits() -> None:
@@ -265,3 +274,49 @@ def test_a_maildir_that_cannot_be_written_is_one_error(tmp_path: Path) -> None:
         write_maildir([outgoing("a")], tmp_path / "box" / "inner")
     assert refused.value.message == (f"{tmp_path / 'box' / 'inner'}: cannot write the Maildir: "
                                      "Not a directory")
+
+
+# --------------------------------------------------------------------------- through a server
+
+GUESTS = """name,category,country,email
+Ada Minister,government,GB,ada@example.org
+Cai Scholar,experts,CN,cai@example.org
+Eve Deputy,government,FR,eve@example.org
+"""
+
+
+@pytest.fixture
+def ledger(tmp_path: Path, run: Runner) -> list[str]:
+    args = ["invites", "--ledger", str(tmp_path / "guests.db")]
+    result = run(*args, "import", str(write(tmp_path / "guests.csv", GUESTS)), "--listed")
+    assert result.code == 0, result.stderr
+    return args
+
+
+def send(run: Runner, ledger: list[str], server: Server, *extra: str) -> Result:
+    return run(*ledger, "send", "--smtp", server.user_url(), "--smtp-ca", str(server.ca_file),
+               *extra, environ={"WIC_SMTP_PASSWORD": PASSWORD})
+
+
+def test_a_rate_spaces_the_messages_of_a_run(run: Runner, ledger: list[str],
+                                             tmp_path: Path) -> None:
+    with smtp_server(tmp_path) as server:
+        started = time.monotonic()
+        result = send(run, ledger, server, "--rate", "120/min")
+        took = time.monotonic() - started
+        assert len(server.inbox.received) == 3
+    assert result.code == 0, result.stderr
+    assert took >= 1.0  # two pauses of half a second between three messages
+
+
+def test_a_server_that_answers_busy_and_hangs_up_stops_the_run_saying_why(
+        run: Runner, ledger: list[str], tmp_path: Path) -> None:
+    with smtp_server(tmp_path, busy_after=1) as server:
+        result = send(run, ledger, server)
+        assert len(server.inbox.received) == 1
+    assert result.code == 1
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error: ")]
+    assert errors[0].startswith("error: the server closed the connection: 421 4.3.2 too busy")
+    assert "1 sent and recorded, 2 not sent" in errors[0]
+    listed = json.loads(run(*ledger, "list", "-f", "json").stdout)
+    assert sorted(e["status"] for e in listed) == ["invited", "listed", "listed"]
