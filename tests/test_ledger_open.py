@@ -355,3 +355,23 @@ def test_a_broken_connection_string_shows_libpqs_keywords_only(run: Runner, wher
     pytest.importorskip("psycopg")
     result = run("invites", "--ledger", where, "status")
     assert (result.code, result.stdout, result.stderr) == (1, "", f"error: {said}\n")
+
+
+def test_a_ledger_upgraded_by_a_newer_wic_while_waiting_is_left_alone(url: str,
+                                                                       conn: Any) -> None:
+    for statement in schema.statements(0, schema.POSTGRES):
+        conn.execute(statement)
+    conn.execute("INSERT INTO ledger (key, value) VALUES ('event', 'wic2018'), ('schema', '1')")
+    conn.execute("SELECT pg_advisory_lock(%s)", (pg.SETUP_LOCK,))
+    thread, done = in_thread(lambda: pg.open_backend(url, "wic2018", create=True))
+    time.sleep(1.0)
+    newer = schema.SCHEMA + 1
+    conn.execute("UPDATE ledger SET value = %s WHERE key = 'schema'", (str(newer),))
+    conn.execute("SELECT pg_advisory_unlock(%s)", (pg.SETUP_LOCK,))
+    thread.join(60)
+    assert isinstance(done.get("error"), DataError), done
+    assert done["error"].message == (
+        f"{pg.shown(url)}: the ledger was written by a newer wic (database schema {newer}; "
+        f"this wic reads up to {schema.SCHEMA}); upgrade wic")
+    assert conn.execute("SELECT to_regclass('messages')").fetchone() != (None,)
+    assert conn.execute("SELECT to_regclass('badges')").fetchone() == (None,)

@@ -177,17 +177,13 @@ def plan(ledger: Ledger, event: Event, rows: list[Row], *, source: str, now: dat
     for count, row in enumerate(rows, 1):
         try:
             _apply(result, index, event, row, now, random_bytes, force, new_status)
-        except (WicError, ValueError) as exc:
-            result.problems.append(f"{source}:{row.line}: {_message(exc)}")
+        except (WicError, ValueError) as exc:  # str() of a WicError is its message
+            result.problems.append(f"{source}:{row.line}: {exc}")
         if progress:
             progress(count)
     if not result.problems and (result.created or result.updated):
         result.ledger = ledger.with_entries(index.by_id.values())
     return result
-
-
-def _message(exc: Exception) -> str:
-    return exc.message if isinstance(exc, WicError) else str(exc)
 
 
 def _apply(result: Plan, index: _Index, event: Event, row: Row, now: datetime,

@@ -107,7 +107,7 @@ class PostgresBackend:
         import psycopg
 
         try:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("ROLLBACK")  # pragma: no mutate (the case of a keyword)
         except psycopg.Error:  # the connection is gone: the server rolled it back
             pass
 
