@@ -86,7 +86,8 @@ def _decode(path: Path) -> str:
 
     raw = read_bytes(path, "CSV file")
     try:
-        return raw.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is dropped
+        # A byte-order mark (Excel's "CSV UTF-8") is dropped.
+        return raw.decode("utf-8-sig")  # pragma: no mutate (a codec's name in any case)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(f"{path}:{line}: the file is not UTF-8 text; save it as UTF-8 "
