@@ -375,3 +375,36 @@ def test_a_ledger_upgraded_by_a_newer_wic_while_waiting_is_left_alone(url: str,
         f"this wic reads up to {schema.SCHEMA}); upgrade wic")
     assert conn.execute("SELECT to_regclass('messages')").fetchone() != (None,)
     assert conn.execute("SELECT to_regclass('badges')").fetchone() == (None,)
+
+
+def test_a_ledger_migrated_by_another_wic_while_waiting_is_opened(url: str, conn: Any) -> None:
+    for statement in schema.statements(0, schema.POSTGRES):
+        conn.execute(statement)
+    conn.execute("INSERT INTO ledger (key, value) VALUES ('event', 'wic2018'), ('schema', '1')")
+    conn.execute("SELECT pg_advisory_lock(%s)", (pg.SETUP_LOCK,))
+    thread, done = in_thread(lambda: pg.open_backend(url, "wic2018", create=True))
+    time.sleep(1.0)
+    for step in range(1, schema.SCHEMA):  # the other wic's migration
+        for statement in schema.statements(step, schema.POSTGRES):
+            conn.execute(statement)
+    conn.execute("UPDATE ledger SET value = %s WHERE key = 'schema'", (str(schema.SCHEMA),))
+    conn.execute("SELECT pg_advisory_unlock(%s)", (pg.SETUP_LOCK,))
+    thread.join(60)
+    assert "error" not in done, done
+    backend = done["result"]
+    try:
+        assert not backend.created
+        with Store(backend, "wic2018") as store:
+            add(store, "Sample Delegate")
+    finally:
+        backend.close()
+
+
+def test_a_postgresql_ledger_of_another_event_is_refused(url: str, conn: Any) -> None:
+    pg.open_backend(url, "demo", create=True).close()
+    for create in (True, False):
+        with pytest.raises(DataError) as refused:
+            pg.open_backend(url, "wic2018", create=create)
+        assert refused.value.message == (
+            f"{pg.shown(url)}: this ledger is for event 'demo', not 'wic2018' (the event in "
+            "use); pass --ledger or --event to pick the right pair")
