@@ -320,3 +320,18 @@ def test_a_server_that_answers_busy_and_hangs_up_stops_the_run_saying_why(
     assert "1 sent and recorded, 2 not sent" in errors[0]
     listed = json.loads(run(*ledger, "list", "-f", "json").stdout)
     assert sorted(e["status"] for e in listed) == ["invited", "listed", "listed"]
+
+
+def test_a_dry_runs_files_are_the_owners_only(tmp_path: Path) -> None:
+    written = write_eml([outgoing("a"), outgoing("b", "reminder")], tmp_path / "out")
+    assert [p.stat().st_mode & 0o777 for p in written] == [0o600, 0o600]
+
+
+def test_a_dry_run_that_cannot_write_a_file_names_it_as_given(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out" / "b.eml").mkdir(parents=True)
+    with pytest.raises(DataError) as refused:
+        write_eml([outgoing("a"), outgoing("b")], Path("out"))
+    assert refused.value.message.startswith(f"{Path('out') / 'b.eml'}: ")
+    assert (tmp_path / "out" / "a.eml").read_bytes() == outgoing("a").data
