@@ -108,12 +108,12 @@ def test_a_lock_held_past_the_busy_timeout_is_one_error(
 
 def test_a_reader_does_not_wait_for_a_writer(run: Runner, ledger_file: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lite, "BUSY_TIMEOUT", 5.0)
+    monkeypatch.setattr(lite, "BUSY_TIMEOUT", 30.0)
     with write_locked(ledger_file) as other:
         other.execute("UPDATE entries SET name = 'Not Yet Committed'")
         started = time.monotonic()
         listed = run("invites", "--ledger", str(ledger_file), "list", "-f", "csv")
-        assert time.monotonic() - started < 4
+        assert time.monotonic() - started < 25
     assert listed.code == 0, listed.stderr
     assert "Sample Delegate" in listed.stdout  # the last committed state (WAL)
 
