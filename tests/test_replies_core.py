@@ -575,3 +575,102 @@ def test_hostile_authentication_results_cost_their_length() -> None:
     found = authres.read_all(values)
     assert time.process_time() - started < 0.3
     assert len(found) == authres.MAX_HEADERS
+
+
+# What each fixture's outcome says in full: the detail a person reads, when the answer
+# was given (day, hour, minute, second in October 2018, UTC), who sent it, and the
+# kind it is recorded as (None: not recorded, so listed again until a person acts).
+DETAILS = {
+    "thunderbird-accepted.eml": (
+        "invited -> accepted",
+        (20, 8, 15, 0), "ann@example.org", "reply"),
+    "outlook-declined-utf8.eml": (
+        "invited -> declined",
+        (21, 7, 0, 0), "bob@example.com", "reply"),
+    "apple-mail-tentative-latin1.eml": (
+        "invited -> tentative",
+        (22, 12, 0, 0), "cem@example.net", "reply"),
+    "gmail-accepted.eml": (
+        "invited -> accepted",
+        (23, 9, 0, 0), "dana@gmail.example", "reply"),
+    "reply-without-method-parameter.eml": (
+        "invited -> accepted",
+        (24, 8, 0, 0), "kim@example.org", "reply"),
+    "thunderbird-delegated.eml": (
+        "delegated to frank@example.org (reply from eve@example.org)",
+        (24, 10, 0, 0), "eve@example.org", "reply"),
+    "outlook-accepted-other-address.eml": (
+        "not applied: sent from jon@work.example, not from the guest's address "
+        "jon@example.org",
+        (25, 7, 0, 0), "jon@work.example", None),
+    "attachment-named-dot-dot.eml": (
+        "invited -> accepted",
+        (20, 8, 15, 0), "lea@example.org", "reply"),
+    "plain-text-answer.eml": (
+        "no calendar answer: a person reads it; it says: Dear organisers, / thank you, I "
+        "will gladly come, with one colleague. Can you send the hotel details? / Gus",
+        (26, 7, 30, 0), "gus@example.org", None),
+    "postfix-bounce-user-unknown.eml": (
+        "delivery failed: hal@nowhere.example: 5.1.1 smtp; 550 5.1.1 "
+        "<hal@nowhere.example>: Recipient address rejected: User unknown in virtual "
+        "mailbox table",
+        (20, 8, 15, 2), "mailer-daemon@mail.wic2018.example", "bounce"),
+    "exchange-ndr-recipient-not-found.eml": (
+        "delivery failed: ivy@contoso.example: 5.1.10 smtp;550 5.1.10 "
+        "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
+        (20, 8, 15, 4), "postmaster@contoso.example", "bounce"),
+    "calendar-part-does-not-parse.eml": (
+        "calendar part does not parse: Found no components where exactly one is required:"
+        " BEGIN:VCALENDAR METHOD:REPLY BEGIN:VEVE",
+        (27, 10, 0, 0), "someone@example.org", None),
+    "reply-without-attendee.eml": (
+        "calendar REPLY for invitation-ann001@wic2018.wic without an ATTENDEE",
+        (27, 10, 0, 0), "someone@example.org", None),
+    "forwarded-request-not-a-reply.eml": (
+        "a calendar REQUEST, not a REPLY; it says: See the calendar part.",
+        (27, 10, 0, 0), "someone@example.org", None),
+    "reply-for-another-event.eml": (
+        "a reply for event 'wic2019', not 'wic2018'",
+        (20, 8, 15, 0), "someone@example.org", None),
+    "reply-unknown-uid.eml": (
+        "UID "
+        "040000008200E00074C5B7101A82E00800000000D0F1A2B3C4D5D401000000000000000010000000"
+        " is not an invitation wic sent",
+        (20, 8, 15, 0), "someone@example.org", None),
+}
+
+
+def test_every_fixture_says_in_full_what_became_of_it() -> None:
+    result = plan(readings(), ledger(), SENT, event_id="wic2018", now=NOW)
+    got = {o.key: (o.detail, (o.at.day, o.at.hour, o.at.minute, o.at.second) if o.at else None,
+                   o.sender, o.record.kind if o.record else None) for o in result.outcomes}
+    assert got == DETAILS
+    for o in result.outcomes:
+        assert o.at is not None
+        assert o.at.tzinfo is not None
+        assert (o.at.year, o.at.month) == (2018, 10)
+        if o.record is not None and o.record.kind == "reply":
+            assert (o.record.entry_id, o.record.sequence, o.record.dtstamp) == (
+                o.entry_id, 0, o.at)
+            assert o.record.uid == invitation_uid(o.entry_id, "wic2018")
+
+
+def test_a_bounce_that_returns_nothing_wic_sent_says_what_failed() -> None:
+    result = plan([read("exchange-ndr-recipient-not-found.eml"),
+                   read("postfix-bounce-user-unknown.eml")], ledger(), [], event_id="wic2018",
+                  now=NOW)
+    assert [(o.outcome, o.entry_id, o.status, o.detail) for o in result.outcomes] == [
+        (PERSON, "ivy008", "invited", "delivery failed for ivy@contoso.example: 5.1.10 "
+         "smtp;550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address "
+         "lookup, but the report returns no message wic sent (no Message-ID of one): not "
+         "applied"),
+        (PERSON, "hal007", "invited", "delivery failed for hal@nowhere.example: 5.1.1 smtp; "
+         "550 5.1.1 <hal@nowhere.example>: Recipient address rejected: User unknown in "
+         "virtual mailbox table, but the report returns no message wic sent (no Message-ID "
+         "of one): not applied")]
+    nobody = plan([read("exchange-ndr-recipient-not-found.eml")], [guest("ann001")], [],
+                  event_id="wic2018", now=NOW)
+    assert [(o.outcome, o.entry_id, o.detail) for o in nobody.outcomes] == [
+        (UNMATCHED, "", "delivery failed for ivy@contoso.example: 5.1.10 smtp;550 5.1.10 "
+         "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup; no "
+         "entry has that invitation or address")]
