@@ -674,3 +674,85 @@ def test_a_bounce_that_returns_nothing_wic_sent_says_what_failed() -> None:
         (UNMATCHED, "", "delivery failed for ivy@contoso.example: 5.1.10 smtp;550 5.1.10 "
          "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup; no "
          "entry has that invitation or address")]
+
+
+def delegating(*to: str) -> itip.Reading:
+    """Eve's delegation, passed to ``to`` (Frank, named in the reply, among the rest)."""
+    reading = read("thunderbird-delegated.eml")
+    answers = tuple(replace(a, attendees=tuple(
+        replace(p, delegated_to=to) if p.partstat == "DELEGATED" else p for p in a.attendees))
+        for a in reading.answers)
+    return replace(reading, answers=answers)
+
+
+def test_a_delegation_adds_each_new_address_once_and_says_what_it_did() -> None:
+    reading = delegating("frank@example.org", "ann@example.org", "not-an-address",
+                         "frank@example.org", "nocn@example.org")
+    result = plan([reading], ledger(), SENT, event_id="wic2018", now=NOW, add_delegates=True)
+    [outcome] = result.outcomes
+    at = outcome.at
+    assert (outcome.outcome, outcome.entry_id, outcome.status) == (APPLIED, "eve005", "invited")
+    note = ("delegated to frank@example.org, ann@example.org, not-an-address, "
+            "frank@example.org, nocn@example.org (reply from eve@example.org)")
+    assert outcome.detail == (f"{note}; ann@example.org is already in the ledger; "
+                              "'not-an-address' is not an e-mail address, not added; "
+                              "frank@example.org is already in the ledger; added "
+                              "frank@example.org, nocn@example.org")
+    assert [(d.from_entry, d.email, d.name, d.at, d.message_id) for d in result.delegates] == [
+        ("eve005", "frank@example.org", "Frank Delegate", at, reading.message_id),
+        ("eve005", "nocn@example.org", "nocn", at, reading.message_id)]
+    assert [(c.entry_id, c.status, c.at, c.note, c.message_id) for c in result.changes] == [
+        ("eve005", "invited", at, note, reading.message_id)]
+
+
+def test_a_delegation_to_no_one_named_says_so() -> None:
+    result = plan([delegating()], ledger(), SENT, event_id="wic2018", now=NOW,
+                  add_delegates=True)
+    assert result.outcomes[0].detail == ("delegated to someone not named (reply from "
+                                         "eve@example.org)")
+    assert result.delegates == ()
+
+
+def partstat(reading: itip.Reading, value: str, message_id: str = "") -> itip.Reading:
+    answers = tuple(replace(a, attendees=tuple(replace(p, partstat=value) for p in a.attendees))
+                    for a in reading.answers)
+    return replace(reading, answers=answers, message_id=message_id or reading.message_id)
+
+
+def test_each_answer_that_is_not_applied_says_why_in_full() -> None:
+    accepted = read("gmail-accepted.eml")
+    cases = [
+        (partstat(accepted, "NEEDS-ACTION"), {}, (PERSON, "invited", None,
+                                                  "the reply says PARTSTAT=NEEDS-ACTION")),
+        (accepted, {"dan004": "withdrawn"}, (UNCHANGED, "withdrawn", "refused",
+                                              "the invitation was withdrawn; the answer is not "
+                                              "applied")),
+        (accepted, {"dan004": "attended"}, (UNCHANGED, "attended", "reply",
+                                            "the answer is accepted, but the guest is already "
+                                            "recorded as attended; the event is over for "
+                                            "this entry")),
+        (accepted, {"dan004": "no-show"}, (UNCHANGED, "no-show", "reply",
+                                           "the answer is accepted, but the guest is already "
+                                           "recorded as no-show; the event is over for this "
+                                           "entry")),
+    ]
+    for reading, statuses, (outcome, status, kind, detail) in cases:
+        [found] = plan([reading], ledger(**statuses), SENT, event_id="wic2018",
+                       now=NOW).outcomes
+        assert (found.outcome, found.status, found.record.kind if found.record else None,
+                found.detail) == (outcome, status, kind, detail), statuses
+
+
+def test_an_older_answer_or_one_as_old_that_disagrees_says_so_in_full() -> None:
+    stamp = datetime(2018, 10, 20, tzinfo=UTC)
+    accepted = answer_at("thunderbird-accepted.eml", stamp)
+    declined = partstat(answer_at("thunderbird-accepted.eml", stamp), "DECLINED",
+                        "<same-moment@example.org>")
+    result = plan([accepted, declined], ledger(), SENT, event_id="wic2018", now=NOW)
+    assert result.outcomes[1].detail == ("the same SEQUENCE and DTSTAMP as the answer already "
+                                         "recorded, but it says DECLINED")
+    known = [recorded("<later@example.org>", "ann001", "in", "reply", 0,
+                      datetime(2018, 10, 21, tzinfo=UTC))]
+    result = plan([declined], ledger(), SENT + known, event_id="wic2018", now=NOW)
+    assert [(o.outcome, o.detail) for o in result.outcomes] == [
+        (UNCHANGED, "older than the answer already recorded (SEQUENCE/DTSTAMP)")]
