@@ -5,6 +5,7 @@ a bounce without an address gets the one its guest was last written to."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -149,3 +150,77 @@ def test_only_a_bounce_without_an_address_is_given_one(store: Store) -> None:
         "bounced@example.org", "", "", ""]
     assert [m.address for m in listed(store)] == [
         "sent@example.org", "bounced@example.org", "", "", ""]
+
+
+# --------------------------------------------------------------------------- changed outside wic
+
+TAMPERED = {  # a message row changed behind wic's back: the field the error names, and why
+    "direction = 'sideways'": "direction: 'sideways' is not one of out, in",
+    "kind = 'evil'": "kind: 'evil' is not one of invitation, reminder, reply, bounce, refused",
+    "message_id = ''": "message_id: must not be empty",
+    "sequence = -1": "sequence: expected a whole number from 0 to 2147483647, got -1",
+    "sequence = 2147483648": "sequence: expected a whole number from 0 to 2147483647, got "
+                             "2147483648",
+    "sequence = 2.5": "sequence: expected a whole number from 0 to 2147483647, got 2.5",
+    "sequence = 'three'": "sequence: expected a whole number from 0 to 2147483647, got "
+                          "'three'",
+    "at = 'soon'": "at: 'soon' is not a date-time with a UTC offset",
+    "dtstamp = 'x'": "dtstamp: 'x' is not a date-time with a UTC offset",
+    "uid = x'00'": "uid: expected a string, got bytes",
+    "outcome = x'00'": "outcome: expected a string, got bytes",
+    "detail = x'00'": "detail: expected a string, got bytes",
+    "address = x'00'": "address: expected a string, got bytes",
+}
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[tuple[Store, Path]]:
+    path = tmp_path / "guests.db"
+    with open_store(State().event(), str(path), {}, tmp_path) as opened:
+        yield opened, path
+
+
+def tamper(path: Path, change: str) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute(f"UPDATE messages SET {change}")
+    conn.close()
+
+
+@pytest.mark.parametrize("change", sorted(TAMPERED))
+def test_a_message_changed_outside_wic_is_one_error_naming_its_field(
+        sqlite_store: tuple[Store, Path], change: str) -> None:
+    store, path = sqlite_store
+    entry = add(store, "Sample Delegate one")
+    store.record(sent(entry, "<a@x>", 1, sequence=0))
+    tamper(path, change)
+    readers = [lambda tx: tx.messages(), lambda tx: tx.messages(entry)]
+    if not change.startswith("message_id"):  # else it is no longer found by its Message-ID
+        readers.append(lambda tx: tx.message("<a@x>"))
+    for read in readers:
+        with pytest.raises(DataError) as refused, store.transaction(write=False) as tx:
+            read(tx)
+        assert refused.value.message == (
+            f"{path}: message 1 (of entry {entry!r}): {TAMPERED[change]}; the ledger was "
+            "changed outside wic (fix or remove that row)")
+
+
+def test_a_message_for_an_id_no_wic_writes_is_one_error(sqlite_store: tuple[Store, Path]
+                                                        ) -> None:
+    store, path = sqlite_store
+    entry = add(store, "Sample Delegate one")
+    store.record(sent(entry, "<a@x>", 1))
+    tamper(path, "entry_id = 'BAD ID'")
+    with pytest.raises(DataError) as refused, store.transaction(write=False) as tx:
+        tx.messages()
+    assert refused.value.message == (
+        f"{path}: message 1 (of entry 'BAD ID'): entry_id: 'BAD ID' is not a valid id "
+        "(letters, digits, '-', '_'); the ledger was changed outside wic (fix or remove that "
+        "row)")
+
+
+def test_the_largest_sequence_reads_back(sqlite_store: tuple[Store, Path]) -> None:
+    store, _ = sqlite_store
+    entry = add(store, "Sample Delegate one")
+    recorded = store.record(sent(entry, "<a@x>", 1, sequence=2**31 - 1))
+    assert listed(store) == [recorded]
