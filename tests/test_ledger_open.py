@@ -408,3 +408,25 @@ def test_a_postgresql_ledger_of_another_event_is_refused(url: str, conn: Any) ->
         assert refused.value.message == (
             f"{pg.shown(url)}: this ledger is for event 'demo', not 'wic2018' (the event in "
             "use); pass --ledger or --event to pick the right pair")
+
+
+def test_a_server_that_never_answers_is_given_up_on(run: Runner,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    pytest.importorskip("psycopg")
+    monkeypatch.setattr(pg, "CONNECT_TIMEOUT", 2)
+    with socket.socket() as silent:  # takes the connection, never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        started = time.monotonic()
+        result = run("invites", "--ledger", f"postgres://alice:topsecret@127.0.0.1:{port}/g",
+                     "status")
+        took = time.monotonic() - started
+    assert result.code == 1
+    assert result.stderr.startswith(f"error: postgres://alice@127.0.0.1:{port}/g: cannot "
+                                    "connect: ")
+    assert "topsecret" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert 1.5 <= took < 60
