@@ -430,3 +430,33 @@ def test_a_server_that_never_answers_is_given_up_on(run: Runner,
     assert "topsecret" not in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert 1.5 <= took < 60
+
+
+# --------------------------------------------------------------------------- a TOML ledger of old
+
+LEGACY = Path(__file__).resolve().parent / "data" / "ledger-hand-written.toml"
+
+
+@pytest.mark.parametrize("text", [
+    "schema = 1\ntitle = 'settings of another program'\n",  # the schema line alone
+    "event = 'wic2018'\n[[invitations]]\nname = 'x'\n",  # invitations without it
+])
+def test_a_toml_file_that_is_half_a_ledger_is_left_alone(run: Runner, tmp_path: Path,
+                                                         text: str) -> None:
+    (tmp_path / "guests.toml").write_text(text, encoding="utf-8")
+    result = run("invites", "--ledger", "guests.db", *ADD)
+    assert result.code == 0, result.stderr
+    assert "imported" not in result.stderr
+    listed = run("invites", "--ledger", "guests.db", "list", "-f", "csv")
+    assert "Sample Delegate 0001" not in listed.stdout
+
+
+def test_an_empty_database_beside_a_toml_ledger_is_filled_from_it(run: Runner,
+                                                                  tmp_path: Path) -> None:
+    (tmp_path / "guests.toml").write_bytes(LEGACY.read_bytes())
+    (tmp_path / "guests.db").touch()  # made by a wic stopped before it wrote anything
+    result = run("invites", "--ledger", "guests.db", "list", "-f", "csv")
+    assert result.code == 0, result.stderr
+    assert "imported the ledger file" in result.stderr
+    assert "Sample Delegate 0001" in result.stdout
+
