@@ -756,3 +756,39 @@ def test_an_older_answer_or_one_as_old_that_disagrees_says_so_in_full() -> None:
     result = plan([declined], ledger(), SENT + known, event_id="wic2018", now=NOW)
     assert [(o.outcome, o.detail) for o in result.outcomes] == [
         (UNCHANGED, "older than the answer already recorded (SEQUENCE/DTSTAMP)")]
+
+
+def test_an_answer_for_an_entry_not_in_the_ledger_is_unmatched() -> None:
+    others = [g for g in ledger() if g.id != "ann001"]
+    [outcome] = plan([read("thunderbird-accepted.eml")], others, SENT, event_id="wic2018",
+                     now=NOW).outcomes
+    assert (outcome.outcome, outcome.entry_id, outcome.record) == (UNMATCHED, "", None)
+    assert outcome.detail == ("no entry ann001 (UID "
+                              f"{invitation_uid('ann001', 'wic2018')})")
+
+
+def test_a_message_read_before_says_so() -> None:
+    result = plan([read("gmail-accepted.eml")] * 2, ledger(), SENT, event_id="wic2018",
+                  now=NOW)
+    assert [(o.outcome, o.detail) for o in result.outcomes] == [
+        (APPLIED, "invited -> accepted"), (UNCHANGED, "read before (same Message-ID)")]
+
+
+def test_a_bounce_for_an_address_the_guest_no_longer_has_needs_a_person() -> None:
+    moved = [replace(g, email="hal@new.example") if g.id == "hal007" else g for g in ledger()]
+    [outcome] = plan([read("postfix-bounce-user-unknown.eml")], moved, SENT,
+                     event_id="wic2018", now=NOW).outcomes
+    assert (outcome.outcome, outcome.entry_id, outcome.status, outcome.record) == (
+        PERSON, "hal007", "invited", None)
+    assert outcome.detail == (
+        "delivery failed for hal@nowhere.example: 5.1.1 smtp; 550 5.1.1 "
+        "<hal@nowhere.example>: Recipient address rejected: User unknown in virtual mailbox "
+        "table, not for the guest's address hal@new.example: not applied")
+
+
+def test_words_from_someone_unknown_are_for_a_person_tied_to_no_guest() -> None:
+    reading = replace(read("plain-text-answer.eml"), sender="stranger@example.net")
+    [outcome] = plan([reading], ledger(), SENT, event_id="wic2018", now=NOW).outcomes
+    assert (outcome.outcome, outcome.entry_id, outcome.status) == (PERSON, "", "")
+    assert outcome.detail.startswith("no calendar answer: a person reads it; it says: Dear "
+                                     "organisers")
