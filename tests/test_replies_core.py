@@ -792,3 +792,43 @@ def test_words_from_someone_unknown_are_for_a_person_tied_to_no_guest() -> None:
     assert (outcome.outcome, outcome.entry_id, outcome.status) == (PERSON, "", "")
     assert outcome.detail.startswith("no calendar answer: a person reads it; it says: Dear "
                                      "organisers")
+
+
+def test_each_outcome_keeps_the_subject_it_came_with() -> None:
+    result = plan(readings(), ledger(), SENT, event_id="wic2018", now=NOW)
+    assert [o.subject for o in result.outcomes] == [r.subject for r in readings()]
+    assert all(o.subject for o in result.outcomes)
+
+
+def test_a_bounce_names_every_failure_and_a_guest_without_an_address() -> None:
+    from wiccli.mail.dsn import Failure
+
+    reading = read("postfix-bounce-user-unknown.eml")
+    two = replace(reading, failures=(Failure("hal@nowhere.example", "5.1.1", "no such user"),
+                                     Failure("other@nowhere.example", "4.2.2", "full")))
+    [outcome] = plan([two], ledger(), SENT, event_id="wic2018", now=NOW).outcomes
+    assert outcome.detail == ("delivery failed: hal@nowhere.example: 5.1.1 no such user; "
+                              "other@nowhere.example: 4.2.2 full")
+    nameless = [replace(g, email="") if g.id == "hal007" else g for g in ledger()]
+    [outcome] = plan([reading], nameless, SENT, event_id="wic2018", now=NOW).outcomes
+    assert outcome.outcome == PERSON
+    assert outcome.detail.endswith(", not for the guest's address (none): not applied")
+
+
+def test_words_answering_an_invitation_are_tied_to_its_guest_whoever_sends_them() -> None:
+    invitation = next(m.message_id for m in SENT if m.entry_id == "ann001")
+    reading = replace(read("plain-text-answer.eml"), sender="assistant@example.net",
+                      refs=(invitation,))
+    [outcome] = plan([reading], ledger(), SENT, event_id="wic2018", now=NOW).outcomes
+    assert (outcome.outcome, outcome.entry_id, outcome.status) == (PERSON, "ann001", "invited")
+
+
+def test_an_answer_without_a_dtstamp_is_dated_by_its_message() -> None:
+    reading = read("gmail-accepted.eml")
+    undated = replace(reading, answers=tuple(replace(a, dtstamp=None) for a in reading.answers))
+    [outcome] = plan([undated], ledger(), SENT, event_id="wic2018", now=NOW).outcomes
+    assert outcome.at == reading.date
+    assert reading.date is not None
+    nothing = replace(undated, date=None)
+    [outcome] = plan([nothing], ledger(), SENT, event_id="wic2018", now=NOW).outcomes
+    assert outcome.at == NOW
