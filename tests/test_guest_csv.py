@@ -304,3 +304,18 @@ def test_a_status_and_note_in_one_row_go_into_the_history_together_if_allowed(
     history = json.loads(run(*ledger, "history", entry, "-f", "json").stdout)
     assert [(h["status"], h["note"]) for h in history] == [
         ("listed", ""), ("accepted", "said yes by phone")]
+
+
+def test_the_largest_quantity_is_imported_and_counted(run: Runner, ledger: list[str],
+                                                      tmp_path: Path) -> None:
+    from wiccli.limits import MAX_QUANTITY
+
+    text = f"name,category,country,quantity\nSample Delegate,experts,DE,{MAX_QUANTITY}\n"
+    assert imported(run, ledger, tmp_path, text).code == 0
+    status = run(*ledger, "status", "-f", "json")
+    assert status.code == 0, status.stderr
+    assert fields(guests(run, ledger), "quantity") == [(MAX_QUANTITY,)]
+    too_many = imported(run, ledger, tmp_path, text.replace(f",{MAX_QUANTITY}",
+                                                            f",{MAX_QUANTITY + 1}"))
+    refused(too_many, f"guests.csv:2: quantity must be a whole number from 1 to "
+                      f"{MAX_QUANTITY:,}, got {MAX_QUANTITY + 1}")
