@@ -319,3 +319,16 @@ def test_the_largest_quantity_is_imported_and_counted(run: Runner, ledger: list[
                                                             f",{MAX_QUANTITY + 1}"))
     refused(too_many, f"guests.csv:2: quantity must be a whole number from 1 to "
                       f"{MAX_QUANTITY:,}, got {MAX_QUANTITY + 1}")
+
+
+def test_a_control_character_in_a_cell_names_the_cell(run: Runner, ledger: list[str],
+                                                      tmp_path: Path) -> None:
+    text = ("name,organization,category,country,note\n"
+            "Sample\x1b[31m Delegate,,experts,DE,\n"
+            "Sample Delegate 2,Org\x07,experts,DE,\n"
+            "Sample Delegate 3,,experts,DE,a bell\x07\n")
+    result = imported(run, ledger, tmp_path, text)
+    refused(result, "3 bad row(s)")
+    problems = [line.split(": ", 2)[2] for line in result.stderr.splitlines()[1:]]
+    assert [p.split(":")[0] for p in problems] == ["name", "organization", "note"]
+    assert problems[2] == "note: contains a control character (U+0007); remove it"
