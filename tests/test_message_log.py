@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BACKENDS, make_ledger
+from conftest import BACKENDS, Runner, make_ledger
 from wiccli.cli.state import State
 from wiccli.errors import DataError
 from wiccli.invites.model import Message
@@ -224,3 +224,22 @@ def test_the_largest_sequence_reads_back(sqlite_store: tuple[Store, Path]) -> No
     entry = add(store, "Sample Delegate one")
     recorded = store.record(sent(entry, "<a@x>", 1, sequence=2**31 - 1))
     assert listed(store) == [recorded]
+
+
+def test_a_status_change_keeps_its_message_id_in_the_toml_export(run: Runner,
+                                                                tmp_path: Path) -> None:
+    import tomllib
+
+    path = tmp_path / "guests.db"
+    with open_store(State().event(), str(path), {}, tmp_path) as store:
+        entry = add(store, "Sample Delegate one")
+        with store.transaction() as tx:
+            tx.set_status(entry, "accepted", note="", now=NOW, force=False,
+                          message_id="<reply-1@example.org>")
+            tx.set_status(entry, "attended", note="at the door", now=NOW, force=False)
+    exported = run("invites", "--ledger", str(path), "export", "-f", "toml")
+    assert exported.code == 0, exported.stderr
+    [invitation] = tomllib.loads(exported.stdout)["invitations"]
+    assert [{k: v for k, v in h.items() if k != "at"} for h in invitation["history"]] == [
+        {"status": "invited"}, {"status": "accepted", "message_id": "<reply-1@example.org>"},
+        {"status": "attended", "note": "at the door"}]
