@@ -38,6 +38,21 @@ settings.register_profile("long", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under mutmut (tests/mutation.py), the fastest tests first: a mutant is killed by the
+    first test that fails (-x), so a quick test that notices spares the slow ones."""
+    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
+    import json
+
+    try:  # mutmut runs the tests in ./mutants/, where it keeps each test's duration
+        took = json.loads(Path("mutmut-stats.json").read_text(encoding="utf-8"))
+        durations = dict(took["duration_by_test"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+
+
 def pytest_report_header() -> str:
     import typer
 

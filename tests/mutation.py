@@ -43,8 +43,8 @@ def main(names: list[str]) -> int:
     if not isinstance(server, str):
         env["TEST_POSTGRES_URL"] = server.url
     try:
-        done = subprocess.run(["nice", "-n", "10", sys.executable, "-m", "mutmut", "run",
-                               "--max-children", "2", *names], cwd=ROOT, env=env, check=False)
+        done = subprocess.run(["nice", "-n", "19", sys.executable, "-m", "mutmut", "run",
+                               "--max-children", "1", *names], cwd=ROOT, env=env, check=False)
     finally:
         if not isinstance(server, str):
             server.stop()

@@ -575,3 +575,260 @@ def test_hostile_authentication_results_cost_their_length() -> None:
     found = authres.read_all(values)
     assert time.process_time() - started < 0.3
     assert len(found) == authres.MAX_HEADERS
+
+
+# What each fixture's outcome says in full: the detail a person reads, when the answer
+# was given (day, hour, minute, second in October 2018, UTC), who sent it, and the
+# kind it is recorded as (None: not recorded, so listed again until a person acts).
+DETAILS = {
+    "thunderbird-accepted.eml": (
+        "invited -> accepted",
+        (20, 8, 15, 0), "ann@example.org", "reply"),
+    "outlook-declined-utf8.eml": (
+        "invited -> declined",
+        (21, 7, 0, 0), "bob@example.com", "reply"),
+    "apple-mail-tentative-latin1.eml": (
+        "invited -> tentative",
+        (22, 12, 0, 0), "cem@example.net", "reply"),
+    "gmail-accepted.eml": (
+        "invited -> accepted",
+        (23, 9, 0, 0), "dana@gmail.example", "reply"),
+    "reply-without-method-parameter.eml": (
+        "invited -> accepted",
+        (24, 8, 0, 0), "kim@example.org", "reply"),
+    "thunderbird-delegated.eml": (
+        "delegated to frank@example.org (reply from eve@example.org)",
+        (24, 10, 0, 0), "eve@example.org", "reply"),
+    "outlook-accepted-other-address.eml": (
+        "not applied: sent from jon@work.example, not from the guest's address "
+        "jon@example.org",
+        (25, 7, 0, 0), "jon@work.example", None),
+    "attachment-named-dot-dot.eml": (
+        "invited -> accepted",
+        (20, 8, 15, 0), "lea@example.org", "reply"),
+    "plain-text-answer.eml": (
+        "no calendar answer: a person reads it; it says: Dear organisers, / thank you, I "
+        "will gladly come, with one colleague. Can you send the hotel details? / Gus",
+        (26, 7, 30, 0), "gus@example.org", None),
+    "postfix-bounce-user-unknown.eml": (
+        "delivery failed: hal@nowhere.example: 5.1.1 smtp; 550 5.1.1 "
+        "<hal@nowhere.example>: Recipient address rejected: User unknown in virtual "
+        "mailbox table",
+        (20, 8, 15, 2), "mailer-daemon@mail.wic2018.example", "bounce"),
+    "exchange-ndr-recipient-not-found.eml": (
+        "delivery failed: ivy@contoso.example: 5.1.10 smtp;550 5.1.10 "
+        "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
+        (20, 8, 15, 4), "postmaster@contoso.example", "bounce"),
+    "calendar-part-does-not-parse.eml": (
+        "calendar part does not parse: Found no components where exactly one is required:"
+        " BEGIN:VCALENDAR METHOD:REPLY BEGIN:VEVE",
+        (27, 10, 0, 0), "someone@example.org", None),
+    "reply-without-attendee.eml": (
+        "calendar REPLY for invitation-ann001@wic2018.wic without an ATTENDEE",
+        (27, 10, 0, 0), "someone@example.org", None),
+    "forwarded-request-not-a-reply.eml": (
+        "a calendar REQUEST, not a REPLY; it says: See the calendar part.",
+        (27, 10, 0, 0), "someone@example.org", None),
+    "reply-for-another-event.eml": (
+        "a reply for event 'wic2019', not 'wic2018'",
+        (20, 8, 15, 0), "someone@example.org", None),
+    "reply-unknown-uid.eml": (
+        "UID "
+        "040000008200E00074C5B7101A82E00800000000D0F1A2B3C4D5D401000000000000000010000000"
+        " is not an invitation wic sent",
+        (20, 8, 15, 0), "someone@example.org", None),
+}
+
+
+def test_every_fixture_says_in_full_what_became_of_it() -> None:
+    result = plan(readings(), ledger(), SENT, event_id="wic2018", now=NOW)
+    got = {o.key: (o.detail, (o.at.day, o.at.hour, o.at.minute, o.at.second) if o.at else None,
+                   o.sender, o.record.kind if o.record else None) for o in result.outcomes}
+    assert got == DETAILS
+    for o in result.outcomes:
+        assert o.at is not None
+        assert o.at.tzinfo is not None
+        assert (o.at.year, o.at.month) == (2018, 10)
+        if o.record is not None and o.record.kind == "reply":
+            assert (o.record.entry_id, o.record.sequence, o.record.dtstamp) == (
+                o.entry_id, 0, o.at)
+            assert o.record.uid == invitation_uid(o.entry_id, "wic2018")
+
+
+def test_a_bounce_that_returns_nothing_wic_sent_says_what_failed() -> None:
+    result = plan([read("exchange-ndr-recipient-not-found.eml"),
+                   read("postfix-bounce-user-unknown.eml")], ledger(), [], event_id="wic2018",
+                  now=NOW)
+    assert [(o.outcome, o.entry_id, o.status, o.detail) for o in result.outcomes] == [
+        (PERSON, "ivy008", "invited", "delivery failed for ivy@contoso.example: 5.1.10 "
+         "smtp;550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address "
+         "lookup, but the report returns no message wic sent (no Message-ID of one): not "
+         "applied"),
+        (PERSON, "hal007", "invited", "delivery failed for hal@nowhere.example: 5.1.1 smtp; "
+         "550 5.1.1 <hal@nowhere.example>: Recipient address rejected: User unknown in "
+         "virtual mailbox table, but the report returns no message wic sent (no Message-ID "
+         "of one): not applied")]
+    nobody = plan([read("exchange-ndr-recipient-not-found.eml")], [guest("ann001")], [],
+                  event_id="wic2018", now=NOW)
+    assert [(o.outcome, o.entry_id, o.detail) for o in nobody.outcomes] == [
+        (UNMATCHED, "", "delivery failed for ivy@contoso.example: 5.1.10 smtp;550 5.1.10 "
+         "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup; no "
+         "entry has that invitation or address")]
+
+
+def delegating(*to: str) -> itip.Reading:
+    """Eve's delegation, passed to ``to`` (Frank, named in the reply, among the rest)."""
+    reading = read("thunderbird-delegated.eml")
+    answers = tuple(replace(a, attendees=tuple(
+        replace(p, delegated_to=to) if p.partstat == "DELEGATED" else p for p in a.attendees))
+        for a in reading.answers)
+    return replace(reading, answers=answers)
+
+
+def test_a_delegation_adds_each_new_address_once_and_says_what_it_did() -> None:
+    reading = delegating("frank@example.org", "ann@example.org", "not-an-address",
+                         "frank@example.org", "nocn@example.org")
+    result = plan([reading], ledger(), SENT, event_id="wic2018", now=NOW, add_delegates=True)
+    [outcome] = result.outcomes
+    at = outcome.at
+    assert (outcome.outcome, outcome.entry_id, outcome.status) == (APPLIED, "eve005", "invited")
+    note = ("delegated to frank@example.org, ann@example.org, not-an-address, "
+            "frank@example.org, nocn@example.org (reply from eve@example.org)")
+    assert outcome.detail == (f"{note}; ann@example.org is already in the ledger; "
+                              "'not-an-address' is not an e-mail address, not added; "
+                              "frank@example.org is already in the ledger; added "
+                              "frank@example.org, nocn@example.org")
+    assert [(d.from_entry, d.email, d.name, d.at, d.message_id) for d in result.delegates] == [
+        ("eve005", "frank@example.org", "Frank Delegate", at, reading.message_id),
+        ("eve005", "nocn@example.org", "nocn", at, reading.message_id)]
+    assert [(c.entry_id, c.status, c.at, c.note, c.message_id) for c in result.changes] == [
+        ("eve005", "invited", at, note, reading.message_id)]
+
+
+def test_a_delegation_to_no_one_named_says_so() -> None:
+    result = plan([delegating()], ledger(), SENT, event_id="wic2018", now=NOW,
+                  add_delegates=True)
+    assert result.outcomes[0].detail == ("delegated to someone not named (reply from "
+                                         "eve@example.org)")
+    assert result.delegates == ()
+
+
+def partstat(reading: itip.Reading, value: str, message_id: str = "") -> itip.Reading:
+    answers = tuple(replace(a, attendees=tuple(replace(p, partstat=value) for p in a.attendees))
+                    for a in reading.answers)
+    return replace(reading, answers=answers, message_id=message_id or reading.message_id)
+
+
+def test_each_answer_that_is_not_applied_says_why_in_full() -> None:
+    accepted = read("gmail-accepted.eml")
+    cases = [
+        (partstat(accepted, "NEEDS-ACTION"), {}, (PERSON, "invited", None,
+                                                  "the reply says PARTSTAT=NEEDS-ACTION")),
+        (accepted, {"dan004": "withdrawn"}, (UNCHANGED, "withdrawn", "refused",
+                                              "the invitation was withdrawn; the answer is not "
+                                              "applied")),
+        (accepted, {"dan004": "attended"}, (UNCHANGED, "attended", "reply",
+                                            "the answer is accepted, but the guest is already "
+                                            "recorded as attended; the event is over for "
+                                            "this entry")),
+        (accepted, {"dan004": "no-show"}, (UNCHANGED, "no-show", "reply",
+                                           "the answer is accepted, but the guest is already "
+                                           "recorded as no-show; the event is over for this "
+                                           "entry")),
+    ]
+    for reading, statuses, (outcome, status, kind, detail) in cases:
+        [found] = plan([reading], ledger(**statuses), SENT, event_id="wic2018",
+                       now=NOW).outcomes
+        assert (found.outcome, found.status, found.record.kind if found.record else None,
+                found.detail) == (outcome, status, kind, detail), statuses
+
+
+def test_an_older_answer_or_one_as_old_that_disagrees_says_so_in_full() -> None:
+    stamp = datetime(2018, 10, 20, tzinfo=UTC)
+    accepted = answer_at("thunderbird-accepted.eml", stamp)
+    declined = partstat(answer_at("thunderbird-accepted.eml", stamp), "DECLINED",
+                        "<same-moment@example.org>")
+    result = plan([accepted, declined], ledger(), SENT, event_id="wic2018", now=NOW)
+    assert result.outcomes[1].detail == ("the same SEQUENCE and DTSTAMP as the answer already "
+                                         "recorded, but it says DECLINED")
+    known = [recorded("<later@example.org>", "ann001", "in", "reply", 0,
+                      datetime(2018, 10, 21, tzinfo=UTC))]
+    result = plan([declined], ledger(), SENT + known, event_id="wic2018", now=NOW)
+    assert [(o.outcome, o.detail) for o in result.outcomes] == [
+        (UNCHANGED, "older than the answer already recorded (SEQUENCE/DTSTAMP)")]
+
+
+def test_an_answer_for_an_entry_not_in_the_ledger_is_unmatched() -> None:
+    others = [g for g in ledger() if g.id != "ann001"]
+    [outcome] = plan([read("thunderbird-accepted.eml")], others, SENT, event_id="wic2018",
+                     now=NOW).outcomes
+    assert (outcome.outcome, outcome.entry_id, outcome.record) == (UNMATCHED, "", None)
+    assert outcome.detail == ("no entry ann001 (UID "
+                              f"{invitation_uid('ann001', 'wic2018')})")
+
+
+def test_a_message_read_before_says_so() -> None:
+    result = plan([read("gmail-accepted.eml")] * 2, ledger(), SENT, event_id="wic2018",
+                  now=NOW)
+    assert [(o.outcome, o.detail) for o in result.outcomes] == [
+        (APPLIED, "invited -> accepted"), (UNCHANGED, "read before (same Message-ID)")]
+
+
+def test_a_bounce_for_an_address_the_guest_no_longer_has_needs_a_person() -> None:
+    moved = [replace(g, email="hal@new.example") if g.id == "hal007" else g for g in ledger()]
+    [outcome] = plan([read("postfix-bounce-user-unknown.eml")], moved, SENT,
+                     event_id="wic2018", now=NOW).outcomes
+    assert (outcome.outcome, outcome.entry_id, outcome.status, outcome.record) == (
+        PERSON, "hal007", "invited", None)
+    assert outcome.detail == (
+        "delivery failed for hal@nowhere.example: 5.1.1 smtp; 550 5.1.1 "
+        "<hal@nowhere.example>: Recipient address rejected: User unknown in virtual mailbox "
+        "table, not for the guest's address hal@new.example: not applied")
+
+
+def test_words_from_someone_unknown_are_for_a_person_tied_to_no_guest() -> None:
+    reading = replace(read("plain-text-answer.eml"), sender="stranger@example.net")
+    [outcome] = plan([reading], ledger(), SENT, event_id="wic2018", now=NOW).outcomes
+    assert (outcome.outcome, outcome.entry_id, outcome.status) == (PERSON, "", "")
+    assert outcome.detail.startswith("no calendar answer: a person reads it; it says: Dear "
+                                     "organisers")
+
+
+def test_each_outcome_keeps_the_subject_it_came_with() -> None:
+    result = plan(readings(), ledger(), SENT, event_id="wic2018", now=NOW)
+    assert [o.subject for o in result.outcomes] == [r.subject for r in readings()]
+    assert all(o.subject for o in result.outcomes)
+
+
+def test_a_bounce_names_every_failure_and_a_guest_without_an_address() -> None:
+    from wiccli.mail.dsn import Failure
+
+    reading = read("postfix-bounce-user-unknown.eml")
+    two = replace(reading, failures=(Failure("hal@nowhere.example", "5.1.1", "no such user"),
+                                     Failure("other@nowhere.example", "4.2.2", "full")))
+    [outcome] = plan([two], ledger(), SENT, event_id="wic2018", now=NOW).outcomes
+    assert outcome.detail == ("delivery failed: hal@nowhere.example: 5.1.1 no such user; "
+                              "other@nowhere.example: 4.2.2 full")
+    nameless = [replace(g, email="") if g.id == "hal007" else g for g in ledger()]
+    [outcome] = plan([reading], nameless, SENT, event_id="wic2018", now=NOW).outcomes
+    assert outcome.outcome == PERSON
+    assert outcome.detail.endswith(", not for the guest's address (none): not applied")
+
+
+def test_words_answering_an_invitation_are_tied_to_its_guest_whoever_sends_them() -> None:
+    invitation = next(m.message_id for m in SENT if m.entry_id == "ann001")
+    reading = replace(read("plain-text-answer.eml"), sender="assistant@example.net",
+                      refs=(invitation,))
+    [outcome] = plan([reading], ledger(), SENT, event_id="wic2018", now=NOW).outcomes
+    assert (outcome.outcome, outcome.entry_id, outcome.status) == (PERSON, "ann001", "invited")
+
+
+def test_an_answer_without_a_dtstamp_is_dated_by_its_message() -> None:
+    reading = read("gmail-accepted.eml")
+    undated = replace(reading, answers=tuple(replace(a, dtstamp=None) for a in reading.answers))
+    [outcome] = plan([undated], ledger(), SENT, event_id="wic2018", now=NOW).outcomes
+    assert outcome.at == reading.date
+    assert reading.date is not None
+    nothing = replace(undated, date=None)
+    [outcome] = plan([nothing], ledger(), SENT, event_id="wic2018", now=NOW).outcomes
+    assert outcome.at == NOW

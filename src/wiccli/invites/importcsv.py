@@ -88,7 +88,8 @@ def _decode(path: Path) -> str:
 
     raw = read_bytes(path, "CSV file")
     try:
-        return raw.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is dropped
+        # A byte-order mark (Excel's "CSV UTF-8") is dropped.
+        return raw.decode("utf-8-sig")  # pragma: no mutate (a codec's name in any case)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(f"{path}:{line}: the file is not UTF-8 text; save it as UTF-8 "
@@ -96,10 +97,10 @@ def _decode(path: Path) -> str:
 
 
 def _delimiter(header: str) -> str:
-    """Comma, unless the header row is clearly separated by semicolons or tabs."""
+    """Comma, unless the header row is clearly separated by semicolons or tabs: more of
+    them than commas (of equal counts, max() picks the first: a comma)."""
     counts = {d: header.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > counts[","] else ","
+    return max(counts, key=lambda d: counts[d])
 
 
 def _columns(path: Path, header: list[str], fields: Collection[str]) -> list[str]:
@@ -182,17 +183,13 @@ def plan(ledger: Ledger, event: Event, rows: list[Row], *, source: str, now: dat
     for count, row in enumerate(rows, 1):
         try:
             _apply(result, index, event, row, now, random_bytes, force, new_status)
-        except (WicError, ValueError) as exc:
-            result.problems.append(f"{source}:{row.line}: {_message(exc)}")
+        except (WicError, ValueError) as exc:  # str() of a WicError is its message
+            result.problems.append(f"{source}:{row.line}: {exc}")
         if progress:
             progress(count)
     if not result.problems and (result.created or result.updated):
         result.ledger = ledger.with_entries(index.by_id.values())
     return result
-
-
-def _message(exc: Exception) -> str:
-    return exc.message if isinstance(exc, WicError) else str(exc)
 
 
 def _apply(result: Plan, index: _Index, event: Event, row: Row, now: datetime,

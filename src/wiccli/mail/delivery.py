@@ -95,12 +95,13 @@ def one(out: Outgoing, transport: Transport, recorder: Recorder,
     """One message: attempted, handed over, answered, recorded; a stop waits in between."""
     from wiccli.mail.smtp import ConnectionLost
 
-    window, handed = Deferred(), []
+    window, handed = Deferred(), False
 
     def handing_over() -> None:
+        nonlocal handed
         window.__enter__()
         recorder.attempted(out, now())
-        handed.append(True)
+        handed = True
 
     try:
         try:

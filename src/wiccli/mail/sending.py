@@ -218,9 +218,11 @@ def write_eml(messages: Sequence[Outgoing], folder: Path,
 
     root = prepare_folder(folder)
     written = []
-    for index, (out, name) in enumerate(zip(messages, eml_names(messages), strict=True)):
-        target = inside(root, name)
-        write_atomic(target, out.data, str(folder / name), durable=False, private=True)
+    names = eml_names(messages)  # one for each message, in their order
+    for index, out in enumerate(messages):
+        target = inside(root, names[index])
+        write_atomic(target, out.data, str(folder / names[index]), durable=False,
+                     private=True)
         written.append(target)
         progress(index + 1)
     return written
