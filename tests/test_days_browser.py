@@ -5,18 +5,11 @@ what the browser reads (``lang`` inherited by the text). Skipped where either is
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from conftest import Runner
 from schedules import congress
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 # Per day section: each block's title, the language the browser gives its link, its times.
 READ = """() => [...document.querySelectorAll('section[id^="day-"]')].map(section => ({
@@ -29,16 +22,6 @@ READ = """() => [...document.querySelectorAll('section[id^="day-"]')].map(sectio
   }),
 }))"""
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (CI does)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 def test_days_and_languages_in_the_browser(run: Runner, tmp_path: Path, browser: Any) -> None:

@@ -15,9 +15,6 @@ import pytest
 
 from conftest import DATA, Result, Runner
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 WIDTHS = (375, 1280)
 SMALL = str(DATA / "publish-small.toml")
 
@@ -33,16 +30,6 @@ MEASURE = """() => [...document.querySelectorAll('table.grid')].map(table => ({
   }),
 }))"""
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (CI does)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
